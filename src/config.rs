@@ -1,0 +1,390 @@
+//! book.toml -> a validated [`Config`]: serde with unknown keys rejected at their line,
+//! defaults, and cross-field checks. Knows nothing of `content/`, Tera or Tantivy.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::fs;
+
+pub const FILE_NAME: &str = "book.toml";
+
+/// The resolved configuration; everything downstream trusts it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The help-center root: the folder that holds book.toml.
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// The default language, served at `/`.
+    pub language: String,
+    /// Every language, the default first; the others are served at `/<code>/`.
+    pub languages: Vec<String>,
+    /// Without a trailing slash; empty when not set.
+    pub base_url: String,
+    pub theme: String,
+    pub synonyms: Vec<Vec<String>>,
+    pub expect: Vec<Expectation>,
+    pub support: Option<Support>,
+    pub insights_database: PathBuf,
+    pub insights_retention_days: u32,
+}
+
+/// A pinned answer: searching `query` must rank `url` within the first `top` results.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub query: String,
+    pub url: String,
+    #[serde(default = "default_top")]
+    pub top: usize,
+}
+
+fn default_top() -> usize {
+    3
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Support {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub chat: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    book: RawBook,
+    #[serde(default)]
+    theme: RawTheme,
+    #[serde(default)]
+    search: RawSearch,
+    support: Option<Support>,
+    #[serde(default)]
+    insights: RawInsights,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBook {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    base_url: String,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    expect: Vec<Expectation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawInsights {
+    database: Option<PathBuf>,
+    retention_days: Option<u32>,
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "book",
+    "theme",
+    "search",
+    "support",
+    "insights",
+    "title",
+    "description",
+    "language",
+    "languages",
+    "base-url",
+    "name",
+    "synonyms",
+    "expect",
+    "query",
+    "url",
+    "top",
+    "email",
+    "phone",
+    "chat",
+    "database",
+    "retention-days",
+];
+
+impl Config {
+    /// Reads `root/book.toml`. Problems come back as diagnostics naming book.toml's lines.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE_NAME);
+        let bytes = fs::read(&path).map_err(|e| {
+            vec![
+                Diagnostic::error(FILE_NAME, format!("cannot read book.toml: {}", e.source))
+                    .with_help(
+                        "run helpbook in the folder that holds book.toml, pass `--root DIR`, \
+                         or create one with `helpbook init`",
+                    ),
+            ]
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            vec![
+                Diagnostic::error(FILE_NAME, "book.toml is not valid UTF-8")
+                    .at(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    )
+                    .with_help("save the file as UTF-8"),
+            ]
+        })?;
+        Config::parse(root, &text)
+    }
+
+    /// Parses book.toml's text; `root` is only recorded, never read.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(text, &e)])?;
+        let mut problems = Vec::new();
+        let line_of = |needle: &str| {
+            text.find(needle)
+                .map_or((0, 0), |offset| crate::diag::line_col(text, offset))
+        };
+        let problem = |needle: &str, message: String, help: &str| {
+            let (line, col) = line_of(needle);
+            Diagnostic::error(FILE_NAME, message)
+                .at_line(line, col)
+                .with_help(help)
+        };
+
+        let title = raw.book.title.trim().to_string();
+        if title.is_empty() {
+            problems.push(problem(
+                "title",
+                "`title` is empty".into(),
+                "give the help center a name, e.g. title = \"Kask & Co Help Center\"",
+            ));
+        }
+        let mut languages = vec![raw.book.language.clone()];
+        for code in std::iter::once(&raw.book.language).chain(&raw.book.languages) {
+            if !is_language_code(code) {
+                problems.push(problem(
+                    &format!("\"{code}\""),
+                    format!("`{code}` is not a language code"),
+                    "use a lowercase ISO 639-1 code such as \"en\", \"ru\" or \"et\"",
+                ));
+            }
+        }
+        for code in &raw.book.languages {
+            if languages.contains(code) {
+                problems.push(problem(
+                    "languages",
+                    format!("language `{code}` is listed twice"),
+                    "`language` is the default; list only the other languages in `languages`",
+                ));
+            } else {
+                languages.push(code.clone());
+            }
+        }
+        let base_url = raw.book.base_url.trim().trim_end_matches('/').to_string();
+        if !base_url.is_empty()
+            && !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+        {
+            problems.push(problem(
+                "base-url",
+                format!("`base-url` must start with https:// or http://, got `{base_url}`"),
+                "write the full address, e.g. base-url = \"https://help.example.com\"",
+            ));
+        }
+        for expectation in &raw.search.expect {
+            if !expectation.url.starts_with('/') {
+                problems.push(problem(
+                    &expectation.url,
+                    format!(
+                        "expected url `{}` must be a site path starting with `/`",
+                        expectation.url
+                    ),
+                    "write it as the article's URL, e.g. \"/returns/refund-policy/\"",
+                ));
+            }
+            if expectation.top == 0 {
+                problems.push(problem(
+                    "top",
+                    "`top` must be at least 1".into(),
+                    "top = 3 means: within the first three results",
+                ));
+            }
+        }
+        for group in &raw.search.synonyms {
+            if group.len() < 2 {
+                problems.push(problem(
+                    "synonyms",
+                    "a synonym group needs at least two words".into(),
+                    "write groups like [\"refund\", \"money back\"]",
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title,
+            description: raw.book.description,
+            language: raw.book.language,
+            languages,
+            base_url,
+            theme: raw.theme.name.unwrap_or_else(|| "default".to_string()),
+            synonyms: raw.search.synonyms,
+            expect: raw.search.expect,
+            support: raw.support,
+            insights_database: raw
+                .insights
+                .database
+                .unwrap_or_else(|| PathBuf::from(".helpbook/insights.db")),
+            insights_retention_days: raw.insights.retention_days.unwrap_or(180),
+        })
+    }
+
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The URL prefix of a language: "" for the default, "/ru" for others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+/// Lowercase ISO 639-1/639-3 code, optionally with a region (`pt-br`).
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The language's own name, for the switcher ("Русский", "Eesti").
+pub fn language_name(code: &str) -> String {
+    let name = match code.split('-').next().unwrap_or(code) {
+        "en" => "English",
+        "ru" => "Русский",
+        "et" => "Eesti",
+        "de" => "Deutsch",
+        "fi" => "Suomi",
+        "lv" => "Latviešu",
+        "lt" => "Lietuvių",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pl" => "Polski",
+        "uk" => "Українська",
+        "sv" => "Svenska",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        _ => return code.to_uppercase(),
+    };
+    name.to_string()
+}
+
+fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let mut diagnostic = Diagnostic::error(FILE_NAME, message.clone());
+    if let Some(span) = error.span() {
+        diagnostic = diagnostic.at(text, span.start);
+    }
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        diagnostic.message = format!("unknown key `{unknown}`");
+        let help = match did_you_mean(unknown, KNOWN_KEYS) {
+            Some(known) => format!("did you mean `{known}`? (book.toml reference: README.md)"),
+            None => format!(
+                "remove it; {}",
+                message
+                    .split_once(", ")
+                    .map_or("see README.md for every key", |(_, expected)| expected)
+            ),
+        };
+        diagnostic = diagnostic.with_help(help);
+    } else if message.contains("missing field `book`") {
+        diagnostic = diagnostic
+            .with_help("book.toml needs a [book] table with a title, e.g.\n  [book]\n  title = \"My Help Center\"");
+    } else if message.contains("missing field `title`") {
+        diagnostic = diagnostic.with_help("add title = \"My Help Center\" under [book]");
+    } else {
+        diagnostic = diagnostic.with_help("book.toml is TOML: check quotes, brackets and `=`");
+    }
+    diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("/hc"), text)
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = parse("[book]\ntitle = \"Help\"\n").unwrap();
+        assert_eq!(config.language, "en");
+        assert_eq!(config.languages, vec!["en"]);
+        assert_eq!(config.theme, "default");
+        assert!(config.support.is_none());
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_suggestion() {
+        let errors = parse("[book]\ntitle = \"Help\"\nlanguges = [\"ru\"]\n").unwrap_err();
+        let text = errors[0].to_string();
+        assert!(
+            text.starts_with("book.toml:3:1: error: unknown key `languges`"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean `languages`?"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_and_bad_languages_are_reported_together() {
+        let errors =
+            parse("[book]\ntitle = \"Help\"\nlanguage = \"en\"\nlanguages = [\"en\", \"Russian\"]\n")
+                .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn base_url_loses_trailing_slash() {
+        let config =
+            parse("[book]\ntitle = \"Help\"\nbase-url = \"https://help.example.com/\"\n").unwrap();
+        assert_eq!(config.base_url, "https://help.example.com");
+    }
+}

@@ -1,0 +1,513 @@
+//! Front matter: TOML between `+++` lines or YAML between `---` lines, split from the body and
+//! checked key by key. Unknown keys are kept as `extra`, except near-misses of known keys
+//! (`titel`), which are reported.
+
+use serde_json::{Map, Value};
+
+use crate::diag::{Diagnostic, did_you_mean, line_col};
+
+/// The checked front matter of one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: String,
+    pub kind: Option<String>,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+    /// ISO dates, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub aliases: Vec<String>,
+    pub lang: Option<String>,
+    pub translation_key: Option<String>,
+    pub extra: Map<String, Value>,
+}
+
+/// A file split into front matter and body; `body_offset` is where the body starts in the file.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "kind",
+    "tags",
+    "weight",
+    "draft",
+    "date",
+    "updated",
+    "aliases",
+    "lang",
+    "translation_key",
+];
+
+#[derive(Clone, Copy)]
+enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Splits and checks `text`, the whole file. `path` is only used in diagnostics. Returns the
+/// split even when some keys had problems (with those keys left at their defaults) so that
+/// later checks can still run on the body.
+pub fn split<'a>(path: &str, text: &'a str) -> (Option<Split<'a>>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let (format, fence) = if rest.starts_with("+++") {
+        (Format::Toml, "+++")
+    } else if rest.starts_with("---") {
+        (Format::Yaml, "---")
+    } else {
+        problems.push(
+            Diagnostic::error(path, "missing front matter")
+                .at_line(1, 1)
+                .with_help(
+                    "start the file with a title between `+++` lines:\n  +++\n  title = \"How do I return an item?\"\n  +++",
+                ),
+        );
+        return (None, problems);
+    };
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[fence.len()..first_line_end].trim() != "" {
+        problems.push(
+            Diagnostic::error(path, format!("the opening `{fence}` must be alone on its line"))
+                .at(text, start)
+                .with_help(format!("put `{fence}` on the first line and the keys below it")),
+        );
+        return (None, problems);
+    }
+    let inner_start = start + first_line_end;
+    let Some((inner_end, body_offset)) = closing_fence(text, inner_start, fence) else {
+        problems.push(
+            Diagnostic::error(path, format!("front matter is not closed: no `{fence}` line after it"))
+                .at(text, start)
+                .with_help(format!("add a line with only `{fence}` after the last front matter key")),
+        );
+        return (None, problems);
+    };
+    let inner = &text[inner_start..inner_end];
+    let map = match format {
+        Format::Toml => parse_toml(path, text, inner, inner_start),
+        Format::Yaml => parse_yaml(path, text, inner, inner_start),
+    };
+    let map = match map {
+        Ok(map) => map,
+        Err(problem) => {
+            problems.push(problem);
+            return (
+                Some(Split {
+                    front_matter: FrontMatter::default(),
+                    body: &text[body_offset..],
+                    body_offset,
+                }),
+                problems,
+            );
+        }
+    };
+    let locate = |key: &str| -> (usize, usize) {
+        key_offset(inner, key, format).map_or((1, 1), |o| line_col(text, inner_start + o))
+    };
+    let front_matter = check(path, map, &locate, &mut problems);
+    problems.sort_by_key(|d| (d.line, d.col));
+    (
+        Some(Split {
+            front_matter,
+            body: &text[body_offset..],
+            body_offset,
+        }),
+        problems,
+    )
+}
+
+/// Finds the closing fence line: returns (end of front matter, start of body).
+fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+    let mut line_start = from;
+    while line_start <= text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        if text[line_start..line_end].trim_end() == fence {
+            let body = (line_end + 1).min(text.len());
+            return Some((line_start, body));
+        }
+        if line_end >= text.len() {
+            return None;
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+fn parse_toml(
+    path: &str,
+    text: &str,
+    inner: &str,
+    inner_start: usize,
+) -> Result<Map<String, Value>, Diagnostic> {
+    let table: toml::Table = toml::from_str(inner).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        Diagnostic::error(path, format!("front matter: {}", e.message().trim()))
+            .at(text, inner_start + offset)
+            .with_help("front matter between `+++` is TOML: key = \"text\", one per line; quote text values")
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_json(v)))
+        .collect())
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+    }
+}
+
+fn parse_yaml(
+    path: &str,
+    text: &str,
+    inner: &str,
+    inner_start: usize,
+) -> Result<Map<String, Value>, Diagnostic> {
+    if inner.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    let value: serde_norway::Value = serde_norway::from_str(inner).map_err(|e| {
+        let offset = e.location().map_or(0, |l| l.index());
+        let message = e.to_string();
+        // serde_norway appends " at line X column Y" (relative to the front matter); we give our own.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        Diagnostic::error(path, format!("front matter: {message}"))
+            .at(text, inner_start + offset)
+            .with_help("front matter between `---` is YAML: `key: value`, one per line; quote values that contain `: `")
+    })?;
+    match yaml_to_json(value) {
+        Value::Object(map) => Ok(map),
+        _ => Err(Diagnostic::error(path, "front matter must be a list of `key: value` lines")
+            .at(text, inner_start)
+            .with_help("write e.g. `title: How do I return an item?`")),
+    }
+}
+
+fn yaml_to_json(value: serde_norway::Value) -> Value {
+    use serde_norway::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else {
+                n.as_f64().map_or(Value::Null, Value::from)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
+                .collect(),
+        ),
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn yaml_key(key: serde_norway::Value) -> String {
+    match key {
+        serde_norway::Value::String(s) => s,
+        other => serde_norway::to_string(&other)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Byte offset of `key` at the start of a line in the front matter, for diagnostics.
+fn key_offset(inner: &str, key: &str, format: Format) -> Option<usize> {
+    let mut offset = 0;
+    for line in inner.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(after) = trimmed.strip_prefix(key) {
+            let after = after.trim_start();
+            let matches = match format {
+                Format::Toml => after.starts_with('='),
+                Format::Yaml => after.starts_with(':'),
+            };
+            if matches {
+                return Some(offset + indent);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn check(
+    path: &str,
+    map: Map<String, Value>,
+    locate: &dyn Fn(&str) -> (usize, usize),
+    problems: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    let mut problem = |key: &str, message: String, help: &str| {
+        let (line, col) = locate(key);
+        problems.push(
+            Diagnostic::error(path, message)
+                .at_line(line, col)
+                .with_help(help),
+        );
+    };
+    for (key, value) in map {
+        match key.as_str() {
+            "title" => match value {
+                Value::String(s) if !s.trim().is_empty() => fm.title = Some(s.trim().to_string()),
+                Value::String(_) => problem("title", "`title` is empty".into(), "write the question or task the article answers, e.g. title = \"How do I return an item?\""),
+                other => problem("title", format!("`title` must be text, got {}", type_name(&other)), "put the title in quotes"),
+            },
+            "description" => match value {
+                Value::String(s) => fm.description = s.trim().to_string(),
+                Value::Null => {}
+                other => problem("description", format!("`description` must be text, got {}", type_name(&other)), "put the description in quotes"),
+            },
+            "kind" => match value {
+                Value::String(s) if ["faq", "howto", "article"].contains(&s.as_str()) => fm.kind = Some(s),
+                Value::String(s) => {
+                    let lower = s.to_lowercase().replace(['-', ' ', '_'], "");
+                    let help = if ["faq", "howto", "article"].contains(&lower.as_str()) {
+                        format!("write kind = \"{lower}\"")
+                    } else {
+                        "`faq` for questions and answers, `howto` for step-by-step guides, `article` for anything else".to_string()
+                    };
+                    problem("kind", format!("unknown kind `{s}`, expected `faq`, `howto` or `article`"), &help);
+                }
+                other => problem("kind", format!("`kind` must be text, got {}", type_name(&other)), "write kind = \"faq\", \"howto\" or \"article\""),
+            },
+            "tags" => match string_list(value) {
+                Ok(tags) => fm.tags = tags.into_iter().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_string()).collect(),
+                Err(got) => problem("tags", format!("`tags` must be a list of text, got {got}"), "write tags = [\"returns\", \"refund\"]"),
+            },
+            "weight" => match value.as_i64() {
+                Some(w) => fm.weight = w,
+                None => problem("weight", format!("`weight` must be a whole number, got {}", type_name(&value)), "lower weights come first, e.g. weight = 10"),
+            },
+            "draft" => match value {
+                Value::Bool(b) => fm.draft = b,
+                other => problem("draft", format!("`draft` must be true or false, got {}", type_name(&other)), "write draft = true (without quotes)"),
+            },
+            "date" | "updated" => match value.as_str().and_then(iso_date) {
+                Some(date) => {
+                    if key == "date" { fm.date = Some(date) } else { fm.updated = Some(date) }
+                }
+                None if value.is_null() => {}
+                None => problem(&key, format!("`{key}` must be a date like 2025-03-14, got {}", display_value(&value)), "write the date as YYYY-MM-DD"),
+            },
+            "aliases" => match string_list(value) {
+                Ok(aliases) => {
+                    for alias in aliases {
+                        match normalize_alias(&alias) {
+                            Some(url) => fm.aliases.push(url),
+                            None => problem("aliases", format!("alias `{alias}` is not a site path"), "write old URLs of this site as paths, e.g. aliases = [\"/help/returns-policy/\"]"),
+                        }
+                    }
+                }
+                Err(got) => problem("aliases", format!("`aliases` must be a list of text, got {got}"), "write aliases = [\"/old/url/\"]"),
+            },
+            "lang" => match value {
+                Value::String(s) => fm.lang = Some(s),
+                other => problem("lang", format!("`lang` must be text, got {}", type_name(&other)), "write lang = \"ru\""),
+            },
+            "translation_key" => match value {
+                Value::String(s) => fm.translation_key = Some(s),
+                other => problem("translation_key", format!("`translation_key` must be text, got {}", type_name(&other)), "use the same text in every translation of the article"),
+            },
+            _ => {
+                let near = if key.chars().count() >= 4 { did_you_mean(&key, KNOWN) } else { None };
+                match near {
+                    Some(known) if !fm_has(&fm, known) => problem(
+                        &key,
+                        format!("unknown front matter key `{key}`"),
+                        &format!("did you mean `{known}`?"),
+                    ),
+                    _ => {
+                        fm.extra.insert(key, value);
+                    }
+                }
+            }
+        }
+    }
+    fm
+}
+
+/// Whether a known key was already set, so `tag` beside `tags` is kept as extra, not flagged.
+fn fm_has(fm: &FrontMatter, key: &str) -> bool {
+    match key {
+        "title" => fm.title.is_some(),
+        "tags" => !fm.tags.is_empty(),
+        "date" => fm.date.is_some(),
+        _ => false,
+    }
+}
+
+fn string_list(value: Value) -> Result<Vec<String>, String> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        // A single value is unambiguous: `tags: returns`.
+        Value::String(s) => Ok(vec![s]),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s),
+                Value::Number(n) => Ok(n.to_string()),
+                other => Err(format!("a list containing {}", type_name(&other))),
+            })
+            .collect(),
+        other => Err(type_name(&other).to_string()),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+fn display_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{s}`"),
+        other => type_name(other).to_string(),
+    }
+}
+
+/// `2025-03-14`, `2025-03-14T10:00:00Z` or `2025-03-14 10:00` -> `2025-03-14`.
+pub fn iso_date(text: &str) -> Option<String> {
+    let date = text.trim().get(..10)?;
+    let bytes = date.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && bytes[4] == b'-' && digits(5..7) && bytes[7] == b'-' && digits(8..10)) {
+        return None;
+    }
+    let rest = &text.trim()[10..];
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    let month: u32 = date[5..7].parse().ok()?;
+    let day: u32 = date[8..10].parse().ok()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| date.to_string())
+}
+
+/// `help/old` -> `/help/old/`; `None` for full URLs, which are not this site's to redirect.
+fn normalize_alias(alias: &str) -> Option<String> {
+    let alias = alias.trim();
+    if alias.is_empty() || alias.contains("://") || alias.starts_with("//") || alias.contains("..") {
+        return None;
+    }
+    let trimmed = alias.trim_matches('/');
+    if trimmed.is_empty() {
+        return None;
+    }
+    if trimmed.ends_with(".html") {
+        Some(format!("/{trimmed}"))
+    } else {
+        Some(format!("/{trimmed}/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(text: &str) -> Vec<String> {
+        split("a.md", text).1.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn toml_front_matter_with_all_keys() {
+        let text = "+++\ntitle = \"Refunds\"\nkind = \"faq\"\ntags = [\"money\"]\nweight = 2\ndate = 2025-03-14\naliases = [\"old/refunds\"]\nid = 7\n+++\nBody\n";
+        let (split, problems) = split("a.md", text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let split = split.unwrap();
+        let fm = split.front_matter;
+        assert_eq!(fm.title.as_deref(), Some("Refunds"));
+        assert_eq!(fm.kind.as_deref(), Some("faq"));
+        assert_eq!(fm.date.as_deref(), Some("2025-03-14"));
+        assert_eq!(fm.aliases, vec!["/old/refunds/"]);
+        assert_eq!(fm.extra.get("id"), Some(&Value::from(7)));
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(&text[split.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn yaml_front_matter_with_dates_and_extra() {
+        let text = "---\ntitle: \"Cloud Support\"\nid: 9347128757660\ndate: 2024-09-12\ntags: [\"a\", \"b\"]\n---\n\nHello";
+        let (split, problems) = split("a.md", text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = split.unwrap().front_matter;
+        assert_eq!(fm.title.as_deref(), Some("Cloud Support"));
+        assert_eq!(fm.date.as_deref(), Some("2024-09-12"));
+        assert_eq!(fm.tags, vec!["a", "b"]);
+        assert!(fm.extra.contains_key("id"));
+    }
+
+    #[test]
+    fn near_miss_key_is_reported_with_its_line() {
+        assert_eq!(
+            messages("+++\ndescription = \"x\"\ntitel = \"Refunds\"\n+++\n"),
+            vec!["a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"]
+        );
+    }
+
+    #[test]
+    fn wrong_kind_and_bad_date_are_both_reported() {
+        let found = messages("+++\ntitle = \"x\"\nkind = \"FAQ\"\ndate = \"14.03.2025\"\n+++\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("a.md:3:1: error: unknown kind `FAQ`"), "{found:?}");
+        assert!(found[0].contains("write kind = \"faq\""), "{found:?}");
+        assert!(found[1].contains("a.md:4:1: error: `date` must be a date like 2025-03-14"), "{found:?}");
+    }
+
+    #[test]
+    fn toml_syntax_error_points_into_the_file() {
+        let found = messages("+++\ntitle = \"x\"\nweight = = 3\n+++\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("a.md:3:"), "{found:?}");
+    }
+
+    #[test]
+    fn yaml_syntax_error_points_into_the_file() {
+        let found = messages("---\ntitle: x\ntags: [a, b\n---\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("a.md:"), "{found:?}");
+        assert!(!found[0].starts_with("a.md:1:"), "{found:?}");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter() {
+        assert!(messages("Just text")[0].contains("missing front matter"));
+        assert!(messages("+++\ntitle = \"x\"\n")[0].contains("front matter is not closed"));
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_date("2025-03-14").as_deref(), Some("2025-03-14"));
+        assert_eq!(iso_date("2025-03-14T10:00:00Z").as_deref(), Some("2025-03-14"));
+        assert_eq!(iso_date("2025-13-14"), None);
+        assert_eq!(iso_date("14.03.2025"), None);
+        assert_eq!(iso_date("2025-03-14x"), None);
+    }
+}

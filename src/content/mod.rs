@@ -1,0 +1,616 @@
+//! Walks `content/`, splits front matter and builds the model: [`Article`]s, [`Section`]s,
+//! languages, translations and URLs. Checks duplicate URLs and translations without an
+//! original. Produces no HTML and writes nothing.
+
+mod frontmatter;
+mod slug;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::fs;
+
+pub use frontmatter::iso_date;
+pub use slug::{AnchorSet, slugify};
+
+/// What an article is for; decides how it is rendered and which JSON-LD it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `## Question?` headings with their answers.
+    Faq,
+    /// An ordered list (or `## Step` headings) of steps.
+    HowTo,
+    Article,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Faq => "faq",
+            Kind::HowTo => "howto",
+            Kind::Article => "article",
+        }
+    }
+}
+
+/// A source file as read: its text and where the body starts, for diagnostics.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Relative to the help-center root, `/`-separated: `content/returns/refund-policy.md`.
+    pub path: String,
+    pub abs: PathBuf,
+    pub text: String,
+    pub body_offset: usize,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub source: Source,
+    /// Relative to `content/`, `/`-separated, as links name it: `returns/refund-policy.md`.
+    pub content_path: String,
+    /// The folder under `content/` ("" for the root).
+    pub dir: String,
+    pub lang: String,
+    pub title: String,
+    pub description: String,
+    pub kind: Kind,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub aliases: Vec<String>,
+    /// Shared by an article and its translations.
+    pub translation_key: String,
+    /// Site-relative, ends with `/`: `/ru/returns/refund-policy/`.
+    pub url: String,
+    pub extra: Map<String, Value>,
+}
+
+impl Article {
+    /// `updated`, or `date` when the article was never updated.
+    pub fn last_updated(&self) -> Option<&str> {
+        self.updated.as_deref().or(self.date.as_deref())
+    }
+}
+
+/// A folder under `content/` in one language; the root folder ("") is the home page.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub dir: String,
+    pub lang: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+    pub url: String,
+    /// Its `_index.md` (or `_index.ru.md`), when there is one.
+    pub source: Option<Source>,
+    /// The parent folder, `None` for the root.
+    pub parent_dir: Option<String>,
+}
+
+/// A file under `content/` that is not Markdown (an image beside its article): copied as-is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub abs: PathBuf,
+    /// Relative to `content/`: `returns/label.png`.
+    pub content_path: String,
+    /// Site-relative: `/returns/label.png`.
+    pub url: String,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub articles: Vec<Article>,
+    pub sections: Vec<Section>,
+    pub assets: Vec<Asset>,
+    section_index: HashMap<(String, String), usize>,
+    article_by_path: HashMap<String, Vec<usize>>,
+    asset_by_path: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn section(&self, dir: &str, lang: &str) -> Option<&Section> {
+        self.section_index
+            .get(&(dir.to_string(), lang.to_string()))
+            .map(|&i| &self.sections[i])
+    }
+
+    /// The article a link names by its `content/`-relative path (`returns/refund-policy.md`);
+    /// several when the path is a default-language file with translations (`refund-policy.md`
+    /// is only the default language; translations are `refund-policy.ru.md`).
+    pub fn article_by_path(&self, content_path: &str) -> Option<usize> {
+        self.article_by_path
+            .get(content_path)
+            .and_then(|ids| ids.first().copied())
+    }
+
+    pub fn asset_by_path(&self, content_path: &str) -> Option<&Asset> {
+        self.asset_by_path.get(content_path).map(|&i| &self.assets[i])
+    }
+
+    /// Whether `content_path` is a section's `_index.md`; returns that section's folder.
+    pub fn section_index_file<'a>(&self, content_path: &'a str) -> Option<&'a str> {
+        let (dir, file) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+        file.starts_with("_index.")
+            .then_some(dir)
+            .filter(|dir| self.section_index.keys().any(|(d, _)| d == dir))
+    }
+}
+
+/// Reads and checks everything under `content/`. Problems are pushed to `diagnostics`;
+/// the model is returned even when some files had problems, so all checks can run.
+pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", "there is no `content/` folder")
+                .with_help("create `content/<section>/<article>.md` files beside book.toml, or run `helpbook init`"),
+        );
+        return Site::default();
+    }
+    let (markdown, other) = discover(&config.root, &content_dir, diagnostics);
+    let parsed: Vec<Parsed> = markdown
+        .par_iter()
+        .filter_map(|path| parse_file(config, &content_dir, path, diagnostics))
+        .collect();
+
+    let mut site = Site::default();
+    let mut index_files: Vec<Parsed> = Vec::new();
+    for file in parsed {
+        if file.is_index {
+            index_files.push(file);
+        } else {
+            site.articles.push(file.into_article(config));
+        }
+    }
+    build_sections(config, &mut site, index_files, diagnostics);
+    for asset in other {
+        let content_path = relative(&content_dir, &asset);
+        let url = asset_url(&content_path);
+        site.asset_by_path
+            .insert(content_path.clone(), site.assets.len());
+        site.assets.push(Asset {
+            abs: asset,
+            content_path,
+            url,
+        });
+    }
+    for (i, article) in site.articles.iter().enumerate() {
+        site.article_by_path
+            .entry(article.content_path.clone())
+            .or_default()
+            .push(i);
+    }
+    check_translations(config, &site, diagnostics);
+    check_duplicate_urls(&site, diagnostics);
+    site
+}
+
+fn discover(root: &Path, content_dir: &Path, diagnostics: &Diagnostics) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut markdown = Vec::new();
+    let mut other = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden files and folders (.git, .DS_Store, editor swap files) are never content.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let path = entry.into_path();
+                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                if name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") {
+                    continue;
+                }
+                match path.extension().and_then(|e| e.to_str()) {
+                    Some("md" | "mdx") => markdown.push(path),
+                    _ => other.push(path),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
+                diagnostics.push(Diagnostic::error(path, format!("cannot read: {e}")).with_help("check the file's permissions"));
+            }
+        }
+    }
+    (markdown, other)
+}
+
+struct Parsed {
+    source: Source,
+    content_path: String,
+    dir: String,
+    /// File name without extension and language suffix: `refund-policy`.
+    stem: String,
+    lang: String,
+    is_index: bool,
+    front_matter: frontmatter::FrontMatter,
+}
+
+fn parse_file(config: &Config, content_dir: &Path, path: &Path, diagnostics: &Diagnostics) -> Option<Parsed> {
+    let display = display_path(&config.root, path);
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(display, format!("cannot read: {}", e.source)).with_help("check the file's permissions"));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).to_string();
+            let prefix_len = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
+            diagnostics.push(
+                Diagnostic::error(display, "the file is not UTF-8 text")
+                    .at(&lossy, prefix_len)
+                    .with_help("save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8)"),
+            );
+            return None;
+        }
+    };
+    let content_path = relative(content_dir, path);
+    let (dir, file_name) = content_path.rsplit_once('/').map_or(("".to_string(), content_path.clone()), |(d, f)| (d.to_string(), f.to_string()));
+    let without_ext = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s);
+    let (stem, suffix_lang) = match without_ext.rsplit_once('.') {
+        Some((stem, lang)) if config.languages.iter().any(|l| l == lang) => (stem.to_string(), Some(lang.to_string())),
+        _ => (without_ext.to_string(), None),
+    };
+    let (split, problems) = frontmatter::split(&display, &text);
+    diagnostics.extend(problems);
+    let split = split?;
+    let body_offset = split.body_offset;
+    let front_matter = split.front_matter;
+    let is_index = stem == "_index";
+    if front_matter.title.is_none() && !is_index {
+        let (line, col) = (1, 1);
+        diagnostics.push(
+            Diagnostic::error(&display, "missing `title` in front matter")
+                .at_line(line, col)
+                .with_help("add a title line, e.g. title = \"How do I return an item?\" (TOML) or title: How do I return an item? (YAML)"),
+        );
+    }
+    let mut lang = suffix_lang.unwrap_or_else(|| config.language.clone());
+    if let Some(declared) = &front_matter.lang {
+        if config.languages.contains(declared) {
+            lang = declared.clone();
+        } else {
+            diagnostics.push(
+                Diagnostic::error(&display, format!("language `{declared}` is not declared in book.toml"))
+                    .at_line(1, 1)
+                    .with_help(format!(
+                        "add it to `languages` under [book] in book.toml (now: {})",
+                        config.languages.join(", ")
+                    )),
+            );
+        }
+    }
+    Some(Parsed {
+        source: Source { path: display, abs: path.to_path_buf(), text, body_offset },
+        content_path,
+        dir,
+        stem,
+        lang,
+        is_index,
+        front_matter,
+    })
+}
+
+impl Parsed {
+    fn into_article(self, config: &Config) -> Article {
+        let fm = self.front_matter;
+        let key = fm.translation_key.clone().unwrap_or_else(|| join(&self.dir, &self.stem));
+        let url = page_url(config, &self.lang, &self.dir, Some(&self.stem));
+        let kind = match fm.kind.as_deref() {
+            Some("faq") => Kind::Faq,
+            Some("howto") => Kind::HowTo,
+            _ => Kind::Article,
+        };
+        Article {
+            content_path: self.content_path,
+            dir: self.dir,
+            lang: self.lang,
+            title: fm.title.unwrap_or_else(|| self.stem.clone()),
+            description: fm.description,
+            kind,
+            tags: fm.tags,
+            weight: fm.weight,
+            draft: fm.draft,
+            date: fm.date,
+            updated: fm.updated,
+            aliases: fm.aliases,
+            translation_key: key,
+            url,
+            extra: fm.extra,
+            source: self.source,
+        }
+    }
+}
+
+fn build_sections(config: &Config, site: &mut Site, index_files: Vec<Parsed>, diagnostics: &Diagnostics) {
+    // Every folder that holds an article (and each of its ancestors) is a section, in every
+    // language that has an article below it or an `_index` of its own.
+    let mut wanted: BTreeMap<(String, String), Option<Parsed>> = BTreeMap::new();
+    for lang in &config.languages {
+        wanted.insert((String::new(), lang.clone()), None);
+    }
+    for article in &site.articles {
+        let mut dir = Some(article.dir.clone());
+        while let Some(d) = dir {
+            wanted.entry((d.clone(), article.lang.clone())).or_insert(None);
+            dir = parent_dir(&d);
+        }
+    }
+    for file in index_files {
+        let key = (file.dir.clone(), file.lang.clone());
+        if let Some(Some(existing)) = wanted.get(&key) {
+            diagnostics.push(
+                Diagnostic::error(&file.source.path, format!("a second `_index` page for this folder in `{}`", file.lang))
+                    .at_line(1, 1)
+                    .with_help(format!("`{}` already describes it; keep one", existing.source.path)),
+            );
+            continue;
+        }
+        let mut dir = parent_dir(&file.dir);
+        while let Some(d) = dir {
+            wanted.entry((d.clone(), file.lang.clone())).or_insert(None);
+            dir = parent_dir(&d);
+        }
+        wanted.insert(key, Some(file));
+    }
+    // Untranslated sections borrow the default language's title.
+    let default_titles: HashMap<String, (String, String, i64)> = wanted
+        .iter()
+        .filter(|((_, lang), _)| *lang == config.language)
+        .filter_map(|((dir, _), file)| {
+            file.as_ref().and_then(|f| {
+                f.front_matter.title.clone().map(|t| (dir.clone(), (t, f.front_matter.description.clone(), f.front_matter.weight)))
+            })
+        })
+        .collect();
+    for ((dir, lang), file) in wanted {
+        let fallback_title = || {
+            default_titles.get(&dir).map(|(t, _, _)| t.clone()).unwrap_or_else(|| {
+                if dir.is_empty() {
+                    config.title.clone()
+                } else {
+                    humanize(dir.rsplit('/').next().unwrap_or(&dir))
+                }
+            })
+        };
+        let fallback = default_titles.get(&dir);
+        let (title, description, weight, source) = match file {
+            Some(file) => (
+                file.front_matter.title.clone().unwrap_or_else(fallback_title),
+                if file.front_matter.description.is_empty() {
+                    fallback.map(|f| f.1.clone()).unwrap_or_default()
+                } else {
+                    file.front_matter.description.clone()
+                },
+                if file.front_matter.weight == 0 { fallback.map_or(0, |f| f.2) } else { file.front_matter.weight },
+                Some(file.source),
+            ),
+            None => (fallback_title(), fallback.map(|f| f.1.clone()).unwrap_or_default(), fallback.map_or(0, |f| f.2), None),
+        };
+        let url = page_url(config, &lang, &dir, None);
+        site.section_index.insert((dir.clone(), lang.clone()), site.sections.len());
+        site.sections.push(Section {
+            parent_dir: if dir.is_empty() { None } else { Some(parent_dir(&dir).unwrap_or_default()) },
+            dir,
+            lang,
+            title,
+            description,
+            weight,
+            url,
+            source,
+        });
+    }
+}
+
+fn check_translations(config: &Config, site: &Site, diagnostics: &Diagnostics) {
+    let originals: std::collections::HashSet<&str> = site
+        .articles
+        .iter()
+        .filter(|a| a.lang == config.language)
+        .map(|a| a.translation_key.as_str())
+        .collect();
+    for article in site.articles.iter().filter(|a| a.lang != config.language) {
+        if !originals.contains(article.translation_key.as_str()) {
+            let original = format!("content/{}.md", article.translation_key);
+            diagnostics.push(
+                Diagnostic::error(
+                    &article.source.path,
+                    format!("translation into `{}` of `{original}`, which does not exist", article.lang),
+                )
+                .at_line(1, 1)
+                .with_help(format!(
+                    "add `{original}` in `{}`, rename this file to match its original, or set translation_key to the original's",
+                    config.language
+                )),
+            );
+        }
+    }
+}
+
+fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    for section in &site.sections {
+        if let Some(source) = &section.source {
+            owners.insert(&section.url, &source.path);
+        } else {
+            owners.insert(&section.url, "");
+        }
+    }
+    for article in &site.articles {
+        match owners.get(article.url.as_str()) {
+            Some(other) => diagnostics.push(
+                Diagnostic::error(&article.source.path, format!("URL `{}` is also the URL of {}", article.url, owner_name(other, &article.url)))
+                    .at_line(1, 1)
+                    .with_help("URLs ignore capitals, spaces and punctuation; rename one of the files"),
+            ),
+            None => {
+                owners.insert(&article.url, &article.source.path);
+            }
+        }
+    }
+    for article in &site.articles {
+        for alias in &article.aliases {
+            let line = alias_line(&article.source.text, alias);
+            match owners.get(alias.as_str()) {
+                Some(other) => diagnostics.push(
+                    Diagnostic::error(&article.source.path, format!("alias `{alias}` is already the URL of {}", owner_name(other, alias)))
+                        .at_line(line, 1)
+                        .with_help("an alias is an old URL that redirects here; remove it or rename the other page"),
+                ),
+                None => {
+                    owners.insert(alias, &article.source.path);
+                }
+            }
+        }
+    }
+}
+
+fn owner_name(path: &str, url: &str) -> String {
+    if path.is_empty() { format!("the section page `{url}`") } else { format!("`{path}`") }
+}
+
+fn alias_line(text: &str, alias: &str) -> usize {
+    let trimmed = alias.trim_matches('/');
+    text.lines().position(|l| l.contains("aliases") || l.contains(trimmed)).map_or(1, |i| i + 1)
+}
+
+/// `Store Support/Return-an-item` -> `/store-support/return-an-item/`, under `/ru/` for Russian.
+fn page_url(config: &Config, lang: &str, dir: &str, stem: Option<&str>) -> String {
+    let mut url = config.lang_prefix(lang);
+    for part in dir.split('/').filter(|p| !p.is_empty()).chain(stem) {
+        url.push('/');
+        url.push_str(&slug_or_raw(part));
+    }
+    url.push('/');
+    url
+}
+
+fn slug_or_raw(part: &str) -> String {
+    let slug = slugify(part);
+    if slug.is_empty() { "page".to_string() } else { slug }
+}
+
+/// Assets keep their file name (lowercased path folders) so image links stay recognisable.
+fn asset_url(content_path: &str) -> String {
+    let (dir, file) = content_path.rsplit_once('/').unwrap_or(("", content_path));
+    let mut url = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        url.push('/');
+        url.push_str(&slug_or_raw(part));
+    }
+    url.push('/');
+    url.push_str(file);
+    url
+}
+
+fn parent_dir(dir: &str) -> Option<String> {
+    if dir.is_empty() {
+        None
+    } else {
+        Some(dir.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string()))
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// `store-support` -> `Store support`; `Store Support` stays.
+fn humanize(name: &str) -> String {
+    let spaced = name.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// Resolves a relative link from the file at `from` (content-relative) to a content-relative
+/// path: `../returns/a%20b.md` from `orders/x.md` -> `returns/a b.md`. `None` if it leaves `content/`.
+pub fn resolve_relative(from: &str, link: &str) -> Option<String> {
+    let decoded = percent_decode(link);
+    let base = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if let Some(absolute) = decoded.strip_prefix('/') {
+        PathBuf::from(absolute)
+    } else {
+        Path::new(base).join(&decoded)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for component in joined.components() {
+        match component {
+            Component::Normal(p) => parts.push(p.to_string_lossy().to_string()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => {}
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_resolve_inside_content() {
+        assert_eq!(resolve_relative("orders/x.md", "../returns/a%20b.md").as_deref(), Some("returns/a b.md"));
+        assert_eq!(resolve_relative("orders/x.md", "y.md").as_deref(), Some("orders/y.md"));
+        assert_eq!(resolve_relative("x.md", "./sub/y.md").as_deref(), Some("sub/y.md"));
+        assert_eq!(resolve_relative("x.md", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn humanized_folder_names() {
+        assert_eq!(humanize("store-support"), "Store support");
+        assert_eq!(humanize("Store Support"), "Store Support");
+    }
+
+    #[test]
+    fn asset_urls_keep_file_names() {
+        assert_eq!(asset_url("Store Support/img/Label 1.png"), "/store-support/img/Label 1.png");
+    }
+}

@@ -1,0 +1,92 @@
+//! Slugs for URLs and heading anchors: ASCII, lowercase, readable for Russian and Estonian
+//! text too (Cyrillic is transliterated, diacritics dropped).
+
+/// `Return an item!` -> `return-an-item`, `Как вернуть товар?` -> `kak-vernut-tovar`,
+/// `Kuidas tühistada?` -> `kuidas-tuhistada`. Empty when the text has no letters or digits.
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut slug = String::with_capacity(ascii.len());
+    let mut pending_dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c != '\'' {
+            // Apostrophes join (`don't` -> `dont`), as GitHub and Zola do.
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Gives each heading a unique anchor: the second `Shipping` becomes `shipping-1`.
+#[derive(Debug, Default)]
+pub struct AnchorSet {
+    used: std::collections::HashSet<String>,
+}
+
+impl AnchorSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves `id` as-is (an explicit `{#id}` or an HTML id) and reports whether it was free.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_string())
+    }
+
+    /// A unique anchor for heading text; `section` when the text has no letters.
+    pub fn unique(&mut self, text: &str) -> String {
+        let mut base = slugify(text);
+        if base.is_empty() {
+            base = "section".to_string();
+        }
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| !self.used.contains(candidate))
+            .map(|id| {
+                self.used.insert(id.clone());
+                id
+            })
+            .unwrap_or(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        let cases = [
+            ("Return-an-item", "return-an-item"),
+            ("Store Support", "store-support"),
+            ("How long does a refund take?", "how-long-does-a-refund-take"),
+            ("Как вернуть товар?", "kak-vernut-tovar"),
+            ("Доставка и оплата", "dostavka-i-oplata"),
+            ("Kuidas tellimust tühistada?", "kuidas-tellimust-tuhistada"),
+            ("Õige suurus ja äri", "oige-suurus-ja-ari"),
+            ("Don't panic", "dont-panic"),
+            ("  --Hello__World--  ", "hello-world"),
+            ("???", ""),
+        ];
+        for (text, slug) in cases {
+            assert_eq!(slugify(text), slug, "{text}");
+        }
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_anchors() {
+        let mut set = AnchorSet::new();
+        assert_eq!(set.unique("Shipping"), "shipping");
+        assert_eq!(set.unique("Shipping"), "shipping-1");
+        assert_eq!(set.unique("Shipping"), "shipping-2");
+        assert_eq!(set.unique("!!!"), "section");
+    }
+}

@@ -1,0 +1,248 @@
+//! Diagnostics: a problem in a writer's file (path, line, column, message, help), the collector
+//! that keeps going after the first one, byte offset -> line:col, and the text rendering.
+//! Depends on no other module.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// How bad a problem is: errors fail `check` and `build`, warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in one file. `line` and `col` are 1-based and count characters, not bytes;
+/// 0 means "the whole file" (for example a file that is not UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the help-center root, with `/` separators.
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Places the problem at a byte offset of `text`, the whole file.
+    pub fn at(mut self, text: &str, offset: usize) -> Self {
+        let (line, col) = line_col(text, offset);
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    pub fn at_line(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `content/returns/refund-policy.md:3:1: error: message` then an indented `help:` line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.line == 0 {
+            write!(f, "{}: {severity}: {}", self.path, self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {severity}: {}",
+                self.path, self.line, self.col, self.message
+            )?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and character column of a byte offset. Offsets past the end or inside a
+/// multi-byte character are clamped to the nearest character boundary before it.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Collects diagnostics from many threads; `into_sorted` orders them by path, line, column.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, diagnostic: Diagnostic) {
+        // A poisoned lock only means another thread panicked while pushing; the list is intact.
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.push(diagnostic);
+    }
+
+    pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.extend(diagnostics);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+        items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        items.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(
+                &b.path,
+                b.line,
+                b.col,
+                b.severity,
+                &b.message,
+            ))
+        });
+        items.dedup();
+        items
+    }
+}
+
+/// `root/content/a b.md` -> `content/a b.md`, always with `/` separators.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let relative: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// Summary line: `4 problems in 3 files` (errors only; warnings are counted separately).
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    let mut files: Vec<&str> = errors.iter().map(|d| d.path.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    format!(
+        "{} {} in {} {}",
+        errors.len(),
+        plural(errors.len(), "problem", "problems"),
+        files.len(),
+        plural(files.len(), "file", "files")
+    )
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The closest candidate within edit distance 2, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "+++\ntitle = \"Возврат\"x\n";
+        let offset = text.find('x').unwrap();
+        assert_eq!(line_col(text, offset), (2, 18));
+    }
+
+    #[test]
+    fn line_col_of_start_and_past_end() {
+        assert_eq!(line_col("abc", 0), (1, 1));
+        assert_eq!(line_col("a\nb", 99), (2, 2));
+    }
+
+    #[test]
+    fn display_has_path_line_col_and_help() {
+        let d = Diagnostic::error("content/a.md", "unknown front matter key `titel`")
+            .at_line(3, 1)
+            .with_help("did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_near_misses_only() {
+        assert_eq!(did_you_mean("titel", &["title", "tags"]), Some("title"));
+        assert_eq!(did_you_mean("colour", &["title", "tags"]), None);
+    }
+
+    #[test]
+    fn summary_counts_errors_and_files() {
+        let ds = vec![
+            Diagnostic::error("a.md", "x"),
+            Diagnostic::error("a.md", "y"),
+            Diagnostic::error("b.md", "z"),
+            Diagnostic::warning("c.md", "w"),
+        ];
+        assert_eq!(summary(&ds), "3 problems in 2 files");
+    }
+}

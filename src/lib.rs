@@ -1,0 +1,32 @@
+//! helpbook turns a folder of Markdown FAQ and how-to articles into a fast, searchable help
+//! center.
+//!
+//! ```text
+//! book.toml ─► config ─┐
+//! content/ ──► content ─► markdown ─► render (+ theme) ─► output ─► build/site/
+//! ```
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`diag`] | diagnostics: path, line, column, message, help; the collector |
+//! | [`fs`] | file reads and writes whose errors name the path |
+//! | [`config`] | book.toml -> [`config::Config`] |
+//! | [`content`] | `content/` -> articles, sections, translations, URLs |
+//! | [`markdown`] | Markdown -> HTML, anchors, FAQ items, how-to steps (pure) |
+//! | [`theme`] | the embedded default theme, overrides, Tera, fingerprinted assets |
+//! | [`render`] | model + theme -> pages: contexts, JSON-LD, sitemap, redirects, link checks |
+//! | [`output`] | the staging folder beside `build/` and the atomic swap |
+//! | [`build`] | runs the pipeline (full or dry for `check`) and reports |
+//! | [`init`] | scaffolds a new help center |
+//! | `cli` | the command line (binary only) |
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod fs;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod theme;

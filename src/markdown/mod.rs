@@ -1,0 +1,565 @@
+//! Markdown -> [`Rendered`]: HTML with heading anchors, FAQ question/answer pairs, how-to
+//! steps, callouts, video embeds, the table of contents and plain text for search. Pure:
+//! links are resolved through the [`Resolve`] it is given; it never touches the disk.
+
+mod video;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
+
+use crate::content::{AnchorSet, Kind};
+use crate::diag::Severity;
+
+/// What a link destination turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// External or otherwise not ours to check: left as written.
+    Keep,
+    /// An internal file (image, download): written with this URL.
+    Rewrite(String),
+    /// Another article or section (or this one); `anchor` is checked once every page is rendered.
+    Page {
+        url: String,
+        target: PageRef,
+        anchor: Option<String>,
+    },
+    /// A problem; the link is left as written.
+    Problem {
+        severity: Severity,
+        message: String,
+        help: String,
+    },
+}
+
+/// Which page a link points at, to check its `#anchor` later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageRef {
+    Article(usize),
+    Section(usize),
+}
+
+/// Resolves link and image destinations for one source file.
+pub trait Resolve {
+    fn resolve(&self, dest: &str, is_image: bool) -> Resolution;
+}
+
+/// How to render one file.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    pub lang: &'a str,
+    /// `.mdx` files: JSX components are reported and dropped instead of passed through.
+    pub mdx: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaqItem {
+    pub id: String,
+    pub question: String,
+    pub answer_html: String,
+    pub answer_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A problem found while rendering, at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub offset: usize,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+}
+
+/// A link to `page#anchor`, checked after every page is rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnchorRef {
+    pub offset: usize,
+    pub target: PageRef,
+    pub anchor: String,
+    pub dest: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// The body; for FAQs only the intro before the first question.
+    pub html: String,
+    pub faq: Vec<FaqItem>,
+    pub steps: Vec<Step>,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at: headings and ids written in raw HTML.
+    pub anchors: HashSet<String>,
+    pub anchor_refs: Vec<AnchorRef>,
+    pub problems: Vec<Problem>,
+    /// Plain text of the whole body, for search and descriptions.
+    pub text: String,
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Renders a body (the file without its front matter). Offsets in the result are offsets of `body`.
+pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) -> Rendered {
+    let parser_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
+    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, parser_options)
+        .into_offset_iter()
+        .collect();
+    let mut out = Rendered::default();
+
+    if options.mdx {
+        strip_jsx(&mut events, &mut out.problems);
+    }
+    collect_html_ids(&events, &mut out.anchors);
+    drop_title_heading(&mut events, options.title);
+    let headings = anchor_headings(&mut events, &mut out);
+    embed_videos(&mut events, resolver, &mut out.problems);
+    resolve_links(&mut events, resolver, &mut out);
+    callouts(&mut events, options.lang);
+    out.text = plain_text(&events);
+
+    match options.kind {
+        Kind::Faq => split_faq(events, &headings, &mut out),
+        Kind::HowTo => {
+            mark_steps(&mut events, &headings, &mut out.steps);
+            html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+        }
+        Kind::Article => html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e)),
+    }
+    if options.kind == Kind::Faq && out.faq.is_empty() {
+        out.problems.push(Problem {
+            offset: 0,
+            severity: Severity::Warning,
+            message: "this FAQ has no questions".into(),
+            help: "write each question as a `## Question?` heading with its answer below it, or set kind = \"article\"".into(),
+        });
+    }
+    if options.kind == Kind::HowTo && out.steps.is_empty() {
+        out.problems.push(Problem {
+            offset: 0,
+            severity: Severity::Warning,
+            message: "this how-to has no steps".into(),
+            help: "write the steps as a numbered list (`1. Open your order`), or set kind = \"article\"".into(),
+        });
+    }
+    out
+}
+
+/// A heading found in the body: index of its Start event, level, anchor and text.
+struct HeadingInfo {
+    start: usize,
+    end: usize,
+    level: HeadingLevel,
+    id: String,
+    text: String,
+}
+
+fn heading_text(events: &[Spanned<'_>]) -> String {
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn find_end(events: &[Spanned<'_>], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// Imported help centers often repeat the title as a leading `# Title`; the page shows it once.
+fn drop_title_heading(events: &mut Vec<Spanned<'_>>, title: &str) {
+    let Some((Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }), _)) = events.first()
+    else {
+        return;
+    };
+    let end = find_end(events, 0);
+    let text = heading_text(&events[..=end]);
+    if text.eq_ignore_ascii_case(title.trim()) || text.to_lowercase() == title.trim().to_lowercase() {
+        events.drain(..=end);
+    }
+}
+
+fn anchor_headings(events: &mut [Spanned<'_>], out: &mut Rendered) -> Vec<HeadingInfo> {
+    let mut set = AnchorSet::new();
+    for id in &out.anchors {
+        set.reserve(id);
+    }
+    // Explicit `{#id}`s are reserved first so generated anchors never take them.
+    for (event, _) in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            set.reserve(id);
+        }
+    }
+    let mut headings = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+            let level = *level;
+            let explicit = id.as_ref().map(|id| id.to_string());
+            let end = find_end(events, i);
+            let text = heading_text(&events[i..=end]);
+            let id = explicit.unwrap_or_else(|| set.unique(&text));
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            out.anchors.insert(id.clone());
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) && !text.is_empty() {
+                out.toc.push(TocEntry {
+                    level: if level == HeadingLevel::H2 { 2 } else { 3 },
+                    id: id.clone(),
+                    title: text.clone(),
+                });
+            }
+            headings.push(HeadingInfo { start: i, end, level, id, text });
+            i = end;
+        }
+        i += 1;
+    }
+    headings
+}
+
+/// Ids and names written in raw HTML (`<a name="x">`, `<h2 id="x">`) are link targets too.
+fn collect_html_ids(events: &[Spanned<'_>], anchors: &mut HashSet<String>) {
+    for (event, _) in events {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            for attr in [" id=\"", " name=\""] {
+                let mut rest: &str = html;
+                while let Some(pos) = rest.find(attr) {
+                    rest = &rest[pos + attr.len()..];
+                    if let Some(end) = rest.find('"') {
+                        anchors.insert(rest[..end].to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn embed_videos(events: &mut Vec<Spanned<'_>>, resolver: &dyn Resolve, problems: &mut Vec<Problem>) {
+    let mut i = 0;
+    while i < events.len() {
+        if !matches!(events[i].0, Event::Start(Tag::Paragraph)) {
+            i += 1;
+            continue;
+        }
+        let end = find_end(events, i);
+        let inner = &events[i + 1..end];
+        let url = match inner {
+            // `<https://youtu.be/x>` or `[https://youtu.be/x](https://youtu.be/x)` alone
+            [(Event::Start(Tag::Link { dest_url, link_type, .. }), _), rest @ ..]
+                if matches!(link_type, LinkType::Autolink) || heading_text(rest) == dest_url.as_ref() =>
+            {
+                Some(dest_url.to_string())
+            }
+            _ if inner.iter().all(|(e, _)| matches!(e, Event::Text(_))) => {
+                Some(heading_text(inner))
+            }
+            _ => None,
+        };
+        let embed = url.and_then(|url| {
+            if url.contains(char::is_whitespace) {
+                return None;
+            }
+            if let Some(html) = video::embed_html(&url) {
+                return Some(html);
+            }
+            if url.to_ascii_lowercase().ends_with(".mp4") || url.to_ascii_lowercase().ends_with(".webm") {
+                let src = match resolver.resolve(&url, true) {
+                    Resolution::Rewrite(src) => src,
+                    Resolution::Problem { severity, message, help } => {
+                        problems.push(Problem { offset: events[i].1.start, severity, message, help });
+                        url.clone()
+                    }
+                    _ => url.clone(),
+                };
+                return Some(video::local_html(&src));
+            }
+            None
+        });
+        if let Some(html) = embed {
+            let range = events[i].1.clone();
+            events.splice(i..=end, [(Event::Html(CowStr::from(html)), range)]);
+        }
+        i += 1;
+    }
+}
+
+fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut Rendered) {
+    for (event, range) in events.iter_mut() {
+        let (dest, is_image) = match event {
+            Event::Start(Tag::Link { dest_url, link_type, .. }) if !matches!(link_type, LinkType::Email) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        match resolver.resolve(dest, is_image) {
+            Resolution::Keep => {}
+            Resolution::Rewrite(url) => *dest = CowStr::from(url),
+            Resolution::Page { url, target, anchor } => {
+                if let Some(anchor) = anchor {
+                    out.anchor_refs.push(AnchorRef {
+                        offset: range.start,
+                        target,
+                        anchor,
+                        dest: dest.to_string(),
+                    });
+                }
+                *dest = CowStr::from(url);
+            }
+            Resolution::Problem { severity, message, help } => out.problems.push(Problem {
+                offset: range.start,
+                severity,
+                message,
+                help,
+            }),
+        }
+    }
+}
+
+/// GitHub-style `> [!NOTE]` blockquotes become labelled callout boxes.
+fn callouts(events: &mut [Spanned<'_>], lang: &str) {
+    for (event, _) in events.iter_mut() {
+        match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = callout_label(*kind, lang);
+                *event = Event::Html(CowStr::from(format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                )));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => *event = Event::Html(CowStr::from("</div>\n")),
+            _ => {}
+        }
+    }
+}
+
+fn callout_label(kind: BlockQuoteKind, lang: &str) -> (&'static str, &'static str) {
+    let class = match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    };
+    let title = match (lang, class) {
+        ("ru", "note") => "Примечание",
+        ("ru", "tip") => "Совет",
+        ("ru", "important") => "Важно",
+        ("ru", "warning") => "Внимание",
+        ("ru", "caution") => "Осторожно",
+        ("et", "note") => "Märkus",
+        ("et", "tip") => "Nõuanne",
+        ("et", "important") => "Oluline",
+        ("et", "warning") => "Hoiatus",
+        ("et", "caution") => "Ettevaatust",
+        (_, "note") => "Note",
+        (_, "tip") => "Tip",
+        (_, "important") => "Important",
+        (_, "warning") => "Warning",
+        _ => "Caution",
+    };
+    (class, title)
+}
+
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// FAQ: the intro before the first `##`, then one item per `##` question.
+fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rendered) {
+    let questions: Vec<&HeadingInfo> = headings.iter().filter(|h| h.level == HeadingLevel::H2).collect();
+    let first = questions.first().map_or(events.len(), |h| h.start);
+    let mut events: Vec<Option<Spanned<'_>>> = events.into_iter().map(Some).collect();
+    html::push_html(&mut out.html, events[..first].iter_mut().filter_map(|e| e.take()).map(|(e, _)| e));
+    for (n, question) in questions.iter().enumerate() {
+        let answer_end = questions.get(n + 1).map_or(events.len(), |next| next.start);
+        let answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end].iter_mut().filter_map(|e| e.take()).collect();
+        let answer_text = plain_text(&answer);
+        let mut answer_html = String::new();
+        html::push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e));
+        out.faq.push(FaqItem {
+            id: question.id.clone(),
+            question: question.text.clone(),
+            answer_html,
+            answer_text,
+        });
+    }
+}
+
+/// How-to: the first top-level ordered list is the steps; without one, `## Step …` headings are.
+fn mark_steps(events: &mut [Spanned<'_>], headings: &[HeadingInfo], steps: &mut Vec<Step>) {
+    let mut depth = 0usize;
+    let mut list_start = None;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::List(Some(_))) if depth == 0 => {
+                list_start = Some(i);
+                break;
+            }
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = list_start {
+        let end = find_end(events, start);
+        let mut item_depth = 0usize;
+        let mut item_start = 0;
+        for i in start + 1..end {
+            match &events[i].0 {
+                Event::Start(Tag::Item) => {
+                    if item_depth == 0 {
+                        item_start = i;
+                    }
+                    item_depth += 1;
+                }
+                Event::End(TagEnd::Item) => {
+                    item_depth -= 1;
+                    if item_depth == 0 {
+                        steps.push(Step { text: plain_text(&events[item_start..=i]).replace('\n', " ").trim().to_string() });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let number = match &events[start].0 {
+            Event::Start(Tag::List(Some(n))) => *n,
+            _ => 1,
+        };
+        let open = if number == 1 {
+            "<ol class=\"howto-steps\">\n".to_string()
+        } else {
+            format!("<ol class=\"howto-steps\" start=\"{number}\">\n")
+        };
+        events[start].0 = Event::Html(CowStr::from(open));
+        events[end].0 = Event::Html(CowStr::from("</ol>\n"));
+        return;
+    }
+    for heading in headings.iter().filter(|h| h.level == HeadingLevel::H2) {
+        let lower = heading.text.to_lowercase();
+        if ["step", "шаг", "samm"].iter().any(|w| lower.starts_with(w)) {
+            steps.push(Step { text: heading.text.clone() });
+        }
+    }
+}
+
+/// Mintlify-style JSX (`<Note>`, `<Steps>`) is not HTML: report each component once per
+/// place and drop the tags, keeping what is between them.
+fn strip_jsx(events: &mut [Spanned<'_>], problems: &mut Vec<Problem>) {
+    for (event, range) in events.iter_mut() {
+        let (is_block, html) = match event {
+            Event::Html(h) => (true, h.to_string()),
+            Event::InlineHtml(h) => (false, h.to_string()),
+            _ => continue,
+        };
+        let (kept, found) = remove_capitalized_tags(&html);
+        if found.is_empty() {
+            continue;
+        }
+        for (offset, name) in found {
+            problems.push(Problem {
+                offset: range.start + offset,
+                severity: Severity::Warning,
+                message: format!("MDX component `<{name}>` is not supported; its tags are dropped and its text kept"),
+                help: "use Markdown instead: `> [!NOTE]` for notes, a numbered list for steps, `![alt](image.png)` for frames".into(),
+            });
+        }
+        *event = if is_block {
+            Event::Html(CowStr::from(kept))
+        } else {
+            Event::InlineHtml(CowStr::from(kept))
+        };
+    }
+}
+
+/// Removes `<Name ...>`, `</Name>` and `<Name />` tags whose name starts with a capital letter.
+fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
+    let mut kept = String::with_capacity(html.len());
+    let mut found = Vec::new();
+    let mut rest = html;
+    let mut offset = 0;
+    while let Some(pos) = rest.find('<') {
+        let after = &rest[pos + 1..];
+        let name_part = after.strip_prefix('/').unwrap_or(after);
+        let is_component = name_part.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        if !is_component {
+            kept.push_str(&rest[..pos + 1]);
+            offset += pos + 1;
+            rest = after;
+            continue;
+        }
+        kept.push_str(&rest[..pos]);
+        let name: String = name_part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+        if !after.starts_with('/') {
+            found.push((offset + pos, name));
+        }
+        let close = after.find('>').map_or(after.len(), |i| i + 1);
+        offset += pos + 1 + close;
+        rest = &after[close..];
+    }
+    kept.push_str(rest);
+    (kept, found)
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

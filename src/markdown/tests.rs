@@ -1,0 +1,166 @@
+use super::*;
+
+/// Rewrites `x.md` links to `/x/` and reports `missing.md`; everything else is kept.
+struct FakeSite;
+
+impl Resolve for FakeSite {
+    fn resolve(&self, dest: &str, _is_image: bool) -> Resolution {
+        if let Some(anchor) = dest.strip_prefix('#') {
+            return Resolution::Page {
+                url: dest.to_string(),
+                target: PageRef::Article(0),
+                anchor: Some(anchor.to_string()),
+            };
+        }
+        match dest.split_once('#') {
+            _ if dest.starts_with("missing") => Resolution::Problem {
+                severity: Severity::Error,
+                message: "link to `missing.md`, which does not exist".into(),
+                help: "fix it".into(),
+            },
+            Some(("x.md", anchor)) => Resolution::Page {
+                url: format!("/x/#{anchor}"),
+                target: PageRef::Article(1),
+                anchor: Some(anchor.to_string()),
+            },
+            None if dest == "x.md" => Resolution::Page {
+                url: "/x/".into(),
+                target: PageRef::Article(1),
+                anchor: None,
+            },
+            _ => Resolution::Keep,
+        }
+    }
+}
+
+fn render_kind(body: &str, kind: Kind) -> Rendered {
+    render(
+        body,
+        RenderOptions {
+            kind,
+            title: "Refunds",
+            lang: "en",
+            mdx: false,
+        },
+        &FakeSite,
+    )
+}
+
+#[test]
+fn faq_questions_become_items_with_stable_anchors() {
+    let r = render_kind(
+        "Intro text.\n\n## How long does a refund take?\n\nUp to **14 days**.\n\n## Can I get cash?\n\nNo.\n",
+        Kind::Faq,
+    );
+    assert_eq!(r.html, "<p>Intro text.</p>\n");
+    assert_eq!(r.faq.len(), 2);
+    assert_eq!(r.faq[0].id, "how-long-does-a-refund-take");
+    assert_eq!(r.faq[0].question, "How long does a refund take?");
+    assert_eq!(r.faq[0].answer_html, "<p>Up to <strong>14 days</strong>.</p>\n");
+    assert_eq!(r.faq[0].answer_text, "Up to 14 days.");
+    assert_eq!(r.faq[1].id, "can-i-get-cash");
+}
+
+#[test]
+fn russian_and_estonian_headings_get_readable_anchors() {
+    let r = render_kind("## Как вернуть товар?\n\nТак.\n\n## Kuidas tühistada?\n\nNii.\n", Kind::Faq);
+    assert_eq!(r.faq[0].id, "kak-vernut-tovar");
+    assert_eq!(r.faq[1].id, "kuidas-tuhistada");
+}
+
+#[test]
+fn howto_first_ordered_list_is_the_steps() {
+    let r = render_kind(
+        "Before you start.\n\n1. Open **Orders**.\n2. Choose the item.\n   - a detail\n3. Print the label.\n\n## After\n\n1. Not a step.\n",
+        Kind::HowTo,
+    );
+    assert_eq!(r.steps.len(), 3);
+    assert_eq!(r.steps[0].text, "Open Orders.");
+    assert!(r.html.contains("<ol class=\"howto-steps\">"), "{}", r.html);
+    assert_eq!(r.html.matches("howto-steps").count(), 1);
+}
+
+#[test]
+fn howto_without_list_uses_step_headings() {
+    let r = render_kind("## Step 1: Pack\n\nText\n\n## Step 2: Ship\n\nText\n", Kind::HowTo);
+    assert_eq!(r.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["Step 1: Pack", "Step 2: Ship"]);
+}
+
+#[test]
+fn gfm_features_render() {
+    let r = render_kind(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ price[^1]\n\n- [x] done\n- [ ] todo\n\n[^1]: Footnote.\n",
+        Kind::Article,
+    );
+    assert!(r.html.contains("<table>"), "{}", r.html);
+    assert!(r.html.contains("<del>old</del>"), "{}", r.html);
+    assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
+    assert!(r.html.contains("footnote-definition"), "{}", r.html);
+}
+
+#[test]
+fn callouts_become_labelled_boxes() {
+    let r = render_kind("> [!WARNING]\n> Do not wash hot.\n", Kind::Article);
+    assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
+    assert!(r.html.contains("<p>Do not wash hot.</p>\n</div>"), "{}", r.html);
+    let ru = render(
+        "> [!TIP]\n> Совет.\n",
+        RenderOptions { kind: Kind::Article, title: "x", lang: "ru", mdx: false },
+        &FakeSite,
+    );
+    assert!(ru.html.contains(">Совет</p>"), "{}", ru.html);
+}
+
+#[test]
+fn bare_video_link_on_its_own_line_is_embedded() {
+    let r = render_kind("Watch:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nDone.\n", Kind::Article);
+    assert!(r.html.contains("class=\"video-link\""), "{}", r.html);
+    let inline = render_kind("See https://www.youtube.com/watch?v=dQw4w9WgXcQ for more.\n", Kind::Article);
+    assert!(!inline.html.contains("video-link"), "a link inside a sentence stays text: {}", inline.html);
+}
+
+#[test]
+fn links_are_resolved_and_anchor_refs_recorded() {
+    let body = "See [x](x.md#faq) and [gone](missing.md) and [top](#intro).\n\n## Intro\n";
+    let r = render_kind(body, Kind::Article);
+    assert!(r.html.contains("href=\"/x/#faq\""), "{}", r.html);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].offset, body.find("[gone]").unwrap());
+    assert_eq!(r.anchor_refs.len(), 2);
+    assert!(r.anchors.contains("intro"));
+}
+
+#[test]
+fn leading_title_heading_is_dropped_and_toc_collected() {
+    let r = render_kind("# Refunds\n\n## One\n\n### Two\n\n## One\n", Kind::Article);
+    assert!(!r.html.contains("<h1"), "{}", r.html);
+    let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["one", "two", "one-1"]);
+}
+
+#[test]
+fn explicit_heading_ids_and_html_anchors_are_kept() {
+    let r = render_kind("## Setup {#setup-guide}\n\n<a name=\"legacy\"></a>\n", Kind::Article);
+    assert!(r.html.contains("id=\"setup-guide\""), "{}", r.html);
+    assert!(r.anchors.contains("legacy"));
+}
+
+#[test]
+fn mdx_components_are_reported_and_dropped() {
+    let r = render(
+        "<Note>Double-check the file.</Note>\n",
+        RenderOptions { kind: Kind::Article, title: "x", lang: "en", mdx: true },
+        &FakeSite,
+    );
+    assert!(!r.html.contains("<Note"), "{}", r.html);
+    assert!(r.html.contains("Double-check the file."), "{}", r.html);
+    assert_eq!(r.problems.len(), 1);
+    assert!(r.problems[0].message.contains("`<Note>`"));
+}
+
+#[test]
+fn empty_faq_is_a_warning() {
+    let r = render_kind("Only text.\n", Kind::Faq);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].severity, Severity::Warning);
+}

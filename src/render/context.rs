@@ -1,0 +1,474 @@
+//! The list of pages to render and the Tera context of each (the theme contract in
+//! README.md, "Theming", documents every variable).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::{Listings, jsonld};
+use crate::config::{Config, language_name};
+use crate::content::{Article, Section, Site};
+use crate::diag::Diagnostic;
+use crate::markdown::Rendered;
+use crate::theme::Theme;
+
+/// One output page.
+#[derive(Debug, Clone)]
+pub enum Page {
+    Article(usize),
+    /// A section's listing; the root section of a language is its home page.
+    Section(usize),
+    Tag { lang: String, slug: String },
+    Tags { lang: String },
+    Search { lang: String },
+    NotFound { lang: String },
+    /// An alias: an old URL that sends the reader to the article.
+    Redirect { from: String, article: usize },
+}
+
+pub struct Model<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    theme: &'a Theme,
+    published: &'a [bool],
+    rendered: &'a [Option<Rendered>],
+    section_bodies: &'a [Option<Rendered>],
+    listings: Listings,
+    /// (dir, lang) -> published articles in the folder and below it.
+    counts: HashMap<(String, String), usize>,
+    strings: HashMap<String, Value>,
+}
+
+const RELATED: usize = 5;
+
+impl<'a> Model<'a> {
+    pub fn new(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        published: &'a [bool],
+        rendered: &'a [Option<Rendered>],
+        section_bodies: &'a [Option<Rendered>],
+    ) -> Model<'a> {
+        let listings = Listings::new(site, published);
+        let mut counts: HashMap<(String, String), usize> = HashMap::new();
+        for (id, article) in site.articles.iter().enumerate() {
+            if !published[id] {
+                continue;
+            }
+            let mut dir = Some(article.dir.as_str());
+            while let Some(d) = dir {
+                *counts.entry((d.to_string(), article.lang.clone())).or_default() += 1;
+                dir = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or("", |(p, _)| p)) };
+            }
+        }
+        let strings = config
+            .languages
+            .iter()
+            .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
+            .collect();
+        Model { config, site, theme, published, rendered, section_bodies, listings, counts, strings }
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let mut pages: Vec<Page> = Vec::new();
+        for (id, article) in self.site.articles.iter().enumerate() {
+            if self.published[id] {
+                pages.push(Page::Article(id));
+                pages.extend(article.aliases.iter().map(|from| Page::Redirect { from: from.clone(), article: id }));
+            }
+        }
+        for (id, section) in self.site.sections.iter().enumerate() {
+            if section.dir.is_empty() || self.count(&section.dir, &section.lang) > 0 || section.source.is_some() {
+                pages.push(Page::Section(id));
+            }
+        }
+        for (lang, slug) in self.listings.by_tag.keys() {
+            pages.push(Page::Tag { lang: lang.clone(), slug: slug.clone() });
+        }
+        for lang in &self.config.languages {
+            pages.push(Page::Tags { lang: lang.clone() });
+            pages.push(Page::Search { lang: lang.clone() });
+            pages.push(Page::NotFound { lang: lang.clone() });
+        }
+        pages
+    }
+
+    /// Renders one page to (output path, HTML).
+    pub fn render(&self, page: &Page) -> Result<(String, String), Diagnostic> {
+        let (url, template, context) = match page {
+            Page::Article(id) => self.article(*id),
+            Page::Section(id) => self.section(*id),
+            Page::Tag { lang, slug } => self.tag(lang, slug),
+            Page::Tags { lang } => self.tags(lang),
+            Page::Search { lang } => self.search(lang),
+            Page::NotFound { lang } => self.not_found(lang),
+            Page::Redirect { from, article } => self.redirect(from, *article),
+        };
+        let context = tera::Context::from_value(context).map_err(|e| Diagnostic::error(template, e.to_string()))?;
+        let html = self.theme.render(template, &context)?;
+        Ok((output_path(&url), html))
+    }
+
+    fn count(&self, dir: &str, lang: &str) -> usize {
+        self.counts.get(&(dir.to_string(), lang.to_string())).copied().unwrap_or(0)
+    }
+
+    fn home_url(&self, lang: &str) -> String {
+        format!("{}/", self.config.lang_prefix(lang))
+    }
+
+    fn canonical(&self, url: &str) -> String {
+        if self.config.base_url.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", self.config.base_url, super::encode(url))
+        }
+    }
+
+    /// Variables every template gets.
+    fn base(&self, lang: &str, url: &str, title: &str, description: &str) -> Map<String, Value> {
+        let languages: Vec<Value> = self
+            .config
+            .languages
+            .iter()
+            .map(|code| json!({ "code": code, "name": language_name(code), "url": self.home_url(code) }))
+            .collect();
+        let page_title = if title.is_empty() || title == self.config.title { self.config.title.clone() } else { title.to_string() };
+        let page_description = if description.is_empty() { self.config.description.clone() } else { description.to_string() };
+        let mut map = Map::new();
+        map.insert(
+            "site".into(),
+            json!({
+                "title": self.config.title,
+                "description": self.config.description,
+                "base_url": self.config.base_url,
+                "assets": { "css": self.theme.css_url, "js": self.theme.js_url },
+                "support": self.config.support,
+            }),
+        );
+        map.insert("lang".into(), json!(lang));
+        map.insert("lang_home".into(), json!(self.home_url(lang)));
+        map.insert("search_url".into(), json!(format!("{}search/", self.home_url(lang))));
+        map.insert("languages".into(), Value::Array(languages));
+        map.insert("translations".into(), json!([]));
+        map.insert("t".into(), self.strings.get(lang).cloned().unwrap_or_else(|| json!({})));
+        map.insert("page_url".into(), json!(url));
+        map.insert("canonical".into(), json!(self.canonical(url)));
+        map.insert("page_title".into(), json!(page_title));
+        map.insert("page_description".into(), json!(page_description));
+        map.insert("breadcrumbs".into(), json!([]));
+        map.insert("build_mode".into(), json!("build"));
+        map
+    }
+
+    fn breadcrumbs(&self, dir: Option<&str>, lang: &str) -> Value {
+        let mut crumbs = Vec::new();
+        let mut current = dir.map(str::to_string);
+        while let Some(d) = current {
+            if let Some(section) = self.site.section(&d, lang) {
+                crumbs.push(json!({ "title": section.title, "url": section.url }));
+            }
+            current = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string())) };
+        }
+        if let Some(Value::Object(home)) = crumbs.last_mut() {
+            home.insert("title".into(), json!(self.strings.get(lang).and_then(|t| t.get("home")).cloned().unwrap_or_else(|| json!("Home"))));
+        }
+        crumbs.reverse();
+        Value::Array(crumbs)
+    }
+
+    fn article_summary(&self, id: usize) -> Value {
+        let article = &self.site.articles[id];
+        let section_title = self.site.section(&article.dir, &article.lang).map_or("", |s| s.title.as_str());
+        json!({
+            "title": article.title,
+            "url": article.url,
+            "description": self.description_of(id),
+            "kind": article.kind.as_str(),
+            "updated": article.last_updated().unwrap_or(""),
+            "draft": article.draft,
+            "section_title": section_title,
+        })
+    }
+
+    /// The front matter description, or the start of the article's text.
+    fn description_of(&self, id: usize) -> String {
+        let article = &self.site.articles[id];
+        if !article.description.is_empty() {
+            return article.description.clone();
+        }
+        let text = self.rendered[id].as_ref().map_or("", |r| r.text.as_str());
+        excerpt(text, 160)
+    }
+
+    fn article(&self, id: usize) -> (String, &'static str, Value) {
+        let article = &self.site.articles[id];
+        let rendered = self.rendered[id].as_ref();
+        let mut map = self.base(&article.lang, &article.url, &article.title, &self.description_of(id));
+        map.insert("translations".into(), self.translations_of(article));
+        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(&article.dir), &article.lang));
+        let section = self.site.section(&article.dir, &article.lang).filter(|s| !s.dir.is_empty());
+        let canonical = self.canonical(&article.url);
+        let tags: Vec<Value> = article
+            .tags
+            .iter()
+            .map(|t| json!({ "name": t, "url": format!("{}tags/{}/", self.home_url(&article.lang), crate::content::slugify(t)) }))
+            .collect();
+        let faq: Vec<Value> = rendered
+            .map(|r| r.faq.iter().map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html })).collect())
+            .unwrap_or_default();
+        let toc: Vec<Value> = rendered
+            .map(|r| r.toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "title": t.title })).collect())
+            .unwrap_or_default();
+        let related: Vec<Value> = self.related(id).into_iter().map(|r| self.article_summary(r)).collect();
+        map.insert(
+            "article".into(),
+            json!({
+                "title": article.title,
+                "description": article.description,
+                "kind": article.kind.as_str(),
+                "url": article.url,
+                "draft": article.draft,
+                "html": rendered.map_or("", |r| r.html.as_str()),
+                "faq": faq,
+                "toc": toc,
+                "tags": tags,
+                "date": article.date.as_deref().unwrap_or(""),
+                "updated": article.last_updated().unwrap_or(""),
+                "section": section.map(|s| json!({ "title": s.title, "url": s.url })),
+                "related": related,
+                "jsonld": rendered.map(|r| jsonld::for_article(article, r, &canonical)).unwrap_or_default(),
+                "extra": article.extra,
+            }),
+        );
+        (article.url.clone(), "article.html", Value::Object(map))
+    }
+
+    fn translations_of(&self, article: &Article) -> Value {
+        let others: Vec<Value> = self
+            .listings
+            .by_key
+            .get(&article.translation_key)
+            .into_iter()
+            .flatten()
+            .map(|&id| &self.site.articles[id])
+            .filter(|other| other.lang != article.lang)
+            .map(|other| json!({ "code": other.lang, "name": language_name(&other.lang), "url": other.url }))
+            .collect();
+        Value::Array(others)
+    }
+
+    /// Up to five articles in the same language sharing tags (2 points each) or the folder (1).
+    fn related(&self, id: usize) -> Vec<usize> {
+        let article = &self.site.articles[id];
+        let mut scores: HashMap<usize, usize> = HashMap::new();
+        for tag in &article.tags {
+            let key = (article.lang.clone(), crate::content::slugify(tag));
+            if let Some((_, ids)) = self.listings.by_tag.get(&key) {
+                for &other in ids.iter().take(200) {
+                    *scores.entry(other).or_default() += 2;
+                }
+            }
+        }
+        if let Some(ids) = self.listings.by_dir.get(&(article.dir.clone(), article.lang.clone())) {
+            for &other in ids.iter().take(200) {
+                *scores.entry(other).or_default() += 1;
+            }
+        }
+        scores.remove(&id);
+        let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            let (x, y) = (&self.site.articles[a.0], &self.site.articles[b.0]);
+            b.1.cmp(&a.1).then(x.weight.cmp(&y.weight)).then_with(|| x.title.cmp(&y.title))
+        });
+        ranked.into_iter().take(RELATED).map(|(id, _)| id).collect()
+    }
+
+    fn section_articles(&self, dir: &str, lang: &str) -> &[usize] {
+        self.listings.by_dir.get(&(dir.to_string(), lang.to_string())).map_or(&[], Vec::as_slice)
+    }
+
+    fn subsections(&self, section: &Section) -> Vec<&Section> {
+        let mut subs: Vec<&Section> = self
+            .site
+            .sections
+            .iter()
+            .filter(|s| s.lang == section.lang && s.parent_dir.as_deref() == Some(section.dir.as_str()))
+            .filter(|s| self.count(&s.dir, &s.lang) > 0 || s.source.is_some())
+            .collect();
+        subs.sort_by(|a, b| (a.weight, a.title.to_lowercase()).cmp(&(b.weight, b.title.to_lowercase())));
+        subs
+    }
+
+    /// The first articles of a section, looking into subsections when it has none of its own.
+    fn first_articles(&self, section: &Section, n: usize) -> Vec<usize> {
+        let own = self.section_articles(&section.dir, &section.lang);
+        if !own.is_empty() {
+            return own.iter().take(n).copied().collect();
+        }
+        self.subsections(section).into_iter().flat_map(|s| self.first_articles(s, n)).take(n).collect()
+    }
+
+    fn section(&self, id: usize) -> (String, &'static str, Value) {
+        let section = &self.site.sections[id];
+        let body = self.section_bodies[id].as_ref().map_or("", |r| r.html.as_str());
+        let title = if section.dir.is_empty() { "" } else { section.title.as_str() };
+        let mut map = self.base(&section.lang, &section.url, title, &section.description);
+        map.insert("translations".into(), self.section_translations(section));
+        let subsections: Vec<&Section> = self.subsections(section);
+        if section.dir.is_empty() {
+            let cards: Vec<Value> = subsections
+                .iter()
+                .map(|s| {
+                    let articles: Vec<Value> = self.first_articles(s, 5).into_iter().map(|a| self.article_summary(a)).collect();
+                    json!({ "title": s.title, "description": s.description, "url": s.url, "count": self.count(&s.dir, &s.lang), "articles": articles })
+                })
+                .collect();
+            let popular: Vec<Value> = subsections
+                .iter()
+                .filter_map(|s| self.first_articles(s, 1).first().copied())
+                .chain(self.section_articles("", &section.lang).iter().copied())
+                .take(6)
+                .map(|a| self.article_summary(a))
+                .collect();
+            map.insert("sections".into(), Value::Array(cards));
+            map.insert("popular".into(), Value::Array(popular));
+            map.insert("intro_html".into(), json!(body));
+            return (section.url.clone(), "index.html", Value::Object(map));
+        }
+        map.insert("breadcrumbs".into(), self.breadcrumbs(section.parent_dir.as_deref(), &section.lang));
+        let subs: Vec<Value> = subsections
+            .iter()
+            .map(|s| json!({ "title": s.title, "description": s.description, "url": s.url, "count": self.count(&s.dir, &s.lang) }))
+            .collect();
+        let articles: Vec<Value> = self.section_articles(&section.dir, &section.lang).iter().map(|&a| self.article_summary(a)).collect();
+        map.insert(
+            "section".into(),
+            json!({ "title": section.title, "description": section.description, "url": section.url, "html": body, "subsections": subs, "articles": articles }),
+        );
+        (section.url.clone(), "section.html", Value::Object(map))
+    }
+
+    fn section_translations(&self, section: &Section) -> Value {
+        let others: Vec<Value> = self
+            .config
+            .languages
+            .iter()
+            .filter(|lang| **lang != section.lang)
+            .filter_map(|lang| self.site.section(&section.dir, lang))
+            .filter(|s| s.dir.is_empty() || self.count(&s.dir, &s.lang) > 0 || s.source.is_some())
+            .map(|s| json!({ "code": s.lang, "name": language_name(&s.lang), "url": s.url }))
+            .collect();
+        Value::Array(others)
+    }
+
+    fn tag(&self, lang: &str, slug: &str) -> (String, &'static str, Value) {
+        let (name, ids) = self
+            .listings
+            .by_tag
+            .get(&(lang.to_string(), slug.to_string()))
+            .map_or((String::new(), Vec::new()), |(n, ids)| (n.clone(), ids.clone()));
+        let url = format!("{}tags/{slug}/", self.home_url(lang));
+        let mut map = self.base(lang, &url, &name, "");
+        let mut crumbs = self.breadcrumbs(Some(""), lang);
+        if let Value::Array(items) = &mut crumbs {
+            let all_tags = self.strings.get(lang).and_then(|t| t.get("all_tags")).cloned().unwrap_or_else(|| json!("Tags"));
+            items.push(json!({ "title": all_tags, "url": format!("{}tags/", self.home_url(lang)) }));
+        }
+        map.insert("breadcrumbs".into(), crumbs);
+        let articles: Vec<Value> = ids.iter().map(|&a| self.article_summary(a)).collect();
+        map.insert("tag".into(), json!({ "name": name, "url": url, "articles": articles }));
+        (url, "tag.html", Value::Object(map))
+    }
+
+    fn tags(&self, lang: &str) -> (String, &'static str, Value) {
+        let url = format!("{}tags/", self.home_url(lang));
+        let title = self.strings.get(lang).and_then(|t| t.get("all_tags")).and_then(Value::as_str).unwrap_or("Tags").to_string();
+        let mut map = self.base(lang, &url, &title, "");
+        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
+        let tags: Vec<Value> = self
+            .listings
+            .by_tag
+            .iter()
+            .filter(|((l, _), _)| l == lang)
+            .map(|((_, slug), (name, ids))| json!({ "name": name, "url": format!("{url}{slug}/"), "count": ids.len() }))
+            .collect();
+        map.insert("tags".into(), Value::Array(tags));
+        (url, "tags.html", Value::Object(map))
+    }
+
+    fn search(&self, lang: &str) -> (String, &'static str, Value) {
+        let url = format!("{}search/", self.home_url(lang));
+        let title = self.strings.get(lang).and_then(|t| t.get("search_results")).and_then(Value::as_str).unwrap_or("Search").to_string();
+        let mut map = self.base(lang, &url, &title, "");
+        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
+        map.insert("query".into(), json!(""));
+        map.insert("results".into(), json!([]));
+        map.insert("total".into(), json!(0));
+        map.insert("suggestion".into(), json!(""));
+        (url, "search.html", Value::Object(map))
+    }
+
+    fn not_found(&self, lang: &str) -> (String, &'static str, Value) {
+        let path = format!("{}404.html", self.home_url(lang));
+        let title = self.strings.get(lang).and_then(|t| t.get("not_found_title")).and_then(Value::as_str).unwrap_or("Page not found").to_string();
+        let mut map = self.base(lang, &path, &title, "");
+        map.insert("canonical".into(), json!(""));
+        (path, "404.html", Value::Object(map))
+    }
+
+    fn redirect(&self, from: &str, article: usize) -> (String, &'static str, Value) {
+        let target = &self.site.articles[article];
+        let mut map = self.base(&target.lang, from, &target.title, "");
+        map.insert("canonical".into(), json!(self.canonical(&target.url)));
+        map.insert("redirect_to".into(), json!(target.url));
+        (from.to_string(), "redirect.html", Value::Object(map))
+    }
+}
+
+/// `/returns/refund-policy/` -> `returns/refund-policy/index.html`; `/404.html` stays a file.
+fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_string()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else if trimmed.ends_with(".html") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+/// The first `max` characters of `text` cut at a word, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/ru/"), "ru/index.html");
+        assert_eq!(output_path("/returns/refund-policy/"), "returns/refund-policy/index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+        assert_eq!(output_path("/help/old-page.html"), "help/old-page.html");
+    }
+
+    #[test]
+    fn excerpts_cut_at_words() {
+        assert_eq!(excerpt("short text", 160), "short text");
+        assert_eq!(excerpt("one two three four", 10), "one two…");
+    }
+}

@@ -1,0 +1,276 @@
+//! Model + Markdown + theme -> pages: Tera contexts, JSON-LD, related articles, tag pages,
+//! sitemap, robots.txt, alias redirects; and the link and anchor checks that need every
+//! page rendered. Pages go to a [`PageSink`]; this module never writes to disk itself.
+
+mod context;
+mod jsonld;
+mod links;
+mod sitemap;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Kind, Site, slugify};
+use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::markdown::{self, PageRef, RenderOptions, Rendered};
+use crate::theme::Theme;
+
+pub use links::encode;
+
+/// Where rendered pages go: the staging folder for `build`, nowhere for `check`.
+pub trait PageSink: Sync {
+    /// `path` is relative to the site root: `returns/refund-policy/index.html`.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String>;
+}
+
+/// Discards pages: `check` renders everything to find problems but writes nothing.
+pub struct NoSink;
+
+impl PageSink for NoSink {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Build drafts too (preview); they are marked as drafts on the page.
+    pub include_drafts: bool,
+}
+
+/// What was rendered.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub articles: usize,
+    pub languages: usize,
+}
+
+/// Called once per page rendered, for progress bars.
+pub type Tick<'a> = &'a (dyn Fn() + Sync);
+
+/// Renders the whole site into `sink`. Problems go to `diagnostics`; rendering continues past
+/// them so that one run reports everything.
+pub fn render_site(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    options: Options,
+    sink: &dyn PageSink,
+    diagnostics: &Diagnostics,
+    tick: Tick<'_>,
+) -> Summary {
+    let published: Vec<bool> = site.articles.iter().map(|a| options.include_drafts || !a.draft).collect();
+    let known_urls = known_urls(site, theme, &published);
+
+    let rendered: Vec<Option<Rendered>> = site
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(id, article)| {
+            if !published[id] {
+                return None;
+            }
+            let resolver = links::LinkResolver {
+                site,
+                from: &article.content_path,
+                lang: &article.lang,
+                this: PageRef::Article(id),
+                published: &published,
+                known_urls: &known_urls,
+            };
+            let options = RenderOptions {
+                kind: article.kind,
+                title: &article.title,
+                lang: &article.lang,
+                mdx: article.content_path.ends_with(".mdx"),
+            };
+            Some(markdown::render(article.source.body(), options, &resolver))
+        })
+        .collect();
+    let section_bodies: Vec<Option<Rendered>> = site
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(id, section)| {
+            let source = section.source.as_ref()?;
+            let from = source.path.strip_prefix("content/").unwrap_or(&source.path);
+            let resolver = links::LinkResolver {
+                site,
+                from,
+                lang: &section.lang,
+                this: PageRef::Section(id),
+                published: &published,
+                known_urls: &known_urls,
+            };
+            let options = RenderOptions { kind: Kind::Article, title: &section.title, lang: &section.lang, mdx: from.ends_with(".mdx") };
+            Some(markdown::render(source.body(), options, &resolver))
+        })
+        .collect();
+
+    report_problems(site, &rendered, &section_bodies, diagnostics);
+
+    let model = context::Model::new(config, site, theme, &published, &rendered, &section_bodies);
+    let pages = model.pages();
+    let failures = Diagnostics::new();
+    pages.par_iter().for_each(|page| {
+        match model.render(page) {
+            Ok((path, html)) => {
+                if let Err(e) = sink.put(&path, html.as_bytes()) {
+                    failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
+                }
+            }
+            Err(diagnostic) => failures.push(diagnostic),
+        }
+        tick();
+    });
+    for (path, bytes) in theme.static_files.iter() {
+        if let Err(e) = sink.put(path, bytes) {
+            failures.push(Diagnostic::error(path.clone(), format!("cannot write: {e}")));
+        }
+    }
+    for asset in &site.assets {
+        match crate::fs::read(&asset.abs) {
+            Ok(bytes) => {
+                if let Err(e) = sink.put(asset.url.trim_start_matches('/'), &bytes) {
+                    failures.push(Diagnostic::error(asset.url.clone(), format!("cannot write: {e}")));
+                }
+            }
+            Err(e) => failures.push(Diagnostic::error(format!("content/{}", asset.content_path), e.to_string())),
+        }
+    }
+    for (path, text) in sitemap::files(config, site, &published) {
+        if let Err(e) = sink.put(&path, text.as_bytes()) {
+            failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
+        }
+    }
+    diagnostics.extend(failures.into_sorted());
+    Summary {
+        pages: pages.len(),
+        articles: published.iter().filter(|p| **p).count(),
+        languages: config.languages.len(),
+    }
+}
+
+/// Every URL a site-absolute link may point at.
+fn known_urls(site: &Site, theme: &Theme, published: &[bool]) -> HashSet<String> {
+    let mut urls = HashSet::new();
+    for (id, article) in site.articles.iter().enumerate() {
+        if published[id] {
+            urls.insert(article.url.clone());
+            urls.extend(article.aliases.iter().cloned());
+        }
+    }
+    for section in &site.sections {
+        urls.insert(section.url.clone());
+        urls.insert(format!("{}search/", section.url));
+    }
+    for asset in &site.assets {
+        urls.insert(asset.url.clone());
+    }
+    for path in theme.static_files.keys() {
+        urls.insert(format!("/{path}"));
+    }
+    for file in ["/sitemap.xml", "/robots.txt", "/404.html", "/tags/"] {
+        urls.insert(file.to_string());
+    }
+    urls
+}
+
+fn report_problems(site: &Site, articles: &[Option<Rendered>], sections: &[Option<Rendered>], diagnostics: &Diagnostics) {
+    let empty = HashSet::new();
+    let sources = site
+        .articles
+        .iter()
+        .map(|a| Some(&a.source))
+        .zip(articles)
+        .chain(site.sections.iter().map(|s| s.source.as_ref()).zip(sections));
+    for (source, rendered) in sources {
+        let (Some(source), Some(rendered)) = (source, rendered) else { continue };
+        for problem in &rendered.problems {
+            let diagnostic = match problem.severity {
+                Severity::Error => Diagnostic::error(&source.path, &problem.message),
+                Severity::Warning => Diagnostic::warning(&source.path, &problem.message),
+            };
+            diagnostics.push(diagnostic.at(&source.text, source.body_offset + problem.offset).with_help(&problem.help));
+        }
+        for link in &rendered.anchor_refs {
+            let (anchors, target_path) = match link.target {
+                PageRef::Article(id) => (
+                    articles[id].as_ref().map_or(&empty, |r| &r.anchors),
+                    site.articles[id].source.path.clone(),
+                ),
+                PageRef::Section(id) => (
+                    sections[id].as_ref().map_or(&empty, |r| &r.anchors),
+                    site.sections[id].source.as_ref().map_or_else(|| site.sections[id].url.clone(), |s| s.path.clone()),
+                ),
+            };
+            if anchors.contains(&link.anchor) || link.anchor.starts_with("fn") || link.anchor.starts_with(':') {
+                continue;
+            }
+            let candidates: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            let help = match did_you_mean(&link.anchor, &candidates) {
+                Some(near) => format!("did you mean `#{near}`?"),
+                None if candidates.is_empty() => format!("`{target_path}` has no headings to link to"),
+                None => {
+                    let mut list: Vec<&str> = candidates.clone();
+                    list.sort_unstable();
+                    list.truncate(8);
+                    format!("headings there: {}", list.iter().map(|a| format!("`#{a}`")).collect::<Vec<_>>().join(", "))
+                }
+            };
+            diagnostics.push(
+                Diagnostic::error(&source.path, format!("link to `{}`: no heading `#{}` in `{target_path}`", link.dest, link.anchor))
+                    .at(&source.text, source.body_offset + link.offset)
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// Articles of one language grouped for listings; built once, shared by every page.
+pub(crate) struct Listings {
+    /// (dir, lang) -> article ids directly in that folder, in display order.
+    pub by_dir: HashMap<(String, String), Vec<usize>>,
+    /// (lang, tag slug) -> (tag name, article ids).
+    pub by_tag: BTreeMap<(String, String), (String, Vec<usize>)>,
+    /// translation_key -> article ids in every language.
+    pub by_key: HashMap<String, Vec<usize>>,
+}
+
+impl Listings {
+    pub fn new(site: &Site, published: &[bool]) -> Listings {
+        let mut by_dir: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut by_tag: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (id, article) in site.articles.iter().enumerate() {
+            if !published[id] {
+                continue;
+            }
+            by_dir.entry((article.dir.clone(), article.lang.clone())).or_default().push(id);
+            by_key.entry(article.translation_key.clone()).or_default().push(id);
+            for tag in &article.tags {
+                let slug = slugify(tag);
+                if slug.is_empty() {
+                    continue;
+                }
+                by_tag
+                    .entry((article.lang.clone(), slug))
+                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .1
+                    .push(id);
+            }
+        }
+        let order = |ids: &mut Vec<usize>| {
+            ids.sort_by(|&a, &b| {
+                let (a, b) = (&site.articles[a], &site.articles[b]);
+                (a.weight, a.title.to_lowercase()).cmp(&(b.weight, b.title.to_lowercase()))
+            })
+        };
+        by_dir.values_mut().for_each(order);
+        by_tag.values_mut().for_each(|(_, ids)| order(ids));
+        Listings { by_dir, by_tag, by_key }
+    }
+}

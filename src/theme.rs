@@ -1,0 +1,198 @@
+//! The theme: the default theme embedded in the binary, overlaid file by file by
+//! `themes/<name>/` in the help center; the Tera instance; UI strings per language; and the
+//! static files with fingerprinted CSS/JS names. Knows nothing about articles.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, display_path};
+use crate::fs;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Files for the site root: fingerprinted CSS/JS, the theme's other static files and the
+    /// help center's own `static/` folder, keyed by output path (`style.3f2a9c1e.css`).
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// `/style.<hash>.css`
+    pub css_url: String,
+    /// `/app.<hash>.js`
+    pub js_url: String,
+    strings: BTreeMap<String, Map<String, Value>>,
+    /// Where each template came from, for error messages: `themes/shop/templates/article.html`.
+    origins: BTreeMap<String, String>,
+}
+
+/// One theme file and where it came from.
+struct ThemeFile {
+    bytes: Vec<u8>,
+    origin: String,
+}
+
+impl Theme {
+    /// Loads `[theme] name` from the help center, falling back to the embedded default for every
+    /// file the help center's theme folder does not have.
+    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
+        collect_embedded(&DEFAULT_THEME, &mut files);
+        let theme_dir = config.root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            collect_dir(&config.root, &theme_dir, "", &mut files)?;
+        } else if config.theme != "default" {
+            return Err(vec![
+                Diagnostic::error(
+                    crate::config::FILE_NAME,
+                    format!("theme `{}` not found: there is no folder `themes/{}`", config.theme, config.theme),
+                )
+                .with_help("create the folder (it only needs the files you change), or remove `name` from [theme] to use the default theme"),
+            ]);
+        }
+        let mut problems = Vec::new();
+        let mut templates = Vec::new();
+        let mut origins = BTreeMap::new();
+        let mut strings = BTreeMap::new();
+        let mut static_files = BTreeMap::new();
+        for (path, file) in &files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                match std::str::from_utf8(&file.bytes) {
+                    Ok(text) => {
+                        templates.push((name.to_string(), text.to_string()));
+                        origins.insert(name.to_string(), file.origin.clone());
+                    }
+                    Err(_) => problems.push(Diagnostic::error(&file.origin, "the template is not UTF-8 text").with_help("save it as UTF-8")),
+                }
+            } else if let Some(lang) = path.strip_prefix("strings/").and_then(|p| p.strip_suffix(".toml")) {
+                let text = String::from_utf8_lossy(&file.bytes);
+                match toml::from_str::<toml::Table>(&text) {
+                    Ok(table) => {
+                        let map = table
+                            .into_iter()
+                            .map(|(k, v)| (k, Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string))))
+                            .collect();
+                        strings.insert(lang.to_string(), map);
+                    }
+                    Err(e) => problems.push(
+                        Diagnostic::error(&file.origin, format!("UI strings: {}", e.message().trim()))
+                            .at(&text, e.span().map_or(0, |s| s.start))
+                            .with_help("write one `key = \"text\"` per line"),
+                    ),
+                }
+            } else if let Some(name) = path.strip_prefix("static/") {
+                static_files.insert(name.to_string(), file.bytes.clone());
+            }
+        }
+        let mut tera = tera::Tera::default();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            problems.push(template_diagnostic(&e, &origins));
+        }
+        for required in ["base.html", "index.html", "section.html", "article.html", "tag.html", "tags.html", "search.html", "404.html", "redirect.html"] {
+            if !origins.contains_key(required) {
+                problems.push(Diagnostic::error(format!("themes/{}/templates", config.theme), format!("the theme has no `{required}` template")).with_help("copy it from the default theme"));
+            }
+        }
+        let site_static = config.root.join("static");
+        if site_static.is_dir() {
+            let mut own = BTreeMap::new();
+            collect_dir(&config.root, &site_static, "", &mut own)?;
+            for (path, file) in own {
+                static_files.insert(path, file.bytes);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let css_url = fingerprint(&mut static_files, "style.css");
+        let js_url = fingerprint(&mut static_files, "app.js");
+        Ok(Theme { tera, static_files, css_url, js_url, strings, origins })
+    }
+
+    /// UI strings in `lang`, with the English (then any) table filling gaps.
+    pub fn strings(&self, lang: &str) -> Map<String, Value> {
+        let mut merged = self.strings.get("en").cloned().unwrap_or_default();
+        if let Some(own) = self.strings.get(lang) {
+            for (k, v) in own {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        merged
+    }
+
+    /// Renders a template; the error names the template file and says what went wrong.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| template_diagnostic(&e, &self.origins))
+    }
+}
+
+/// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever.
+fn fingerprint(files: &mut BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    let Some(bytes) = files.remove(name) else {
+        return String::new();
+    };
+    let digest = Sha256::digest(&bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let fingerprinted = format!("{stem}.{hash}.{ext}");
+    files.insert(fingerprinted.clone(), bytes);
+    format!("/{fingerprinted}")
+}
+
+fn collect_embedded(dir: &Dir<'static>, files: &mut BTreeMap<String, ThemeFile>) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        files.insert(path.clone(), ThemeFile { bytes: file.contents().to_vec(), origin: format!("(built-in default theme) {path}") });
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, files);
+    }
+}
+
+fn collect_dir(root: &Path, dir: &Path, prefix: &str, files: &mut BTreeMap<String, ThemeFile>) -> Result<(), Vec<Diagnostic>> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| vec![Diagnostic::error(display_path(root, dir), format!("cannot read: {e}"))])?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let bytes = fs::read(entry.path()).map_err(|e| vec![Diagnostic::error(display_path(root, entry.path()), e.to_string())])?;
+        files.insert(format!("{prefix}{relative}"), ThemeFile { bytes, origin: display_path(root, entry.path()) });
+    }
+    Ok(())
+}
+
+/// Tera errors nest the useful part (`--> 3:5` and the reason) in their source chain.
+fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        chain.push(inner.to_string());
+        source = inner.source();
+    }
+    let template = chain
+        .iter()
+        .find_map(|m| m.split('\'').nth(1).filter(|name| origins.contains_key(*name)).map(str::to_string));
+    let path = template.as_ref().and_then(|t| origins.get(t)).cloned().unwrap_or_else(|| "templates".to_string());
+    let (mut line, mut col) = (0, 0);
+    for message in &chain {
+        if let Some(pos) = message.find("--> ") {
+            let digits: String = message[pos + 4..].chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+            let mut parts = digits.split(':');
+            line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+            col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+        }
+    }
+    let message = chain
+        .iter()
+        .map(|m| m.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(": ");
+    Diagnostic::error(path, format!("template error: {message}"))
+        .at_line(line, col)
+        .with_help("check the template's {{ }} and {% %} tags; the default theme's templates show every variable in use")
+}
