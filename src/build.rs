@@ -51,11 +51,21 @@ impl Report {
 
 /// Builds (or checks) the help center at `root`. `Err` is an operational failure (the output
 /// folder cannot be written); problems in the content are in the report.
-pub fn run(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Result<Report, OutputError> {
+pub fn run(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Report, OutputError> {
     let started = Instant::now();
     let config = match Config::load(root) {
         Ok(config) => config,
-        Err(diagnostics) => return Ok(Report { diagnostics, elapsed: started.elapsed(), ..Report::default() }),
+        Err(diagnostics) => {
+            return Ok(Report {
+                diagnostics,
+                elapsed: started.elapsed(),
+                ..Report::default()
+            });
+        }
     };
     let diagnostics = Diagnostics::new();
     let site = content::load(&config, &diagnostics);
@@ -63,7 +73,11 @@ pub fn run(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Resu
         Ok(theme) => theme,
         Err(problems) => {
             diagnostics.extend(problems);
-            return Ok(Report { diagnostics: diagnostics.into_sorted(), elapsed: started.elapsed(), ..Report::default() });
+            return Ok(Report {
+                diagnostics: diagnostics.into_sorted(),
+                elapsed: started.elapsed(),
+                ..Report::default()
+            });
         }
     };
     let staging = if options.dry_run {
@@ -82,7 +96,9 @@ pub fn run(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Resu
         &config,
         &site,
         &theme,
-        render::Options { include_drafts: options.include_drafts },
+        render::Options {
+            include_drafts: options.include_drafts,
+        },
         sink,
         &diagnostics,
         &tick,
@@ -97,5 +113,10 @@ pub fn run(root: &Path, options: &BuildOptions, progress: &dyn Progress) -> Resu
         }
         _ => None,
     };
-    Ok(Report { diagnostics, summary, elapsed: started.elapsed(), written_to })
+    Ok(Report {
+        diagnostics,
+        summary,
+        elapsed: started.elapsed(),
+        written_to,
+    })
 }

@@ -205,7 +205,8 @@ impl Config {
         }
         let base_url = raw.book.base_url.trim().trim_end_matches('/').to_string();
         if !base_url.is_empty()
-            && !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+            && !base_url.starts_with("https://")
+            && !base_url.starts_with("http://")
         {
             problems.push(problem(
                 "base-url",
@@ -375,9 +376,10 @@ mod tests {
 
     #[test]
     fn duplicate_and_bad_languages_are_reported_together() {
-        let errors =
-            parse("[book]\ntitle = \"Help\"\nlanguage = \"en\"\nlanguages = [\"en\", \"Russian\"]\n")
-                .unwrap_err();
+        let errors = parse(
+            "[book]\ntitle = \"Help\"\nlanguage = \"en\"\nlanguages = [\"en\", \"Russian\"]\n",
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
     }
 

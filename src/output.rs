@@ -41,14 +41,26 @@ impl Staging {
         if target.exists() && !target.join(MARKER).exists() && !is_empty_dir(target) {
             return Err(OutputError::NotABuild(target.to_path_buf()));
         }
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = target.file_name().map_or_else(|| "build".into(), |n| n.to_string_lossy().to_string());
+        let name = target
+            .file_name()
+            .map_or_else(|| "build".into(), |n| n.to_string_lossy().to_string());
         let root = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::remove_dir_all(&root)?;
         fs::create_dir_all(&root.join("site"))?;
-        fs::write(&root.join(MARKER), b"This folder is written by `helpbook build`; it is replaced on every build.\n")?;
-        Ok(Staging { target: target.to_path_buf(), root, committed: false })
+        fs::write(
+            &root.join(MARKER),
+            b"This folder is written by `helpbook build`; it is replaced on every build.\n",
+        )?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            root,
+            committed: false,
+        })
     }
 
     /// Where the site's files go.
@@ -63,9 +75,18 @@ impl Staging {
 
     /// Swaps the new build in: after this, `target` is the new build, atomically.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        let swap_error = |source| OutputError::Swap { path: self.target.clone(), source };
+        let swap_error = |source| OutputError::Swap {
+            path: self.target.clone(),
+            source,
+        };
         if self.target.exists() {
-            match rustix::fs::renameat_with(rustix::fs::CWD, &self.root, rustix::fs::CWD, &self.target, rustix::fs::RenameFlags::EXCHANGE) {
+            match rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &self.root,
+                rustix::fs::CWD,
+                &self.target,
+                rustix::fs::RenameFlags::EXCHANGE,
+            ) {
                 Ok(()) => {
                     self.committed = true;
                     // `root` now holds the previous build.
@@ -109,7 +130,9 @@ impl PageSink for Staging {
 }
 
 fn is_empty_dir(path: &Path) -> bool {
-    std::fs::read_dir(path).map(|mut d| d.next().is_none()).unwrap_or(false)
+    std::fs::read_dir(path)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -123,12 +146,18 @@ mod tests {
         let first = Staging::create(&target).unwrap();
         first.put("index.html", b"one").unwrap();
         first.commit().unwrap();
-        assert_eq!(std::fs::read(target.join("site/index.html")).unwrap(), b"one");
+        assert_eq!(
+            std::fs::read(target.join("site/index.html")).unwrap(),
+            b"one"
+        );
 
         let second = Staging::create(&target).unwrap();
         second.put("index.html", b"two").unwrap();
         drop(second);
-        assert_eq!(std::fs::read(target.join("site/index.html")).unwrap(), b"one");
+        assert_eq!(
+            std::fs::read(target.join("site/index.html")).unwrap(),
+            b"one"
+        );
 
         let third = Staging::create(&target).unwrap();
         third.put("other.html", b"three").unwrap();
@@ -143,6 +172,9 @@ mod tests {
     fn refuses_to_replace_a_foreign_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), b"x").unwrap();
-        assert!(matches!(Staging::create(dir.path()), Err(OutputError::NotABuild(_))));
+        assert!(matches!(
+            Staging::create(dir.path()),
+            Err(OutputError::NotABuild(_))
+        ));
     }
 }

@@ -66,22 +66,38 @@ impl Theme {
                         templates.push((name.to_string(), text.to_string()));
                         origins.insert(name.to_string(), file.origin.clone());
                     }
-                    Err(_) => problems.push(Diagnostic::error(&file.origin, "the template is not UTF-8 text").with_help("save it as UTF-8")),
+                    Err(_) => problems.push(
+                        Diagnostic::error(&file.origin, "the template is not UTF-8 text")
+                            .with_help("save it as UTF-8"),
+                    ),
                 }
-            } else if let Some(lang) = path.strip_prefix("strings/").and_then(|p| p.strip_suffix(".toml")) {
+            } else if let Some(lang) = path
+                .strip_prefix("strings/")
+                .and_then(|p| p.strip_suffix(".toml"))
+            {
                 let text = String::from_utf8_lossy(&file.bytes);
                 match toml::from_str::<toml::Table>(&text) {
                     Ok(table) => {
                         let map = table
                             .into_iter()
-                            .map(|(k, v)| (k, Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_string))))
+                            .map(|(k, v)| {
+                                (
+                                    k,
+                                    Value::String(
+                                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                                    ),
+                                )
+                            })
                             .collect();
                         strings.insert(lang.to_string(), map);
                     }
                     Err(e) => problems.push(
-                        Diagnostic::error(&file.origin, format!("UI strings: {}", e.message().trim()))
-                            .at(&text, e.span().map_or(0, |s| s.start))
-                            .with_help("write one `key = \"text\"` per line"),
+                        Diagnostic::error(
+                            &file.origin,
+                            format!("UI strings: {}", e.message().trim()),
+                        )
+                        .at(&text, e.span().map_or(0, |s| s.start))
+                        .with_help("write one `key = \"text\"` per line"),
                     ),
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
@@ -89,12 +105,31 @@ impl Theme {
             }
         }
         let mut tera = tera::Tera::default();
+        // Tera's default escaper also turns `/` into `&#x2F;`, which makes every URL in the
+        // page source unreadable; escaping `& < > " '` is what HTML needs.
+        tera.set_escape_fn(crate::markdown::escape);
         if let Err(e) = tera.add_raw_templates(templates) {
             problems.push(template_diagnostic(&e, &origins));
         }
-        for required in ["base.html", "index.html", "section.html", "article.html", "tag.html", "tags.html", "search.html", "404.html", "redirect.html"] {
+        for required in [
+            "base.html",
+            "index.html",
+            "section.html",
+            "article.html",
+            "tag.html",
+            "tags.html",
+            "search.html",
+            "404.html",
+            "redirect.html",
+        ] {
             if !origins.contains_key(required) {
-                problems.push(Diagnostic::error(format!("themes/{}/templates", config.theme), format!("the theme has no `{required}` template")).with_help("copy it from the default theme"));
+                problems.push(
+                    Diagnostic::error(
+                        format!("themes/{}/templates", config.theme),
+                        format!("the theme has no `{required}` template"),
+                    )
+                    .with_help("copy it from the default theme"),
+                );
             }
         }
         let site_static = config.root.join("static");
@@ -110,7 +145,14 @@ impl Theme {
         }
         let css_url = fingerprint(&mut static_files, "style.css");
         let js_url = fingerprint(&mut static_files, "app.js");
-        Ok(Theme { tera, static_files, css_url, js_url, strings, origins })
+        Ok(Theme {
+            tera,
+            static_files,
+            css_url,
+            js_url,
+            strings,
+            origins,
+        })
     }
 
     /// UI strings in `lang`, with the English (then any) table filling gaps.
@@ -126,7 +168,9 @@ impl Theme {
 
     /// Renders a template; the error names the template file and says what went wrong.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| template_diagnostic(&e, &self.origins))
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_diagnostic(&e, &self.origins))
     }
 }
 
@@ -146,22 +190,54 @@ fn fingerprint(files: &mut BTreeMap<String, Vec<u8>>, name: &str) -> String {
 fn collect_embedded(dir: &Dir<'static>, files: &mut BTreeMap<String, ThemeFile>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        files.insert(path.clone(), ThemeFile { bytes: file.contents().to_vec(), origin: format!("(built-in default theme) {path}") });
+        files.insert(
+            path.clone(),
+            ThemeFile {
+                bytes: file.contents().to_vec(),
+                origin: format!("(built-in default theme) {path}"),
+            },
+        );
     }
     for sub in dir.dirs() {
         collect_embedded(sub, files);
     }
 }
 
-fn collect_dir(root: &Path, dir: &Path, prefix: &str, files: &mut BTreeMap<String, ThemeFile>) -> Result<(), Vec<Diagnostic>> {
+fn collect_dir(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, ThemeFile>,
+) -> Result<(), Vec<Diagnostic>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| vec![Diagnostic::error(display_path(root, dir), format!("cannot read: {e}"))])?;
+        let entry = entry.map_err(|e| {
+            vec![Diagnostic::error(
+                display_path(root, dir),
+                format!("cannot read: {e}"),
+            )]
+        })?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        let bytes = fs::read(entry.path()).map_err(|e| vec![Diagnostic::error(display_path(root, entry.path()), e.to_string())])?;
-        files.insert(format!("{prefix}{relative}"), ThemeFile { bytes, origin: display_path(root, entry.path()) });
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = fs::read(entry.path()).map_err(|e| {
+            vec![Diagnostic::error(
+                display_path(root, entry.path()),
+                e.to_string(),
+            )]
+        })?;
+        files.insert(
+            format!("{prefix}{relative}"),
+            ThemeFile {
+                bytes,
+                origin: display_path(root, entry.path()),
+            },
+        );
     }
     Ok(())
 }
@@ -174,14 +250,24 @@ fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) 
         chain.push(inner.to_string());
         source = inner.source();
     }
-    let template = chain
-        .iter()
-        .find_map(|m| m.split('\'').nth(1).filter(|name| origins.contains_key(*name)).map(str::to_string));
-    let path = template.as_ref().and_then(|t| origins.get(t)).cloned().unwrap_or_else(|| "templates".to_string());
+    let template = chain.iter().find_map(|m| {
+        m.split('\'')
+            .nth(1)
+            .filter(|name| origins.contains_key(*name))
+            .map(str::to_string)
+    });
+    let path = template
+        .as_ref()
+        .and_then(|t| origins.get(t))
+        .cloned()
+        .unwrap_or_else(|| "templates".to_string());
     let (mut line, mut col) = (0, 0);
     for message in &chain {
         if let Some(pos) = message.find("--> ") {
-            let digits: String = message[pos + 4..].chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+            let digits: String = message[pos + 4..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ':')
+                .collect();
             let mut parts = digits.split(':');
             line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
             col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
@@ -189,7 +275,12 @@ fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) 
     }
     let message = chain
         .iter()
-        .map(|m| m.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" "))
+        .map(|m| {
+            m.lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
         .join(": ");
     Diagnostic::error(path, format!("template error: {message}"))

@@ -38,7 +38,12 @@ impl Progress for Bar {
     fn start(&self, articles: usize) {
         if articles >= PROGRESS_THRESHOLD {
             self.0.set_length(articles as u64);
-            self.0.set_style(ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            self.0.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
         }
     }
     fn tick(&self) {
@@ -50,22 +55,51 @@ impl Progress for Bar {
 }
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions { out: args.out, include_drafts: args.drafts, dry_run: false };
-    let bar = Bar(if global.quiet || !std::io::stderr().is_terminal() { ProgressBar::hidden() } else { ProgressBar::new(0) });
-    let report = build::run(&global.root, &options, &bar).with_context(|| format!("cannot build in `{}`", global.root.display()))?;
+    let options = BuildOptions {
+        out: args.out,
+        include_drafts: args.drafts,
+        dry_run: false,
+    };
+    let bar = Bar(if global.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    });
+    let report = build::run(&global.root, &options, &bar)
+        .with_context(|| format!("cannot build in `{}`", global.root.display()))?;
     print_diagnostics(global, &report);
     if report.has_errors() {
-        eprintln!("error: {}; the previous build is unchanged", diag::summary(&report.diagnostics));
+        eprintln!(
+            "error: {}; the previous build is unchanged",
+            diag::summary(&report.diagnostics)
+        );
         return Ok(ExitCode::FAILURE);
+    }
+    if global.verbose {
+        let s = &report.summary;
+        eprintln!(
+            "{} articles, {} pages, {} languages",
+            thousands(s.articles),
+            thousands(s.pages),
+            s.languages
+        );
     }
     if !global.quiet {
         let s = &report.summary;
-        let where_ = report.written_to.as_ref().map(|p| p.join("site").display().to_string()).unwrap_or_default();
+        let where_ = report
+            .written_to
+            .as_ref()
+            .map(|p| p.join("site").display().to_string())
+            .unwrap_or_default();
         eprintln!(
             "Built {} pages in {} {} in {:.2} s{} -> {where_}",
             thousands(s.pages),
             s.languages,
-            if s.languages == 1 { "language" } else { "languages" },
+            if s.languages == 1 {
+                "language"
+            } else {
+                "languages"
+            },
             report.elapsed.as_secs_f64(),
             warnings_note(&report),
         );
@@ -74,7 +108,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions { out: None, include_drafts: args.drafts, dry_run: true };
+    let options = BuildOptions {
+        out: None,
+        include_drafts: args.drafts,
+        dry_run: true,
+    };
     let report = build::run(&global.root, &options, &Silent)?;
     print_diagnostics(global, &report);
     if report.has_errors() {
@@ -82,7 +120,11 @@ pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     if !global.quiet {
-        eprintln!("No problems in {} articles{}", thousands(report.summary.articles), warnings_note(&report));
+        eprintln!(
+            "No problems in {} articles{}",
+            thousands(report.summary.articles),
+            warnings_note(&report)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -109,7 +151,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -18,8 +18,15 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         for path in &written {
             eprintln!("  created {}", path.display());
         }
-        let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
-        eprintln!("New help center in {}. Next: {cd}helpbook build", dir.display());
+        let cd = if dir == std::path::Path::new(".") {
+            String::new()
+        } else {
+            format!("cd {} && ", dir.display())
+        };
+        eprintln!(
+            "New help center in {}. Next: {cd}helpbook build",
+            dir.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

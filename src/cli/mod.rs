@@ -46,7 +46,11 @@ pub struct Global {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let global = Global { root: cli.root, quiet: cli.quiet, verbose: cli.verbose };
+    let global = Global {
+        root: cli.root,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     let result = match cli.command {
         Command::Init(args) => init::run(&global, args),
         Command::Build(args) => build::run(&global, args),

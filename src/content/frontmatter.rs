@@ -32,6 +32,13 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
+impl Split<'_> {
+    /// The body's length, for callers that only keep the offset.
+    pub fn body_len(&self) -> usize {
+        self.body.len()
+    }
+}
+
 const KNOWN: &[&str] = &[
     "title",
     "description",
@@ -76,18 +83,28 @@ pub fn split<'a>(path: &str, text: &'a str) -> (Option<Split<'a>>, Vec<Diagnosti
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[fence.len()..first_line_end].trim() != "" {
         problems.push(
-            Diagnostic::error(path, format!("the opening `{fence}` must be alone on its line"))
-                .at(text, start)
-                .with_help(format!("put `{fence}` on the first line and the keys below it")),
+            Diagnostic::error(
+                path,
+                format!("the opening `{fence}` must be alone on its line"),
+            )
+            .at(text, start)
+            .with_help(format!(
+                "put `{fence}` on the first line and the keys below it"
+            )),
         );
         return (None, problems);
     }
     let inner_start = start + first_line_end;
     let Some((inner_end, body_offset)) = closing_fence(text, inner_start, fence) else {
         problems.push(
-            Diagnostic::error(path, format!("front matter is not closed: no `{fence}` line after it"))
-                .at(text, start)
-                .with_help(format!("add a line with only `{fence}` after the last front matter key")),
+            Diagnostic::error(
+                path,
+                format!("front matter is not closed: no `{fence}` line after it"),
+            )
+            .at(text, start)
+            .with_help(format!(
+                "add a line with only `{fence}` after the last front matter key"
+            )),
         );
         return (None, problems);
     };
@@ -170,7 +187,9 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -194,9 +213,11 @@ fn parse_yaml(
     })?;
     match yaml_to_json(value) {
         Value::Object(map) => Ok(map),
-        _ => Err(Diagnostic::error(path, "front matter must be a list of `key: value` lines")
-            .at(text, inner_start)
-            .with_help("write e.g. `title: How do I return an item?`")),
+        _ => Err(
+            Diagnostic::error(path, "front matter must be a list of `key: value` lines")
+                .at(text, inner_start)
+                .with_help("write e.g. `title: How do I return an item?`"),
+        ),
     }
 }
 
@@ -272,16 +293,30 @@ fn check(
         match key.as_str() {
             "title" => match value {
                 Value::String(s) if !s.trim().is_empty() => fm.title = Some(s.trim().to_string()),
-                Value::String(_) => problem("title", "`title` is empty".into(), "write the question or task the article answers, e.g. title = \"How do I return an item?\""),
-                other => problem("title", format!("`title` must be text, got {}", type_name(&other)), "put the title in quotes"),
+                Value::String(_) => problem(
+                    "title",
+                    "`title` is empty".into(),
+                    "write the question or task the article answers, e.g. title = \"How do I return an item?\"",
+                ),
+                other => problem(
+                    "title",
+                    format!("`title` must be text, got {}", type_name(&other)),
+                    "put the title in quotes",
+                ),
             },
             "description" => match value {
                 Value::String(s) => fm.description = s.trim().to_string(),
                 Value::Null => {}
-                other => problem("description", format!("`description` must be text, got {}", type_name(&other)), "put the description in quotes"),
+                other => problem(
+                    "description",
+                    format!("`description` must be text, got {}", type_name(&other)),
+                    "put the description in quotes",
+                ),
             },
             "kind" => match value {
-                Value::String(s) if ["faq", "howto", "article"].contains(&s.as_str()) => fm.kind = Some(s),
+                Value::String(s) if ["faq", "howto", "article"].contains(&s.as_str()) => {
+                    fm.kind = Some(s)
+                }
                 Value::String(s) => {
                     let lower = s.to_lowercase().replace(['-', ' ', '_'], "");
                     let help = if ["faq", "howto", "article"].contains(&lower.as_str()) {
@@ -289,50 +324,107 @@ fn check(
                     } else {
                         "`faq` for questions and answers, `howto` for step-by-step guides, `article` for anything else".to_string()
                     };
-                    problem("kind", format!("unknown kind `{s}`, expected `faq`, `howto` or `article`"), &help);
+                    problem(
+                        "kind",
+                        format!("unknown kind `{s}`, expected `faq`, `howto` or `article`"),
+                        &help,
+                    );
                 }
-                other => problem("kind", format!("`kind` must be text, got {}", type_name(&other)), "write kind = \"faq\", \"howto\" or \"article\""),
+                other => problem(
+                    "kind",
+                    format!("`kind` must be text, got {}", type_name(&other)),
+                    "write kind = \"faq\", \"howto\" or \"article\"",
+                ),
             },
             "tags" => match string_list(value) {
-                Ok(tags) => fm.tags = tags.into_iter().filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_string()).collect(),
-                Err(got) => problem("tags", format!("`tags` must be a list of text, got {got}"), "write tags = [\"returns\", \"refund\"]"),
+                Ok(tags) => {
+                    fm.tags = tags
+                        .into_iter()
+                        .filter(|t| !t.trim().is_empty())
+                        .map(|t| t.trim().to_string())
+                        .collect()
+                }
+                Err(got) => problem(
+                    "tags",
+                    format!("`tags` must be a list of text, got {got}"),
+                    "write tags = [\"returns\", \"refund\"]",
+                ),
             },
             "weight" => match value.as_i64() {
                 Some(w) => fm.weight = w,
-                None => problem("weight", format!("`weight` must be a whole number, got {}", type_name(&value)), "lower weights come first, e.g. weight = 10"),
+                None => problem(
+                    "weight",
+                    format!("`weight` must be a whole number, got {}", type_name(&value)),
+                    "lower weights come first, e.g. weight = 10",
+                ),
             },
             "draft" => match value {
                 Value::Bool(b) => fm.draft = b,
-                other => problem("draft", format!("`draft` must be true or false, got {}", type_name(&other)), "write draft = true (without quotes)"),
+                other => problem(
+                    "draft",
+                    format!("`draft` must be true or false, got {}", type_name(&other)),
+                    "write draft = true (without quotes)",
+                ),
             },
             "date" | "updated" => match value.as_str().and_then(iso_date) {
                 Some(date) => {
-                    if key == "date" { fm.date = Some(date) } else { fm.updated = Some(date) }
+                    if key == "date" {
+                        fm.date = Some(date)
+                    } else {
+                        fm.updated = Some(date)
+                    }
                 }
                 None if value.is_null() => {}
-                None => problem(&key, format!("`{key}` must be a date like 2025-03-14, got {}", display_value(&value)), "write the date as YYYY-MM-DD"),
+                None => problem(
+                    &key,
+                    format!(
+                        "`{key}` must be a date like 2025-03-14, got {}",
+                        display_value(&value)
+                    ),
+                    "write the date as YYYY-MM-DD",
+                ),
             },
             "aliases" => match string_list(value) {
                 Ok(aliases) => {
                     for alias in aliases {
                         match normalize_alias(&alias) {
                             Some(url) => fm.aliases.push(url),
-                            None => problem("aliases", format!("alias `{alias}` is not a site path"), "write old URLs of this site as paths, e.g. aliases = [\"/help/returns-policy/\"]"),
+                            None => problem(
+                                "aliases",
+                                format!("alias `{alias}` is not a site path"),
+                                "write old URLs of this site as paths, e.g. aliases = [\"/help/returns-policy/\"]",
+                            ),
                         }
                     }
                 }
-                Err(got) => problem("aliases", format!("`aliases` must be a list of text, got {got}"), "write aliases = [\"/old/url/\"]"),
+                Err(got) => problem(
+                    "aliases",
+                    format!("`aliases` must be a list of text, got {got}"),
+                    "write aliases = [\"/old/url/\"]",
+                ),
             },
             "lang" => match value {
                 Value::String(s) => fm.lang = Some(s),
-                other => problem("lang", format!("`lang` must be text, got {}", type_name(&other)), "write lang = \"ru\""),
+                other => problem(
+                    "lang",
+                    format!("`lang` must be text, got {}", type_name(&other)),
+                    "write lang = \"ru\"",
+                ),
             },
             "translation_key" => match value {
                 Value::String(s) => fm.translation_key = Some(s),
-                other => problem("translation_key", format!("`translation_key` must be text, got {}", type_name(&other)), "use the same text in every translation of the article"),
+                other => problem(
+                    "translation_key",
+                    format!("`translation_key` must be text, got {}", type_name(&other)),
+                    "use the same text in every translation of the article",
+                ),
             },
             _ => {
-                let near = if key.chars().count() >= 4 { did_you_mean(&key, KNOWN) } else { None };
+                let near = if key.chars().count() >= 4 {
+                    did_you_mean(&key, KNOWN)
+                } else {
+                    None
+                };
                 match near {
                     Some(known) if !fm_has(&fm, known) => problem(
                         &key,
@@ -414,7 +506,8 @@ pub fn iso_date(text: &str) -> Option<String> {
 /// `help/old` -> `/help/old/`; `None` for full URLs, which are not this site's to redirect.
 fn normalize_alias(alias: &str) -> Option<String> {
     let alias = alias.trim();
-    if alias.is_empty() || alias.contains("://") || alias.starts_with("//") || alias.contains("..") {
+    if alias.is_empty() || alias.contains("://") || alias.starts_with("//") || alias.contains("..")
+    {
         return None;
     }
     let trimmed = alias.trim_matches('/');
@@ -433,7 +526,11 @@ mod tests {
     use super::*;
 
     fn messages(text: &str) -> Vec<String> {
-        split("a.md", text).1.iter().map(|d| d.to_string()).collect()
+        split("a.md", text)
+            .1
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
     }
 
     #[test]
@@ -468,7 +565,9 @@ mod tests {
     fn near_miss_key_is_reported_with_its_line() {
         assert_eq!(
             messages("+++\ndescription = \"x\"\ntitel = \"Refunds\"\n+++\n"),
-            vec!["a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"]
+            vec![
+                "a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"
+            ]
         );
     }
 
@@ -476,9 +575,15 @@ mod tests {
     fn wrong_kind_and_bad_date_are_both_reported() {
         let found = messages("+++\ntitle = \"x\"\nkind = \"FAQ\"\ndate = \"14.03.2025\"\n+++\n");
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains("a.md:3:1: error: unknown kind `FAQ`"), "{found:?}");
+        assert!(
+            found[0].contains("a.md:3:1: error: unknown kind `FAQ`"),
+            "{found:?}"
+        );
         assert!(found[0].contains("write kind = \"faq\""), "{found:?}");
-        assert!(found[1].contains("a.md:4:1: error: `date` must be a date like 2025-03-14"), "{found:?}");
+        assert!(
+            found[1].contains("a.md:4:1: error: `date` must be a date like 2025-03-14"),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -505,7 +610,10 @@ mod tests {
     #[test]
     fn iso_dates() {
         assert_eq!(iso_date("2025-03-14").as_deref(), Some("2025-03-14"));
-        assert_eq!(iso_date("2025-03-14T10:00:00Z").as_deref(), Some("2025-03-14"));
+        assert_eq!(
+            iso_date("2025-03-14T10:00:00Z").as_deref(),
+            Some("2025-03-14")
+        );
         assert_eq!(iso_date("2025-13-14"), None);
         assert_eq!(iso_date("14.03.2025"), None);
         assert_eq!(iso_date("2025-03-14x"), None);

@@ -16,7 +16,7 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::fs;
 
 pub use frontmatter::iso_date;
-pub use slug::{AnchorSet, slugify};
+pub use slug::{AnchorSet, anchor_slug, slugify};
 
 /// What an article is for; decides how it is rendered and which JSON-LD it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +138,9 @@ impl Site {
     }
 
     pub fn asset_by_path(&self, content_path: &str) -> Option<&Asset> {
-        self.asset_by_path.get(content_path).map(|&i| &self.assets[i])
+        self.asset_by_path
+            .get(content_path)
+            .map(|&i| &self.assets[i])
     }
 
     /// Whether `content_path` is a section's `_index.md`; returns that section's folder.
@@ -199,7 +201,11 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
     site
 }
 
-fn discover(root: &Path, content_dir: &Path, diagnostics: &Diagnostics) -> (Vec<PathBuf>, Vec<PathBuf>) {
+fn discover(
+    root: &Path,
+    content_dir: &Path,
+    diagnostics: &Diagnostics,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut markdown = Vec::new();
     let mut other = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
@@ -211,7 +217,10 @@ fn discover(root: &Path, content_dir: &Path, diagnostics: &Diagnostics) -> (Vec<
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let path = entry.into_path();
-                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 if name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") {
                     continue;
                 }
@@ -222,8 +231,14 @@ fn discover(root: &Path, content_dir: &Path, diagnostics: &Diagnostics) -> (Vec<
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
-                diagnostics.push(Diagnostic::error(path, format!("cannot read: {e}")).with_help("check the file's permissions"));
+                let path = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                diagnostics.push(
+                    Diagnostic::error(path, format!("cannot read: {e}"))
+                        .with_help("check the file's permissions"),
+                );
             }
         }
     }
@@ -241,12 +256,20 @@ struct Parsed {
     front_matter: frontmatter::FrontMatter,
 }
 
-fn parse_file(config: &Config, content_dir: &Path, path: &Path, diagnostics: &Diagnostics) -> Option<Parsed> {
+fn parse_file(
+    config: &Config,
+    content_dir: &Path,
+    path: &Path,
+    diagnostics: &Diagnostics,
+) -> Option<Parsed> {
     let display = display_path(&config.root, path);
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diagnostics.push(Diagnostic::error(display, format!("cannot read: {}", e.source)).with_help("check the file's permissions"));
+            diagnostics.push(
+                Diagnostic::error(display, format!("cannot read: {}", e.source))
+                    .with_help("check the file's permissions"),
+            );
             return None;
         }
     };
@@ -259,22 +282,33 @@ fn parse_file(config: &Config, content_dir: &Path, path: &Path, diagnostics: &Di
             diagnostics.push(
                 Diagnostic::error(display, "the file is not UTF-8 text")
                     .at(&lossy, prefix_len)
-                    .with_help("save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8)"),
+                    .with_help(
+                        "save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8)",
+                    ),
             );
             return None;
         }
     };
     let content_path = relative(content_dir, path);
-    let (dir, file_name) = content_path.rsplit_once('/').map_or(("".to_string(), content_path.clone()), |(d, f)| (d.to_string(), f.to_string()));
-    let without_ext = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s);
+    let (dir, file_name) = content_path
+        .rsplit_once('/')
+        .map_or(("".to_string(), content_path.clone()), |(d, f)| {
+            (d.to_string(), f.to_string())
+        });
+    let without_ext = file_name
+        .rsplit_once('.')
+        .map_or(file_name.as_str(), |(s, _)| s);
     let (stem, suffix_lang) = match without_ext.rsplit_once('.') {
-        Some((stem, lang)) if config.languages.iter().any(|l| l == lang) => (stem.to_string(), Some(lang.to_string())),
+        Some((stem, lang)) if config.languages.iter().any(|l| l == lang) => {
+            (stem.to_string(), Some(lang.to_string()))
+        }
         _ => (without_ext.to_string(), None),
     };
     let (split, problems) = frontmatter::split(&display, &text);
     diagnostics.extend(problems);
     let split = split?;
     let body_offset = split.body_offset;
+    debug_assert_eq!(body_offset + split.body_len(), text.len());
     let front_matter = split.front_matter;
     let is_index = stem == "_index";
     if front_matter.title.is_none() && !is_index {
@@ -291,17 +325,25 @@ fn parse_file(config: &Config, content_dir: &Path, path: &Path, diagnostics: &Di
             lang = declared.clone();
         } else {
             diagnostics.push(
-                Diagnostic::error(&display, format!("language `{declared}` is not declared in book.toml"))
-                    .at_line(1, 1)
-                    .with_help(format!(
-                        "add it to `languages` under [book] in book.toml (now: {})",
-                        config.languages.join(", ")
-                    )),
+                Diagnostic::error(
+                    &display,
+                    format!("language `{declared}` is not declared in book.toml"),
+                )
+                .at_line(1, 1)
+                .with_help(format!(
+                    "add it to `languages` under [book] in book.toml (now: {})",
+                    config.languages.join(", ")
+                )),
             );
         }
     }
     Some(Parsed {
-        source: Source { path: display, abs: path.to_path_buf(), text, body_offset },
+        source: Source {
+            path: display,
+            abs: path.to_path_buf(),
+            text,
+            body_offset,
+        },
         content_path,
         dir,
         stem,
@@ -314,7 +356,10 @@ fn parse_file(config: &Config, content_dir: &Path, path: &Path, diagnostics: &Di
 impl Parsed {
     fn into_article(self, config: &Config) -> Article {
         let fm = self.front_matter;
-        let key = fm.translation_key.clone().unwrap_or_else(|| join(&self.dir, &self.stem));
+        let key = fm
+            .translation_key
+            .clone()
+            .unwrap_or_else(|| join(&self.dir, &self.stem));
         let url = page_url(config, &self.lang, &self.dir, Some(&self.stem));
         let kind = match fm.kind.as_deref() {
             Some("faq") => Kind::Faq,
@@ -342,7 +387,12 @@ impl Parsed {
     }
 }
 
-fn build_sections(config: &Config, site: &mut Site, index_files: Vec<Parsed>, diagnostics: &Diagnostics) {
+fn build_sections(
+    config: &Config,
+    site: &mut Site,
+    index_files: Vec<Parsed>,
+    diagnostics: &Diagnostics,
+) {
     // Every folder that holds an article (and each of its ancestors) is a section, in every
     // language that has an article below it or an `_index` of its own.
     let mut wanted: BTreeMap<(String, String), Option<Parsed>> = BTreeMap::new();
@@ -352,7 +402,9 @@ fn build_sections(config: &Config, site: &mut Site, index_files: Vec<Parsed>, di
     for article in &site.articles {
         let mut dir = Some(article.dir.clone());
         while let Some(d) = dir {
-            wanted.entry((d.clone(), article.lang.clone())).or_insert(None);
+            wanted
+                .entry((d.clone(), article.lang.clone()))
+                .or_insert(None);
             dir = parent_dir(&d);
         }
     }
@@ -360,9 +412,15 @@ fn build_sections(config: &Config, site: &mut Site, index_files: Vec<Parsed>, di
         let key = (file.dir.clone(), file.lang.clone());
         if let Some(Some(existing)) = wanted.get(&key) {
             diagnostics.push(
-                Diagnostic::error(&file.source.path, format!("a second `_index` page for this folder in `{}`", file.lang))
-                    .at_line(1, 1)
-                    .with_help(format!("`{}` already describes it; keep one", existing.source.path)),
+                Diagnostic::error(
+                    &file.source.path,
+                    format!("a second `_index` page for this folder in `{}`", file.lang),
+                )
+                .at_line(1, 1)
+                .with_help(format!(
+                    "`{}` already describes it; keep one",
+                    existing.source.path
+                )),
             );
             continue;
         }
@@ -379,38 +437,63 @@ fn build_sections(config: &Config, site: &mut Site, index_files: Vec<Parsed>, di
         .filter(|((_, lang), _)| *lang == config.language)
         .filter_map(|((dir, _), file)| {
             file.as_ref().and_then(|f| {
-                f.front_matter.title.clone().map(|t| (dir.clone(), (t, f.front_matter.description.clone(), f.front_matter.weight)))
+                f.front_matter.title.clone().map(|t| {
+                    (
+                        dir.clone(),
+                        (t, f.front_matter.description.clone(), f.front_matter.weight),
+                    )
+                })
             })
         })
         .collect();
     for ((dir, lang), file) in wanted {
         let fallback_title = || {
-            default_titles.get(&dir).map(|(t, _, _)| t.clone()).unwrap_or_else(|| {
-                if dir.is_empty() {
-                    config.title.clone()
-                } else {
-                    humanize(dir.rsplit('/').next().unwrap_or(&dir))
-                }
-            })
+            default_titles
+                .get(&dir)
+                .map(|(t, _, _)| t.clone())
+                .unwrap_or_else(|| {
+                    if dir.is_empty() {
+                        config.title.clone()
+                    } else {
+                        humanize(dir.rsplit('/').next().unwrap_or(&dir))
+                    }
+                })
         };
         let fallback = default_titles.get(&dir);
         let (title, description, weight, source) = match file {
             Some(file) => (
-                file.front_matter.title.clone().unwrap_or_else(fallback_title),
+                file.front_matter
+                    .title
+                    .clone()
+                    .unwrap_or_else(fallback_title),
                 if file.front_matter.description.is_empty() {
                     fallback.map(|f| f.1.clone()).unwrap_or_default()
                 } else {
                     file.front_matter.description.clone()
                 },
-                if file.front_matter.weight == 0 { fallback.map_or(0, |f| f.2) } else { file.front_matter.weight },
+                if file.front_matter.weight == 0 {
+                    fallback.map_or(0, |f| f.2)
+                } else {
+                    file.front_matter.weight
+                },
                 Some(file.source),
             ),
-            None => (fallback_title(), fallback.map(|f| f.1.clone()).unwrap_or_default(), fallback.map_or(0, |f| f.2), None),
+            None => (
+                fallback_title(),
+                fallback.map(|f| f.1.clone()).unwrap_or_default(),
+                fallback.map_or(0, |f| f.2),
+                None,
+            ),
         };
         let url = page_url(config, &lang, &dir, None);
-        site.section_index.insert((dir.clone(), lang.clone()), site.sections.len());
+        site.section_index
+            .insert((dir.clone(), lang.clone()), site.sections.len());
         site.sections.push(Section {
-            parent_dir: if dir.is_empty() { None } else { Some(parent_dir(&dir).unwrap_or_default()) },
+            parent_dir: if dir.is_empty() {
+                None
+            } else {
+                Some(parent_dir(&dir).unwrap_or_default())
+            },
             dir,
             lang,
             title,
@@ -459,9 +542,16 @@ fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
     for article in &site.articles {
         match owners.get(article.url.as_str()) {
             Some(other) => diagnostics.push(
-                Diagnostic::error(&article.source.path, format!("URL `{}` is also the URL of {}", article.url, owner_name(other, &article.url)))
-                    .at_line(1, 1)
-                    .with_help("URLs ignore capitals, spaces and punctuation; rename one of the files"),
+                Diagnostic::error(
+                    &article.source.path,
+                    format!(
+                        "URL `{}` is also the URL of {}",
+                        article.url,
+                        owner_name(other, &article.url)
+                    ),
+                )
+                .at_line(1, 1)
+                .with_help("URLs ignore capitals, spaces and punctuation; rename one of the files"),
             ),
             None => {
                 owners.insert(&article.url, &article.source.path);
@@ -486,12 +576,18 @@ fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
 }
 
 fn owner_name(path: &str, url: &str) -> String {
-    if path.is_empty() { format!("the section page `{url}`") } else { format!("`{path}`") }
+    if path.is_empty() {
+        format!("the section page `{url}`")
+    } else {
+        format!("`{path}`")
+    }
 }
 
 fn alias_line(text: &str, alias: &str) -> usize {
     let trimmed = alias.trim_matches('/');
-    text.lines().position(|l| l.contains("aliases") || l.contains(trimmed)).map_or(1, |i| i + 1)
+    text.lines()
+        .position(|l| l.contains("aliases") || l.contains(trimmed))
+        .map_or(1, |i| i + 1)
 }
 
 /// `Store Support/Return-an-item` -> `/store-support/return-an-item/`, under `/ru/` for Russian.
@@ -507,7 +603,11 @@ fn page_url(config: &Config, lang: &str, dir: &str, stem: Option<&str>) -> Strin
 
 fn slug_or_raw(part: &str) -> String {
     let slug = slugify(part);
-    if slug.is_empty() { "page".to_string() } else { slug }
+    if slug.is_empty() {
+        "page".to_string()
+    } else {
+        slug
+    }
 }
 
 /// Assets keep their file name (lowercased path folders) so image links stay recognisable.
@@ -527,16 +627,26 @@ fn parent_dir(dir: &str) -> Option<String> {
     if dir.is_empty() {
         None
     } else {
-        Some(dir.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string()))
+        Some(
+            dir.rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string()),
+        )
     }
 }
 
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 fn relative(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// `store-support` -> `Store support`; `Store Support` stays.
@@ -578,12 +688,13 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -597,9 +708,18 @@ mod tests {
 
     #[test]
     fn relative_links_resolve_inside_content() {
-        assert_eq!(resolve_relative("orders/x.md", "../returns/a%20b.md").as_deref(), Some("returns/a b.md"));
-        assert_eq!(resolve_relative("orders/x.md", "y.md").as_deref(), Some("orders/y.md"));
-        assert_eq!(resolve_relative("x.md", "./sub/y.md").as_deref(), Some("sub/y.md"));
+        assert_eq!(
+            resolve_relative("orders/x.md", "../returns/a%20b.md").as_deref(),
+            Some("returns/a b.md")
+        );
+        assert_eq!(
+            resolve_relative("orders/x.md", "y.md").as_deref(),
+            Some("orders/y.md")
+        );
+        assert_eq!(
+            resolve_relative("x.md", "./sub/y.md").as_deref(),
+            Some("sub/y.md")
+        );
         assert_eq!(resolve_relative("x.md", "../../etc/passwd"), None);
     }
 
@@ -611,6 +731,9 @@ mod tests {
 
     #[test]
     fn asset_urls_keep_file_names() {
-        assert_eq!(asset_url("Store Support/img/Label 1.png"), "/store-support/img/Label 1.png");
+        assert_eq!(
+            asset_url("Store Support/img/Label 1.png"),
+            "/store-support/img/Label 1.png"
+        );
     }
 }

@@ -22,6 +22,35 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// A heading's anchor, compatible with GitHub's (so links copied from a repository keep
+/// working) but ASCII: letters and digits are kept (transliterated), spaces become `-`, `-`
+/// and `_` stay, other punctuation is dropped. `Node.js 2.x setup` -> `nodejs-2x-setup`,
+/// `Как вернуть товар?` -> `kak-vernut-tovar`.
+pub fn anchor_slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut buffer = [0u8; 4];
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            let ascii = if c.is_ascii() {
+                c.encode_utf8(&mut buffer)
+            } else {
+                deunicode::deunicode_char(c).unwrap_or("")
+            };
+            slug.extend(
+                ascii
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else if c.is_whitespace() || c == '-' {
+            slug.push('-');
+        } else if c == '_' {
+            slug.push('_');
+        }
+    }
+    slug.trim_matches('-').to_string()
+}
+
 /// Gives each heading a unique anchor: the second `Shipping` becomes `shipping-1`.
 #[derive(Debug, Default)]
 pub struct AnchorSet {
@@ -40,7 +69,7 @@ impl AnchorSet {
 
     /// A unique anchor for heading text; `section` when the text has no letters.
     pub fn unique(&mut self, text: &str) -> String {
-        let mut base = slugify(text);
+        let mut base = anchor_slug(text);
         if base.is_empty() {
             base = "section".to_string();
         }
@@ -50,9 +79,8 @@ impl AnchorSet {
         (1..)
             .map(|n| format!("{base}-{n}"))
             .find(|candidate| !self.used.contains(candidate))
-            .map(|id| {
+            .inspect(|id| {
                 self.used.insert(id.clone());
-                id
             })
             .unwrap_or(base)
     }
@@ -67,7 +95,10 @@ mod tests {
         let cases = [
             ("Return-an-item", "return-an-item"),
             ("Store Support", "store-support"),
-            ("How long does a refund take?", "how-long-does-a-refund-take"),
+            (
+                "How long does a refund take?",
+                "how-long-does-a-refund-take",
+            ),
             ("Как вернуть товар?", "kak-vernut-tovar"),
             ("Доставка и оплата", "dostavka-i-oplata"),
             ("Kuidas tellimust tühistada?", "kuidas-tellimust-tuhistada"),
@@ -78,6 +109,32 @@ mod tests {
         ];
         for (text, slug) in cases {
             assert_eq!(slugify(text), slug, "{text}");
+        }
+    }
+
+    #[test]
+    fn anchors_follow_github_but_stay_ascii() {
+        let cases = [
+            (
+                "How long does a refund take?",
+                "how-long-does-a-refund-take",
+            ),
+            (
+                "Add a device running Python, MicroPython or Node.js",
+                "add-a-device-running-python-micropython-or-nodejs",
+            ),
+            ("Arduino IDE 1.8.19 (legacy)", "arduino-ide-1819-legacy"),
+            (
+                "If the On-line > Set up options are disabled",
+                "if-the-on-line--set-up-options-are-disabled",
+            ),
+            ("Как вернуть товар?", "kak-vernut-tovar"),
+            ("Kuidas tellimust tühistada?", "kuidas-tellimust-tuhistada"),
+            ("What's in the box", "whats-in-the-box"),
+            ("snake_case names", "snake_case-names"),
+        ];
+        for (text, anchor) in cases {
+            assert_eq!(anchor_slug(text), anchor, "{text}");
         }
     }
 

@@ -203,13 +203,20 @@ fn find_end(events: &[Spanned<'_>], start: usize) -> usize {
 
 /// Imported help centers often repeat the title as a leading `# Title`; the page shows it once.
 fn drop_title_heading(events: &mut Vec<Spanned<'_>>, title: &str) {
-    let Some((Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }), _)) = events.first()
+    let Some((
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }),
+        _,
+    )) = events.first()
     else {
         return;
     };
     let end = find_end(events, 0);
     let text = heading_text(&events[..=end]);
-    if text.eq_ignore_ascii_case(title.trim()) || text.to_lowercase() == title.trim().to_lowercase() {
+    if text.eq_ignore_ascii_case(title.trim()) || text.to_lowercase() == title.trim().to_lowercase()
+    {
         events.drain(..=end);
     }
 }
@@ -245,7 +252,13 @@ fn anchor_headings(events: &mut [Spanned<'_>], out: &mut Rendered) -> Vec<Headin
                     title: text.clone(),
                 });
             }
-            headings.push(HeadingInfo { start: i, end, level, id, text });
+            headings.push(HeadingInfo {
+                start: i,
+                end,
+                level,
+                id,
+                text,
+            });
             i = end;
         }
         i += 1;
@@ -270,7 +283,11 @@ fn collect_html_ids(events: &[Spanned<'_>], anchors: &mut HashSet<String>) {
     }
 }
 
-fn embed_videos(events: &mut Vec<Spanned<'_>>, resolver: &dyn Resolve, problems: &mut Vec<Problem>) {
+fn embed_videos(
+    events: &mut Vec<Spanned<'_>>,
+    resolver: &dyn Resolve,
+    problems: &mut Vec<Problem>,
+) {
     let mut i = 0;
     while i < events.len() {
         if !matches!(events[i].0, Event::Start(Tag::Paragraph)) {
@@ -281,8 +298,18 @@ fn embed_videos(events: &mut Vec<Spanned<'_>>, resolver: &dyn Resolve, problems:
         let inner = &events[i + 1..end];
         let url = match inner {
             // `<https://youtu.be/x>` or `[https://youtu.be/x](https://youtu.be/x)` alone
-            [(Event::Start(Tag::Link { dest_url, link_type, .. }), _), rest @ ..]
-                if matches!(link_type, LinkType::Autolink) || heading_text(rest) == dest_url.as_ref() =>
+            [
+                (
+                    Event::Start(Tag::Link {
+                        dest_url,
+                        link_type,
+                        ..
+                    }),
+                    _,
+                ),
+                rest @ ..,
+            ] if matches!(link_type, LinkType::Autolink)
+                || heading_text(rest) == dest_url.as_ref() =>
             {
                 Some(dest_url.to_string())
             }
@@ -298,11 +325,22 @@ fn embed_videos(events: &mut Vec<Spanned<'_>>, resolver: &dyn Resolve, problems:
             if let Some(html) = video::embed_html(&url) {
                 return Some(html);
             }
-            if url.to_ascii_lowercase().ends_with(".mp4") || url.to_ascii_lowercase().ends_with(".webm") {
+            if url.to_ascii_lowercase().ends_with(".mp4")
+                || url.to_ascii_lowercase().ends_with(".webm")
+            {
                 let src = match resolver.resolve(&url, true) {
                     Resolution::Rewrite(src) => src,
-                    Resolution::Problem { severity, message, help } => {
-                        problems.push(Problem { offset: events[i].1.start, severity, message, help });
+                    Resolution::Problem {
+                        severity,
+                        message,
+                        help,
+                    } => {
+                        problems.push(Problem {
+                            offset: events[i].1.start,
+                            severity,
+                            message,
+                            help,
+                        });
                         url.clone()
                     }
                     _ => url.clone(),
@@ -322,14 +360,22 @@ fn embed_videos(events: &mut Vec<Spanned<'_>>, resolver: &dyn Resolve, problems:
 fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut Rendered) {
     for (event, range) in events.iter_mut() {
         let (dest, is_image) = match event {
-            Event::Start(Tag::Link { dest_url, link_type, .. }) if !matches!(link_type, LinkType::Email) => (dest_url, false),
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) if !matches!(link_type, LinkType::Email) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             _ => continue,
         };
         match resolver.resolve(dest, is_image) {
             Resolution::Keep => {}
             Resolution::Rewrite(url) => *dest = CowStr::from(url),
-            Resolution::Page { url, target, anchor } => {
+            Resolution::Page {
+                url,
+                target,
+                anchor,
+            } => {
                 if let Some(anchor) = anchor {
                     out.anchor_refs.push(AnchorRef {
                         offset: range.start,
@@ -340,7 +386,11 @@ fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut R
                 }
                 *dest = CowStr::from(url);
             }
-            Resolution::Problem { severity, message, help } => out.problems.push(Problem {
+            Resolution::Problem {
+                severity,
+                message,
+                help,
+            } => out.problems.push(Problem {
                 offset: range.start,
                 severity,
                 message,
@@ -360,7 +410,9 @@ fn callouts(events: &mut [Spanned<'_>], lang: &str) {
                     "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
                 )));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => *event = Event::Html(CowStr::from("</div>\n")),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                *event = Event::Html(CowStr::from("</div>\n"))
+            }
             _ => {}
         }
     }
@@ -400,7 +452,9 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => text.push('\n'),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push('\n'),
             _ => {}
         }
     }
@@ -409,13 +463,25 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
 
 /// FAQ: the intro before the first `##`, then one item per `##` question.
 fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rendered) {
-    let questions: Vec<&HeadingInfo> = headings.iter().filter(|h| h.level == HeadingLevel::H2).collect();
+    let questions: Vec<&HeadingInfo> = headings
+        .iter()
+        .filter(|h| h.level == HeadingLevel::H2)
+        .collect();
     let first = questions.first().map_or(events.len(), |h| h.start);
     let mut events: Vec<Option<Spanned<'_>>> = events.into_iter().map(Some).collect();
-    html::push_html(&mut out.html, events[..first].iter_mut().filter_map(|e| e.take()).map(|(e, _)| e));
+    html::push_html(
+        &mut out.html,
+        events[..first]
+            .iter_mut()
+            .filter_map(|e| e.take())
+            .map(|(e, _)| e),
+    );
     for (n, question) in questions.iter().enumerate() {
         let answer_end = questions.get(n + 1).map_or(events.len(), |next| next.start);
-        let answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end].iter_mut().filter_map(|e| e.take()).collect();
+        let answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end]
+            .iter_mut()
+            .filter_map(|e| e.take())
+            .collect();
         let answer_text = plain_text(&answer);
         let mut answer_html = String::new();
         html::push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e));
@@ -438,10 +504,12 @@ fn mark_steps(events: &mut [Spanned<'_>], headings: &[HeadingInfo], steps: &mut 
                 list_start = Some(i);
                 break;
             }
-            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth += 1,
-            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
-                depth = depth.saturating_sub(1)
-            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -460,7 +528,12 @@ fn mark_steps(events: &mut [Spanned<'_>], headings: &[HeadingInfo], steps: &mut 
                 Event::End(TagEnd::Item) => {
                     item_depth -= 1;
                     if item_depth == 0 {
-                        steps.push(Step { text: plain_text(&events[item_start..=i]).replace('\n', " ").trim().to_string() });
+                        steps.push(Step {
+                            text: plain_text(&events[item_start..=i])
+                                .replace('\n', " ")
+                                .trim()
+                                .to_string(),
+                        });
                     }
                 }
                 _ => {}
@@ -482,7 +555,9 @@ fn mark_steps(events: &mut [Spanned<'_>], headings: &[HeadingInfo], steps: &mut 
     for heading in headings.iter().filter(|h| h.level == HeadingLevel::H2) {
         let lower = heading.text.to_lowercase();
         if ["step", "шаг", "samm"].iter().any(|w| lower.starts_with(w)) {
-            steps.push(Step { text: heading.text.clone() });
+            steps.push(Step {
+                text: heading.text.clone(),
+            });
         }
     }
 }
@@ -525,7 +600,10 @@ fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
     while let Some(pos) = rest.find('<') {
         let after = &rest[pos + 1..];
         let name_part = after.strip_prefix('/').unwrap_or(after);
-        let is_component = name_part.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let is_component = name_part
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase());
         if !is_component {
             kept.push_str(&rest[..pos + 1]);
             offset += pos + 1;
@@ -533,7 +611,10 @@ fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
             continue;
         }
         kept.push_str(&rest[..pos]);
-        let name: String = name_part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+        let name: String = name_part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect();
         if !after.starts_with('/') {
             found.push((offset + pos, name));
         }

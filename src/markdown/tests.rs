@@ -56,14 +56,20 @@ fn faq_questions_become_items_with_stable_anchors() {
     assert_eq!(r.faq.len(), 2);
     assert_eq!(r.faq[0].id, "how-long-does-a-refund-take");
     assert_eq!(r.faq[0].question, "How long does a refund take?");
-    assert_eq!(r.faq[0].answer_html, "<p>Up to <strong>14 days</strong>.</p>\n");
+    assert_eq!(
+        r.faq[0].answer_html,
+        "<p>Up to <strong>14 days</strong>.</p>\n"
+    );
     assert_eq!(r.faq[0].answer_text, "Up to 14 days.");
     assert_eq!(r.faq[1].id, "can-i-get-cash");
 }
 
 #[test]
 fn russian_and_estonian_headings_get_readable_anchors() {
-    let r = render_kind("## Как вернуть товар?\n\nТак.\n\n## Kuidas tühistada?\n\nNii.\n", Kind::Faq);
+    let r = render_kind(
+        "## Как вернуть товар?\n\nТак.\n\n## Kuidas tühistada?\n\nNii.\n",
+        Kind::Faq,
+    );
     assert_eq!(r.faq[0].id, "kak-vernut-tovar");
     assert_eq!(r.faq[1].id, "kuidas-tuhistada");
 }
@@ -82,8 +88,14 @@ fn howto_first_ordered_list_is_the_steps() {
 
 #[test]
 fn howto_without_list_uses_step_headings() {
-    let r = render_kind("## Step 1: Pack\n\nText\n\n## Step 2: Ship\n\nText\n", Kind::HowTo);
-    assert_eq!(r.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["Step 1: Pack", "Step 2: Ship"]);
+    let r = render_kind(
+        "## Step 1: Pack\n\nText\n\n## Step 2: Ship\n\nText\n",
+        Kind::HowTo,
+    );
+    assert_eq!(
+        r.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+        ["Step 1: Pack", "Step 2: Ship"]
+    );
 }
 
 #[test]
@@ -102,10 +114,19 @@ fn gfm_features_render() {
 fn callouts_become_labelled_boxes() {
     let r = render_kind("> [!WARNING]\n> Do not wash hot.\n", Kind::Article);
     assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
-    assert!(r.html.contains("<p>Do not wash hot.</p>\n</div>"), "{}", r.html);
+    assert!(
+        r.html.contains("<p>Do not wash hot.</p>\n</div>"),
+        "{}",
+        r.html
+    );
     let ru = render(
         "> [!TIP]\n> Совет.\n",
-        RenderOptions { kind: Kind::Article, title: "x", lang: "ru", mdx: false },
+        RenderOptions {
+            kind: Kind::Article,
+            title: "x",
+            lang: "ru",
+            mdx: false,
+        },
         &FakeSite,
     );
     assert!(ru.html.contains(">Совет</p>"), "{}", ru.html);
@@ -113,10 +134,20 @@ fn callouts_become_labelled_boxes() {
 
 #[test]
 fn bare_video_link_on_its_own_line_is_embedded() {
-    let r = render_kind("Watch:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nDone.\n", Kind::Article);
+    let r = render_kind(
+        "Watch:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nDone.\n",
+        Kind::Article,
+    );
     assert!(r.html.contains("class=\"video-link\""), "{}", r.html);
-    let inline = render_kind("See https://www.youtube.com/watch?v=dQw4w9WgXcQ for more.\n", Kind::Article);
-    assert!(!inline.html.contains("video-link"), "a link inside a sentence stays text: {}", inline.html);
+    let inline = render_kind(
+        "See https://www.youtube.com/watch?v=dQw4w9WgXcQ for more.\n",
+        Kind::Article,
+    );
+    assert!(
+        !inline.html.contains("video-link"),
+        "a link inside a sentence stays text: {}",
+        inline.html
+    );
 }
 
 #[test]
@@ -140,7 +171,10 @@ fn leading_title_heading_is_dropped_and_toc_collected() {
 
 #[test]
 fn explicit_heading_ids_and_html_anchors_are_kept() {
-    let r = render_kind("## Setup {#setup-guide}\n\n<a name=\"legacy\"></a>\n", Kind::Article);
+    let r = render_kind(
+        "## Setup {#setup-guide}\n\n<a name=\"legacy\"></a>\n",
+        Kind::Article,
+    );
     assert!(r.html.contains("id=\"setup-guide\""), "{}", r.html);
     assert!(r.anchors.contains("legacy"));
 }
@@ -149,7 +183,12 @@ fn explicit_heading_ids_and_html_anchors_are_kept() {
 fn mdx_components_are_reported_and_dropped() {
     let r = render(
         "<Note>Double-check the file.</Note>\n",
-        RenderOptions { kind: Kind::Article, title: "x", lang: "en", mdx: true },
+        RenderOptions {
+            kind: Kind::Article,
+            title: "x",
+            lang: "en",
+            mdx: true,
+        },
         &FakeSite,
     );
     assert!(!r.html.contains("<Note"), "{}", r.html);

@@ -25,7 +25,10 @@ pub fn local_html(src: &str) -> String {
 
 fn youtube(url: &str) -> Option<(String, String)> {
     let rest = strip_scheme(url)?;
-    let rest = rest.strip_prefix("www.").or_else(|| rest.strip_prefix("m.")).unwrap_or(rest);
+    let rest = rest
+        .strip_prefix("www.")
+        .or_else(|| rest.strip_prefix("m."))
+        .unwrap_or(rest);
     let id = if let Some(path) = rest.strip_prefix("youtu.be/") {
         path.split(['?', '&', '#']).next()?
     } else if let Some(path) = rest.strip_prefix("youtube.com/") {
@@ -41,7 +44,10 @@ fn youtube(url: &str) -> Option<(String, String)> {
     } else {
         return None;
     };
-    let valid = id.len() == 11 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid = id.len() == 11
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     valid.then(|| {
         (
             format!("https://www.youtube.com/watch?v={id}"),
@@ -64,7 +70,8 @@ fn vimeo(url: &str) -> Option<(String, String)> {
 }
 
 fn strip_scheme(url: &str) -> Option<&str> {
-    url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
 }
 
 #[cfg(test)]
@@ -80,11 +87,22 @@ mod tests {
             "https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
         ] {
             let html = embed_html(url).unwrap_or_else(|| panic!("{url}"));
-            assert!(html.contains("data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\""), "{html}");
-            assert!(!html.contains("<iframe"), "nothing loads before a click: {html}");
+            assert!(
+                html.contains(
+                    "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\""
+                ),
+                "{html}"
+            );
+            assert!(
+                !html.contains("<iframe"),
+                "nothing loads before a click: {html}"
+            );
         }
         let vimeo = embed_html("https://vimeo.com/76979871").unwrap();
-        assert!(vimeo.contains("https://player.vimeo.com/video/76979871?autoplay=1&amp;dnt=1"), "{vimeo}");
+        assert!(
+            vimeo.contains("https://player.vimeo.com/video/76979871?autoplay=1&amp;dnt=1"),
+            "{vimeo}"
+        );
     }
 
     #[test]

@@ -18,12 +18,24 @@ pub enum Page {
     Article(usize),
     /// A section's listing; the root section of a language is its home page.
     Section(usize),
-    Tag { lang: String, slug: String },
-    Tags { lang: String },
-    Search { lang: String },
-    NotFound { lang: String },
+    Tag {
+        lang: String,
+        slug: String,
+    },
+    Tags {
+        lang: String,
+    },
+    Search {
+        lang: String,
+    },
+    NotFound {
+        lang: String,
+    },
     /// An alias: an old URL that sends the reader to the article.
-    Redirect { from: String, article: usize },
+    Redirect {
+        from: String,
+        article: usize,
+    },
 }
 
 pub struct Model<'a> {
@@ -58,8 +70,14 @@ impl<'a> Model<'a> {
             }
             let mut dir = Some(article.dir.as_str());
             while let Some(d) = dir {
-                *counts.entry((d.to_string(), article.lang.clone())).or_default() += 1;
-                dir = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or("", |(p, _)| p)) };
+                *counts
+                    .entry((d.to_string(), article.lang.clone()))
+                    .or_default() += 1;
+                dir = if d.is_empty() {
+                    None
+                } else {
+                    Some(d.rsplit_once('/').map_or("", |(p, _)| p))
+                };
             }
         }
         let strings = config
@@ -67,7 +85,17 @@ impl<'a> Model<'a> {
             .iter()
             .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
             .collect();
-        Model { config, site, theme, published, rendered, section_bodies, listings, counts, strings }
+        Model {
+            config,
+            site,
+            theme,
+            published,
+            rendered,
+            section_bodies,
+            listings,
+            counts,
+            strings,
+        }
     }
 
     /// Every page of the site, in a stable order.
@@ -76,16 +104,25 @@ impl<'a> Model<'a> {
         for (id, article) in self.site.articles.iter().enumerate() {
             if self.published[id] {
                 pages.push(Page::Article(id));
-                pages.extend(article.aliases.iter().map(|from| Page::Redirect { from: from.clone(), article: id }));
+                pages.extend(article.aliases.iter().map(|from| Page::Redirect {
+                    from: from.clone(),
+                    article: id,
+                }));
             }
         }
         for (id, section) in self.site.sections.iter().enumerate() {
-            if section.dir.is_empty() || self.count(&section.dir, &section.lang) > 0 || section.source.is_some() {
+            if section.dir.is_empty()
+                || self.count(&section.dir, &section.lang) > 0
+                || section.source.is_some()
+            {
                 pages.push(Page::Section(id));
             }
         }
         for (lang, slug) in self.listings.by_tag.keys() {
-            pages.push(Page::Tag { lang: lang.clone(), slug: slug.clone() });
+            pages.push(Page::Tag {
+                lang: lang.clone(),
+                slug: slug.clone(),
+            });
         }
         for lang in &self.config.languages {
             pages.push(Page::Tags { lang: lang.clone() });
@@ -106,13 +143,17 @@ impl<'a> Model<'a> {
             Page::NotFound { lang } => self.not_found(lang),
             Page::Redirect { from, article } => self.redirect(from, *article),
         };
-        let context = tera::Context::from_value(context).map_err(|e| Diagnostic::error(template, e.to_string()))?;
+        let context = tera::Context::from_value(context)
+            .map_err(|e| Diagnostic::error(template, e.to_string()))?;
         let html = self.theme.render(template, &context)?;
         Ok((output_path(&url), html))
     }
 
     fn count(&self, dir: &str, lang: &str) -> usize {
-        self.counts.get(&(dir.to_string(), lang.to_string())).copied().unwrap_or(0)
+        self.counts
+            .get(&(dir.to_string(), lang.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn home_url(&self, lang: &str) -> String {
@@ -135,8 +176,16 @@ impl<'a> Model<'a> {
             .iter()
             .map(|code| json!({ "code": code, "name": language_name(code), "url": self.home_url(code) }))
             .collect();
-        let page_title = if title.is_empty() || title == self.config.title { self.config.title.clone() } else { title.to_string() };
-        let page_description = if description.is_empty() { self.config.description.clone() } else { description.to_string() };
+        let page_title = if title.is_empty() || title == self.config.title {
+            self.config.title.clone()
+        } else {
+            title.to_string()
+        };
+        let page_description = if description.is_empty() {
+            self.config.description.clone()
+        } else {
+            description.to_string()
+        };
         let mut map = Map::new();
         map.insert(
             "site".into(),
@@ -150,10 +199,16 @@ impl<'a> Model<'a> {
         );
         map.insert("lang".into(), json!(lang));
         map.insert("lang_home".into(), json!(self.home_url(lang)));
-        map.insert("search_url".into(), json!(format!("{}search/", self.home_url(lang))));
+        map.insert(
+            "search_url".into(),
+            json!(format!("{}search/", self.home_url(lang))),
+        );
         map.insert("languages".into(), Value::Array(languages));
         map.insert("translations".into(), json!([]));
-        map.insert("t".into(), self.strings.get(lang).cloned().unwrap_or_else(|| json!({})));
+        map.insert(
+            "t".into(),
+            self.strings.get(lang).cloned().unwrap_or_else(|| json!({})),
+        );
         map.insert("page_url".into(), json!(url));
         map.insert("canonical".into(), json!(self.canonical(url)));
         map.insert("page_title".into(), json!(page_title));
@@ -170,10 +225,26 @@ impl<'a> Model<'a> {
             if let Some(section) = self.site.section(&d, lang) {
                 crumbs.push(json!({ "title": section.title, "url": section.url }));
             }
-            current = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string())) };
+            current = if d.is_empty() {
+                None
+            } else {
+                Some(
+                    d.rsplit_once('/')
+                        .map_or(String::new(), |(p, _)| p.to_string()),
+                )
+            };
         }
         if let Some(Value::Object(home)) = crumbs.last_mut() {
-            home.insert("title".into(), json!(self.strings.get(lang).and_then(|t| t.get("home")).cloned().unwrap_or_else(|| json!("Home"))));
+            home.insert(
+                "title".into(),
+                json!(
+                    self.strings
+                        .get(lang)
+                        .and_then(|t| t.get("home"))
+                        .cloned()
+                        .unwrap_or_else(|| json!("Home"))
+                ),
+            );
         }
         crumbs.reverse();
         Value::Array(crumbs)
@@ -181,7 +252,10 @@ impl<'a> Model<'a> {
 
     fn article_summary(&self, id: usize) -> Value {
         let article = &self.site.articles[id];
-        let section_title = self.site.section(&article.dir, &article.lang).map_or("", |s| s.title.as_str());
+        let section_title = self
+            .site
+            .section(&article.dir, &article.lang)
+            .map_or("", |s| s.title.as_str());
         json!({
             "title": article.title,
             "url": article.url,
@@ -206,10 +280,21 @@ impl<'a> Model<'a> {
     fn article(&self, id: usize) -> (String, &'static str, Value) {
         let article = &self.site.articles[id];
         let rendered = self.rendered[id].as_ref();
-        let mut map = self.base(&article.lang, &article.url, &article.title, &self.description_of(id));
+        let mut map = self.base(
+            &article.lang,
+            &article.url,
+            &article.title,
+            &self.description_of(id),
+        );
         map.insert("translations".into(), self.translations_of(article));
-        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(&article.dir), &article.lang));
-        let section = self.site.section(&article.dir, &article.lang).filter(|s| !s.dir.is_empty());
+        map.insert(
+            "breadcrumbs".into(),
+            self.breadcrumbs(Some(&article.dir), &article.lang),
+        );
+        let section = self
+            .site
+            .section(&article.dir, &article.lang)
+            .filter(|s| !s.dir.is_empty());
         let canonical = self.canonical(&article.url);
         let tags: Vec<Value> = article
             .tags
@@ -220,9 +305,18 @@ impl<'a> Model<'a> {
             .map(|r| r.faq.iter().map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html })).collect())
             .unwrap_or_default();
         let toc: Vec<Value> = rendered
-            .map(|r| r.toc.iter().map(|t| json!({ "level": t.level, "id": t.id, "title": t.title })).collect())
+            .map(|r| {
+                r.toc
+                    .iter()
+                    .map(|t| json!({ "level": t.level, "id": t.id, "title": t.title }))
+                    .collect()
+            })
             .unwrap_or_default();
-        let related: Vec<Value> = self.related(id).into_iter().map(|r| self.article_summary(r)).collect();
+        let related: Vec<Value> = self
+            .related(id)
+            .into_iter()
+            .map(|r| self.article_summary(r))
+            .collect();
         map.insert(
             "article".into(),
             json!({
@@ -272,7 +366,11 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        if let Some(ids) = self.listings.by_dir.get(&(article.dir.clone(), article.lang.clone())) {
+        if let Some(ids) = self
+            .listings
+            .by_dir
+            .get(&(article.dir.clone(), article.lang.clone()))
+        {
             for &other in ids.iter().take(200) {
                 *scores.entry(other).or_default() += 1;
             }
@@ -281,13 +379,18 @@ impl<'a> Model<'a> {
         let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| {
             let (x, y) = (&self.site.articles[a.0], &self.site.articles[b.0]);
-            b.1.cmp(&a.1).then(x.weight.cmp(&y.weight)).then_with(|| x.title.cmp(&y.title))
+            b.1.cmp(&a.1)
+                .then(x.weight.cmp(&y.weight))
+                .then_with(|| x.title.cmp(&y.title))
         });
         ranked.into_iter().take(RELATED).map(|(id, _)| id).collect()
     }
 
     fn section_articles(&self, dir: &str, lang: &str) -> &[usize] {
-        self.listings.by_dir.get(&(dir.to_string(), lang.to_string())).map_or(&[], Vec::as_slice)
+        self.listings
+            .by_dir
+            .get(&(dir.to_string(), lang.to_string()))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn subsections(&self, section: &Section) -> Vec<&Section> {
@@ -295,10 +398,14 @@ impl<'a> Model<'a> {
             .site
             .sections
             .iter()
-            .filter(|s| s.lang == section.lang && s.parent_dir.as_deref() == Some(section.dir.as_str()))
+            .filter(|s| {
+                s.lang == section.lang && s.parent_dir.as_deref() == Some(section.dir.as_str())
+            })
             .filter(|s| self.count(&s.dir, &s.lang) > 0 || s.source.is_some())
             .collect();
-        subs.sort_by(|a, b| (a.weight, a.title.to_lowercase()).cmp(&(b.weight, b.title.to_lowercase())));
+        subs.sort_by(|a, b| {
+            (a.weight, a.title.to_lowercase()).cmp(&(b.weight, b.title.to_lowercase()))
+        });
         subs
     }
 
@@ -308,13 +415,23 @@ impl<'a> Model<'a> {
         if !own.is_empty() {
             return own.iter().take(n).copied().collect();
         }
-        self.subsections(section).into_iter().flat_map(|s| self.first_articles(s, n)).take(n).collect()
+        self.subsections(section)
+            .into_iter()
+            .flat_map(|s| self.first_articles(s, n))
+            .take(n)
+            .collect()
     }
 
     fn section(&self, id: usize) -> (String, &'static str, Value) {
         let section = &self.site.sections[id];
-        let body = self.section_bodies[id].as_ref().map_or("", |r| r.html.as_str());
-        let title = if section.dir.is_empty() { "" } else { section.title.as_str() };
+        let body = self.section_bodies[id]
+            .as_ref()
+            .map_or("", |r| r.html.as_str());
+        let title = if section.dir.is_empty() {
+            ""
+        } else {
+            section.title.as_str()
+        };
         let mut map = self.base(&section.lang, &section.url, title, &section.description);
         map.insert("translations".into(), self.section_translations(section));
         let subsections: Vec<&Section> = self.subsections(section);
@@ -338,12 +455,19 @@ impl<'a> Model<'a> {
             map.insert("intro_html".into(), json!(body));
             return (section.url.clone(), "index.html", Value::Object(map));
         }
-        map.insert("breadcrumbs".into(), self.breadcrumbs(section.parent_dir.as_deref(), &section.lang));
+        map.insert(
+            "breadcrumbs".into(),
+            self.breadcrumbs(section.parent_dir.as_deref(), &section.lang),
+        );
         let subs: Vec<Value> = subsections
             .iter()
             .map(|s| json!({ "title": s.title, "description": s.description, "url": s.url, "count": self.count(&s.dir, &s.lang) }))
             .collect();
-        let articles: Vec<Value> = self.section_articles(&section.dir, &section.lang).iter().map(|&a| self.article_summary(a)).collect();
+        let articles: Vec<Value> = self
+            .section_articles(&section.dir, &section.lang)
+            .iter()
+            .map(|&a| self.article_summary(a))
+            .collect();
         map.insert(
             "section".into(),
             json!({ "title": section.title, "description": section.description, "url": section.url, "html": body, "subsections": subs, "articles": articles }),
@@ -369,23 +493,40 @@ impl<'a> Model<'a> {
             .listings
             .by_tag
             .get(&(lang.to_string(), slug.to_string()))
-            .map_or((String::new(), Vec::new()), |(n, ids)| (n.clone(), ids.clone()));
+            .map_or((String::new(), Vec::new()), |(n, ids)| {
+                (n.clone(), ids.clone())
+            });
         let url = format!("{}tags/{slug}/", self.home_url(lang));
         let mut map = self.base(lang, &url, &name, "");
         let mut crumbs = self.breadcrumbs(Some(""), lang);
         if let Value::Array(items) = &mut crumbs {
-            let all_tags = self.strings.get(lang).and_then(|t| t.get("all_tags")).cloned().unwrap_or_else(|| json!("Tags"));
-            items.push(json!({ "title": all_tags, "url": format!("{}tags/", self.home_url(lang)) }));
+            let all_tags = self
+                .strings
+                .get(lang)
+                .and_then(|t| t.get("all_tags"))
+                .cloned()
+                .unwrap_or_else(|| json!("Tags"));
+            items
+                .push(json!({ "title": all_tags, "url": format!("{}tags/", self.home_url(lang)) }));
         }
         map.insert("breadcrumbs".into(), crumbs);
         let articles: Vec<Value> = ids.iter().map(|&a| self.article_summary(a)).collect();
-        map.insert("tag".into(), json!({ "name": name, "url": url, "articles": articles }));
+        map.insert(
+            "tag".into(),
+            json!({ "name": name, "url": url, "articles": articles }),
+        );
         (url, "tag.html", Value::Object(map))
     }
 
     fn tags(&self, lang: &str) -> (String, &'static str, Value) {
         let url = format!("{}tags/", self.home_url(lang));
-        let title = self.strings.get(lang).and_then(|t| t.get("all_tags")).and_then(Value::as_str).unwrap_or("Tags").to_string();
+        let title = self
+            .strings
+            .get(lang)
+            .and_then(|t| t.get("all_tags"))
+            .and_then(Value::as_str)
+            .unwrap_or("Tags")
+            .to_string();
         let mut map = self.base(lang, &url, &title, "");
         map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
         let tags: Vec<Value> = self
@@ -401,7 +542,13 @@ impl<'a> Model<'a> {
 
     fn search(&self, lang: &str) -> (String, &'static str, Value) {
         let url = format!("{}search/", self.home_url(lang));
-        let title = self.strings.get(lang).and_then(|t| t.get("search_results")).and_then(Value::as_str).unwrap_or("Search").to_string();
+        let title = self
+            .strings
+            .get(lang)
+            .and_then(|t| t.get("search_results"))
+            .and_then(Value::as_str)
+            .unwrap_or("Search")
+            .to_string();
         let mut map = self.base(lang, &url, &title, "");
         map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
         map.insert("query".into(), json!(""));
@@ -413,7 +560,13 @@ impl<'a> Model<'a> {
 
     fn not_found(&self, lang: &str) -> (String, &'static str, Value) {
         let path = format!("{}404.html", self.home_url(lang));
-        let title = self.strings.get(lang).and_then(|t| t.get("not_found_title")).and_then(Value::as_str).unwrap_or("Page not found").to_string();
+        let title = self
+            .strings
+            .get(lang)
+            .and_then(|t| t.get("not_found_title"))
+            .and_then(Value::as_str)
+            .unwrap_or("Page not found")
+            .to_string();
         let mut map = self.base(lang, &path, &title, "");
         map.insert("canonical".into(), json!(""));
         (path, "404.html", Value::Object(map))
@@ -461,7 +614,10 @@ mod tests {
     fn output_paths() {
         assert_eq!(output_path("/"), "index.html");
         assert_eq!(output_path("/ru/"), "ru/index.html");
-        assert_eq!(output_path("/returns/refund-policy/"), "returns/refund-policy/index.html");
+        assert_eq!(
+            output_path("/returns/refund-policy/"),
+            "returns/refund-policy/index.html"
+        );
         assert_eq!(output_path("/404.html"), "404.html");
         assert_eq!(output_path("/help/old-page.html"), "help/old-page.html");
     }

@@ -91,7 +91,11 @@ fn add_common(value: &mut Value, article: &Article, canonical: &str) {
 
 /// A step's name: its first sentence, at most ~80 characters.
 fn step_name(text: &str) -> String {
-    let first = text.split_inclusive(['.', '!', '?']).next().unwrap_or(text).trim();
+    let first = text
+        .split_inclusive(['.', '!', '?'])
+        .next()
+        .unwrap_or(text)
+        .trim();
     if first.chars().count() <= 80 {
         return first.trim_end_matches('.').to_string();
     }
@@ -116,6 +120,9 @@ mod tests {
 
     #[test]
     fn script_end_tags_are_escaped() {
-        assert_eq!(script_safe(&json!({"a": "</script>"})), r#"{"a":"<\/script>"}"#);
+        assert_eq!(
+            script_safe(&json!({"a": "</script>"})),
+            r#"{"a":"<\/script>"}"#
+        );
     }
 }

@@ -30,9 +30,15 @@ impl Resolve for LinkResolver<'_> {
             if anchor.is_empty() {
                 return Resolution::Keep;
             }
-            return Resolution::Page { url: dest.to_string(), target: self.this, anchor: Some(anchor.to_string()) };
+            return Resolution::Page {
+                url: dest.to_string(),
+                target: self.this,
+                anchor: Some(anchor.to_string()),
+            };
         }
-        let (path, fragment) = dest.split_once('#').map_or((dest, None), |(p, f)| (p, Some(f)));
+        let (path, fragment) = dest
+            .split_once('#')
+            .map_or((dest, None), |(p, f)| (p, Some(f)));
         let path = path.split_once('?').map_or(path, |(p, _)| p);
         let with_fragment = |url: &str| match fragment {
             Some(f) => format!("{url}#{f}"),
@@ -47,7 +53,8 @@ impl Resolve for LinkResolver<'_> {
             return problem(
                 Severity::Error,
                 format!("link to `{dest}` points outside `content/`"),
-                "link to files inside `content/`; for other sites write the full https:// address".into(),
+                "link to files inside `content/`; for other sites write the full https:// address"
+                    .into(),
             );
         };
         if is_markdown(path) {
@@ -61,37 +68,69 @@ impl Resolve for LinkResolver<'_> {
                     );
                 }
                 let url = &self.site.articles[id].url;
-                return Resolution::Page { url: with_fragment(url), target: PageRef::Article(id), anchor };
+                return Resolution::Page {
+                    url: with_fragment(url),
+                    target: PageRef::Article(id),
+                    anchor,
+                };
             }
             if let Some(dir) = self.site.section_index_file(&target) {
-                let section = self.site.section(dir, self.lang).or_else(|| {
-                    self.site.sections.iter().find(|s| s.dir == dir)
-                });
+                let section = self
+                    .site
+                    .section(dir, self.lang)
+                    .or_else(|| self.site.sections.iter().find(|s| s.dir == dir));
                 if let Some(section) = section {
-                    let index = self.site.sections.iter().position(|s| std::ptr::eq(s, section)).unwrap_or(0);
-                    return Resolution::Page { url: with_fragment(&section.url), target: PageRef::Section(index), anchor };
+                    let index = self
+                        .site
+                        .sections
+                        .iter()
+                        .position(|s| std::ptr::eq(s, section))
+                        .unwrap_or(0);
+                    return Resolution::Page {
+                        url: with_fragment(&section.url),
+                        target: PageRef::Section(index),
+                        anchor,
+                    };
                 }
             }
-            let candidates: Vec<&str> = self.site.articles.iter().map(|a| a.content_path.as_str()).collect();
+            let candidates: Vec<&str> = self
+                .site
+                .articles
+                .iter()
+                .map(|a| a.content_path.as_str())
+                .collect();
             let help = match did_you_mean(&target, &candidates) {
                 Some(near) => format!("did you mean `{}`?", relative_to(self.from, near)),
                 None => "check the file name; links are relative to this file, e.g. `../returns/refund-policy.md`".into(),
             };
-            return problem(Severity::Error, format!("link to `{dest}`, which does not exist"), help);
+            return problem(
+                Severity::Error,
+                format!("link to `{dest}`, which does not exist"),
+                help,
+            );
         }
         if let Some(asset) = self.site.asset_by_path(&target) {
             return Resolution::Rewrite(with_fragment(&encode(&asset.url)));
         }
         let section_dir = target.trim_end_matches('/');
-        if path.ends_with('/') || path.is_empty() {
-            if let Some(section) = self.site.section(section_dir, self.lang) {
-                return Resolution::Rewrite(with_fragment(&section.url));
-            }
+        if (path.ends_with('/') || path.is_empty())
+            && let Some(section) = self.site.section(section_dir, self.lang)
+        {
+            return Resolution::Rewrite(with_fragment(&section.url));
         }
         problem(
-            if is_image { Severity::Warning } else { Severity::Error },
-            format!("{} `{dest}` does not exist", if is_image { "image" } else { "linked file" }),
-            format!("put the file at `content/{target}`, or fix the path (it is relative to this file)"),
+            if is_image {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            format!(
+                "{} `{dest}` does not exist",
+                if is_image { "image" } else { "linked file" }
+            ),
+            format!(
+                "put the file at `content/{target}`, or fix the path (it is relative to this file)"
+            ),
         )
     }
 }
@@ -113,15 +152,24 @@ impl LinkResolver<'_> {
 
     fn resolve_absolute(&self, path: &str, dest: &str, is_image: bool) -> Resolution {
         let decoded = path.replace("%20", " ");
-        let candidates = [path.to_string(), decoded.clone(), format!("{}/", decoded.trim_end_matches('/'))];
+        let candidates = [
+            path.to_string(),
+            decoded.clone(),
+            format!("{}/", decoded.trim_end_matches('/')),
+        ];
         if candidates.iter().any(|c| self.known_urls.contains(c)) {
             return Resolution::Keep;
         }
         problem(
-            if is_image { Severity::Warning } else { Severity::Error },
+            if is_image {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             format!("link to `{dest}`, which is not a page or file of this help center"),
             if is_image {
-                "put the image in `static/` (it is served from the site root) or beside the article".into()
+                "put the image in `static/` (it is served from the site root) or beside the article"
+                    .into()
             } else {
                 "link to the article's file instead, e.g. `../returns/refund-policy.md`; its URL is worked out for you".into()
             },
@@ -130,7 +178,11 @@ impl LinkResolver<'_> {
 }
 
 fn problem(severity: Severity, message: String, help: String) -> Resolution {
-    Resolution::Problem { severity, message, help }
+    Resolution::Problem {
+        severity,
+        message,
+        help,
+    }
 }
 
 fn is_markdown(path: &str) -> bool {
@@ -140,7 +192,9 @@ fn is_markdown(path: &str) -> bool {
 /// `https:`, `mailto:`, `tel:`… but not a Windows-looking `C:` or a path with a colon later on.
 fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {
-        Some(i) if i > 1 => dest[..i].chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')),
+        Some(i) if i > 1 => dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')),
         _ => false,
     }
 }
@@ -150,7 +204,16 @@ pub fn encode(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for byte in url.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b'#' | b'%' => out.push(byte as char),
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'/'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b'#'
+            | b'%' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -159,9 +222,20 @@ pub fn encode(url: &str) -> String {
 
 /// `returns/refund-policy.md` seen from `orders/x.md` -> `../returns/refund-policy.md`.
 fn relative_to(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev().collect();
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .rev()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     parts.extend(&to_parts[common..]);
     parts.join("/")
@@ -181,13 +255,19 @@ mod tests {
 
     #[test]
     fn relative_suggestions() {
-        assert_eq!(relative_to("orders/x.md", "returns/refund-policy.md"), "../returns/refund-policy.md");
+        assert_eq!(
+            relative_to("orders/x.md", "returns/refund-policy.md"),
+            "../returns/refund-policy.md"
+        );
         assert_eq!(relative_to("orders/x.md", "orders/y.md"), "y.md");
     }
 
     #[test]
     fn encoding_keeps_paths_readable() {
-        assert_eq!(encode("/store-support/img/Label 1.png"), "/store-support/img/Label%201.png");
+        assert_eq!(
+            encode("/store-support/img/Label 1.png"),
+            "/store-support/img/Label%201.png"
+        );
         assert_eq!(encode("/ru/a/"), "/ru/a/");
     }
 }

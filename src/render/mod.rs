@@ -62,7 +62,11 @@ pub fn render_site(
     diagnostics: &Diagnostics,
     tick: Tick<'_>,
 ) -> Summary {
-    let published: Vec<bool> = site.articles.iter().map(|a| options.include_drafts || !a.draft).collect();
+    let published: Vec<bool> = site
+        .articles
+        .iter()
+        .map(|a| options.include_drafts || !a.draft)
+        .collect();
     let known_urls = known_urls(site, theme, &published);
 
     let rendered: Vec<Option<Rendered>> = site
@@ -105,7 +109,12 @@ pub fn render_site(
                 published: &published,
                 known_urls: &known_urls,
             };
-            let options = RenderOptions { kind: Kind::Article, title: &section.title, lang: &section.lang, mdx: from.ends_with(".mdx") };
+            let options = RenderOptions {
+                kind: Kind::Article,
+                title: &section.title,
+                lang: &section.lang,
+                mdx: from.ends_with(".mdx"),
+            };
             Some(markdown::render(source.body(), options, &resolver))
         })
         .collect();
@@ -128,17 +137,26 @@ pub fn render_site(
     });
     for (path, bytes) in theme.static_files.iter() {
         if let Err(e) = sink.put(path, bytes) {
-            failures.push(Diagnostic::error(path.clone(), format!("cannot write: {e}")));
+            failures.push(Diagnostic::error(
+                path.clone(),
+                format!("cannot write: {e}"),
+            ));
         }
     }
     for asset in &site.assets {
         match crate::fs::read(&asset.abs) {
             Ok(bytes) => {
                 if let Err(e) = sink.put(asset.url.trim_start_matches('/'), &bytes) {
-                    failures.push(Diagnostic::error(asset.url.clone(), format!("cannot write: {e}")));
+                    failures.push(Diagnostic::error(
+                        asset.url.clone(),
+                        format!("cannot write: {e}"),
+                    ));
                 }
             }
-            Err(e) => failures.push(Diagnostic::error(format!("content/{}", asset.content_path), e.to_string())),
+            Err(e) => failures.push(Diagnostic::error(
+                format!("content/{}", asset.content_path),
+                e.to_string(),
+            )),
         }
     }
     for (path, text) in sitemap::files(config, site, &published) {
@@ -179,22 +197,38 @@ fn known_urls(site: &Site, theme: &Theme, published: &[bool]) -> HashSet<String>
     urls
 }
 
-fn report_problems(site: &Site, articles: &[Option<Rendered>], sections: &[Option<Rendered>], diagnostics: &Diagnostics) {
+fn report_problems(
+    site: &Site,
+    articles: &[Option<Rendered>],
+    sections: &[Option<Rendered>],
+    diagnostics: &Diagnostics,
+) {
     let empty = HashSet::new();
     let sources = site
         .articles
         .iter()
         .map(|a| Some(&a.source))
         .zip(articles)
-        .chain(site.sections.iter().map(|s| s.source.as_ref()).zip(sections));
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| s.source.as_ref())
+                .zip(sections),
+        );
     for (source, rendered) in sources {
-        let (Some(source), Some(rendered)) = (source, rendered) else { continue };
+        let (Some(source), Some(rendered)) = (source, rendered) else {
+            continue;
+        };
         for problem in &rendered.problems {
             let diagnostic = match problem.severity {
                 Severity::Error => Diagnostic::error(&source.path, &problem.message),
                 Severity::Warning => Diagnostic::warning(&source.path, &problem.message),
             };
-            diagnostics.push(diagnostic.at(&source.text, source.body_offset + problem.offset).with_help(&problem.help));
+            diagnostics.push(
+                diagnostic
+                    .at(&source.text, source.body_offset + problem.offset)
+                    .with_help(&problem.help),
+            );
         }
         for link in &rendered.anchor_refs {
             let (anchors, target_path) = match link.target {
@@ -204,27 +238,47 @@ fn report_problems(site: &Site, articles: &[Option<Rendered>], sections: &[Optio
                 ),
                 PageRef::Section(id) => (
                     sections[id].as_ref().map_or(&empty, |r| &r.anchors),
-                    site.sections[id].source.as_ref().map_or_else(|| site.sections[id].url.clone(), |s| s.path.clone()),
+                    site.sections[id]
+                        .source
+                        .as_ref()
+                        .map_or_else(|| site.sections[id].url.clone(), |s| s.path.clone()),
                 ),
             };
-            if anchors.contains(&link.anchor) || link.anchor.starts_with("fn") || link.anchor.starts_with(':') {
+            if anchors.contains(&link.anchor)
+                || link.anchor.starts_with("fn")
+                || link.anchor.starts_with(':')
+            {
                 continue;
             }
             let candidates: Vec<&str> = anchors.iter().map(String::as_str).collect();
             let help = match did_you_mean(&link.anchor, &candidates) {
                 Some(near) => format!("did you mean `#{near}`?"),
-                None if candidates.is_empty() => format!("`{target_path}` has no headings to link to"),
+                None if candidates.is_empty() => {
+                    format!("`{target_path}` has no headings to link to")
+                }
                 None => {
                     let mut list: Vec<&str> = candidates.clone();
                     list.sort_unstable();
                     list.truncate(8);
-                    format!("headings there: {}", list.iter().map(|a| format!("`#{a}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "headings there: {}",
+                        list.iter()
+                            .map(|a| format!("`#{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 }
             };
             diagnostics.push(
-                Diagnostic::error(&source.path, format!("link to `{}`: no heading `#{}` in `{target_path}`", link.dest, link.anchor))
-                    .at(&source.text, source.body_offset + link.offset)
-                    .with_help(help),
+                Diagnostic::error(
+                    &source.path,
+                    format!(
+                        "link to `{}`: no heading `#{}` in `{target_path}`",
+                        link.dest, link.anchor
+                    ),
+                )
+                .at(&source.text, source.body_offset + link.offset)
+                .with_help(help),
             );
         }
     }
@@ -249,8 +303,14 @@ impl Listings {
             if !published[id] {
                 continue;
             }
-            by_dir.entry((article.dir.clone(), article.lang.clone())).or_default().push(id);
-            by_key.entry(article.translation_key.clone()).or_default().push(id);
+            by_dir
+                .entry((article.dir.clone(), article.lang.clone()))
+                .or_default()
+                .push(id);
+            by_key
+                .entry(article.translation_key.clone())
+                .or_default()
+                .push(id);
             for tag in &article.tags {
                 let slug = slugify(tag);
                 if slug.is_empty() {
@@ -271,6 +331,10 @@ impl Listings {
         };
         by_dir.values_mut().for_each(order);
         by_tag.values_mut().for_each(|(_, ids)| order(ids));
-        Listings { by_dir, by_tag, by_key }
+        Listings {
+            by_dir,
+            by_tag,
+            by_key,
+        }
     }
 }

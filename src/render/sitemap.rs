@@ -15,7 +15,10 @@ pub fn files(config: &Config, site: &Site, published: &[bool]) -> Vec<(String, S
         return vec![("robots.txt".into(), robots)];
     }
     let _ = writeln!(robots, "Sitemap: {}/sitemap.xml", config.base_url);
-    vec![("robots.txt".into(), robots), ("sitemap.xml".into(), sitemap(config, site, published))]
+    vec![
+        ("robots.txt".into(), robots),
+        ("sitemap.xml".into(), sitemap(config, site, published)),
+    ]
 }
 
 fn sitemap(config: &Config, site: &Site, published: &[bool]) -> String {
@@ -34,7 +37,11 @@ fn sitemap(config: &Config, site: &Site, published: &[bool]) -> String {
                 if date > *entry {
                     *entry = date;
                 }
-                dir = if d.is_empty() { None } else { Some(d.rsplit_once('/').map_or("", |(p, _)| p)) };
+                dir = if d.is_empty() {
+                    None
+                } else {
+                    Some(d.rsplit_once('/').map_or("", |(p, _)| p))
+                };
             }
         }
     }
@@ -49,12 +56,21 @@ fn sitemap(config: &Config, site: &Site, published: &[bool]) -> String {
             let _ = writeln!(xml, "  <url><loc>{}</loc></url>", absolute(&section.url));
             continue;
         };
-        let _ = write!(xml, "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod>", absolute(&section.url));
+        let _ = write!(
+            xml,
+            "  <url><loc>{}</loc><lastmod>{lastmod}</lastmod>",
+            absolute(&section.url)
+        );
         for lang in &config.languages {
-            if let Some(other) = site.section(&section.dir, lang) {
-                if config.languages.len() > 1 && newest_in.contains_key(&(other.dir.as_str(), lang.as_str())) {
-                    let _ = write!(xml, "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>", absolute(&other.url));
-                }
+            if let Some(other) = site.section(&section.dir, lang)
+                && config.languages.len() > 1
+                && newest_in.contains_key(&(other.dir.as_str(), lang.as_str()))
+            {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                    absolute(&other.url)
+                );
             }
         }
         xml.push_str("</url>\n");
@@ -67,11 +83,18 @@ fn sitemap(config: &Config, site: &Site, published: &[bool]) -> String {
         if let Some(date) = article.last_updated() {
             let _ = write!(xml, "<lastmod>{date}</lastmod>");
         }
-        let family = by_key.get(article.translation_key.as_str()).map_or(&[][..], Vec::as_slice);
+        let family = by_key
+            .get(article.translation_key.as_str())
+            .map_or(&[][..], Vec::as_slice);
         if family.len() > 1 {
             for &other in family {
                 let other = &site.articles[other];
-                let _ = write!(xml, "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", other.lang, absolute(&other.url));
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    other.lang,
+                    absolute(&other.url)
+                );
             }
         }
         xml.push_str("</url>\n");

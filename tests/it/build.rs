@@ -1,0 +1,315 @@
+//! `helpbook build`: what a shopper sees in build/site/.
+
+use serde_json::Value;
+
+use crate::harness::HelpCenter;
+use crate::html;
+
+fn json_ld(page: &str) -> Value {
+    let start = page
+        .find("<script type=\"application/ld+json\">")
+        .expect("page has JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + page[start..].find("</script>").expect("script closes");
+    serde_json::from_str(&page[start..end]).expect("JSON-LD is JSON")
+}
+
+#[test]
+fn demo_builds_and_every_page_is_well_formed() {
+    let demo = HelpCenter::demo();
+    let run = demo.build().success();
+    assert!(
+        run.stderr.contains("Built ") && run.stderr.contains(" pages in 3 languages in "),
+        "{}",
+        run.stderr
+    );
+    let pages: Vec<String> = demo
+        .site_files()
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 100, "{} pages", pages.len());
+    let mut broken = Vec::new();
+    for page in &pages {
+        let problems = html::problems(&demo.read(&format!("build/site/{page}")));
+        if !problems.is_empty() {
+            broken.push(format!("{page}: {}", problems.join("; ")));
+        }
+    }
+    assert!(broken.is_empty(), "malformed pages:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn demo_has_every_kind_of_page_a_shopper_expects() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    for page in [
+        "index.html",
+        "ru/index.html",
+        "et/index.html",
+        "returns/index.html",
+        "ru/returns/index.html",
+        "returns/returns-faq/index.html",
+        "returns/how-to-return-an-item/index.html",
+        "ru/returns/refund-policy/index.html",
+        "et/returns/refund-policy/index.html",
+        "tags/index.html",
+        "tags/refunds/index.html",
+        "search/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.svg",
+        "images/size-chart.svg",
+        "help/returns-policy/index.html",
+    ] {
+        assert!(demo.exists(&format!("build/site/{page}")), "missing {page}");
+    }
+    let files = demo.site_files();
+    let css = files
+        .iter()
+        .find(|f| f.starts_with("style.") && f.ends_with(".css"))
+        .expect("fingerprinted CSS");
+    assert_eq!(css.len(), "style.0123456789.css".len(), "{css}");
+    assert!(
+        demo.read("build/site/index.html")
+            .contains(&format!("href=\"/{css}\"")),
+        "pages link the fingerprinted CSS"
+    );
+    assert!(
+        !demo.exists("build/site/account/two-factor-authentication/index.html"),
+        "drafts are not built"
+    );
+}
+
+#[test]
+fn theme_css_and_js_stay_small() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let total: u64 = demo
+        .site_files()
+        .iter()
+        .filter(|f| {
+            (f.starts_with("style.") && f.ends_with(".css"))
+                || (f.starts_with("app.") && f.ends_with(".js"))
+        })
+        .map(|f| {
+            std::fs::metadata(demo.path(&format!("build/site/{f}")))
+                .expect("metadata")
+                .len()
+        })
+        .sum();
+    assert!(
+        total > 1_000 && total < 40 * 1024,
+        "CSS + JS are {total} bytes; the budget is 40 KB"
+    );
+}
+
+#[test]
+fn faq_page_has_expandable_questions_and_faqpage_json_ld() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let page = demo.read("build/site/returns/returns-faq/index.html");
+    let questions = page.matches("<details").count();
+    assert!(questions >= 5, "{questions} questions");
+    assert!(
+        page.contains("id=\"how-long-does-a-refund-take\""),
+        "stable anchor for the deep link"
+    );
+    let ld = json_ld(&page);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "FAQPage");
+    let entities = ld["mainEntity"].as_array().expect("mainEntity");
+    assert_eq!(entities.len(), questions);
+    assert_eq!(entities[0]["@type"], "Question");
+    assert_eq!(entities[0]["acceptedAnswer"]["@type"], "Answer");
+    assert!(
+        !entities[0]["acceptedAnswer"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+#[test]
+fn howto_page_has_numbered_steps_and_howto_json_ld() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let page = demo.read("build/site/returns/how-to-return-an-item/index.html");
+    assert!(
+        page.contains("<ol class=\"howto-steps\">"),
+        "steps are marked up"
+    );
+    let ld = json_ld(&page);
+    assert_eq!(ld["@type"], "HowTo");
+    let steps = ld["step"].as_array().expect("steps");
+    assert!(steps.len() >= 4);
+    assert_eq!(steps[0]["@type"], "HowToStep");
+    assert_eq!(steps[0]["position"], 1);
+}
+
+#[test]
+fn translations_link_to_each_other_and_to_translated_pages() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let ru = demo.read("build/site/ru/returns/how-to-return-an-item/index.html");
+    assert!(ru.contains("<html lang=\"ru\""), "page language");
+    assert!(ru.contains("hreflang=\"en\""), "alternate link to English");
+    assert!(ru.contains("hreflang=\"et\""), "alternate link to Estonian");
+    assert!(
+        ru.contains("href=\"/ru/returns/refund-policy/"),
+        "links go to the Russian refund policy:\n{ru}"
+    );
+    let sitemap = demo.read("build/site/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://help.kask.example/ru/returns/refund-policy/</loc>"));
+    assert!(sitemap.contains("<xhtml:link rel=\"alternate\" hreflang=\"et\" href=\"https://help.kask.example/et/returns/refund-policy/\"/>"));
+    assert!(sitemap.contains("<lastmod>"));
+    assert!(
+        !sitemap.contains("two-factor-authentication"),
+        "no drafts in the sitemap"
+    );
+}
+
+#[test]
+fn canonical_url_opengraph_and_alias_redirects() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let page = demo.read("build/site/returns/return-policy/index.html");
+    assert!(
+        page.contains(
+            "<link rel=\"canonical\" href=\"https://help.kask.example/returns/return-policy/\""
+        ),
+        "canonical"
+    );
+    assert!(page.contains("property=\"og:title\""), "OpenGraph");
+    let redirect = demo.read("build/site/help/returns-policy/index.html");
+    assert!(redirect.contains("http-equiv=\"refresh\""), "{redirect}");
+    assert!(redirect.contains("/returns/return-policy/"), "{redirect}");
+}
+
+#[test]
+fn markdown_features_reach_the_page() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let pack = demo.read("build/site/returns/pack-a-parcel-for-return/index.html");
+    assert!(pack.contains("class=\"video-link\""), "video embed");
+    assert!(
+        pack.contains("youtube-nocookie.com/embed/"),
+        "privacy-friendly player"
+    );
+    assert!(
+        !pack.contains("<iframe"),
+        "nothing loads from YouTube before a click"
+    );
+    let refund = demo.read("build/site/returns/refund-policy/index.html");
+    assert!(refund.contains("<table>"), "table");
+    assert!(refund.contains("footnote-definition"), "footnote");
+    assert!(refund.contains("class=\"callout callout-tip\""), "callout");
+    let delivery = demo.read("build/site/delivery/delivery-options-and-times/index.html");
+    assert!(
+        delivery.contains("href=\"#delivery-prices-and-times-by-country\""),
+        "table of contents on a long article"
+    );
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let first: Vec<(String, Vec<u8>)> = demo
+        .site_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(demo.path(&format!("build/site/{f}"))).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    demo.build().success();
+    let second: Vec<(String, Vec<u8>)> = demo
+        .site_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(demo.path(&format!("build/site/{f}"))).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert!(a == b, "{} differs between builds", a.0);
+    }
+}
+
+#[test]
+fn a_theme_template_overrides_just_that_template() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"shop\"\n",
+    );
+    hc.write(
+        "themes/shop/templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ article.title }}</h1><p class=\"shop-marker\">Our own article template</p>{% endblock content %}",
+    );
+    hc.build().success();
+    let article = hc.read("build/site/returns/refund-policy/index.html");
+    assert!(article.contains("shop-marker"), "{article}");
+    assert!(
+        article.contains("<header"),
+        "base.html still comes from the default theme"
+    );
+    let section = hc.read("build/site/returns/index.html");
+    assert!(!section.contains("shop-marker"));
+}
+
+#[test]
+fn unknown_theme_says_which_folder_is_missing() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"nope\"\n",
+    );
+    let run = hc.build().failure();
+    assert!(
+        run.stderr
+            .contains("book.toml: error: theme `nope` not found: there is no folder `themes/nope`"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn snapshot_center() -> HelpCenter {
+    let hc = HelpCenter::empty();
+    hc.write("book.toml", "[book]\ntitle = \"Snapshot Help\"\nbase-url = \"https://help.example.com\"\n\n[support]\nemail = \"help@example.com\"\n");
+    hc.write("content/returns/_index.md", "+++\ntitle = \"Returns\"\ndescription = \"Sending items back\"\n+++\n\nEverything about returns.\n");
+    hc.write(
+        "content/returns/returns-faq.md",
+        "+++\ntitle = \"Returns FAQ\"\ndescription = \"Deadlines and refunds.\"\nkind = \"faq\"\ntags = [\"returns\"]\ndate = 2025-01-10\nupdated = 2025-02-01\n+++\n\nThe short answers.\n\n## How long do I have?\n\n**30 days** from delivery.\n\n## When do I get my money back?\n\nWithin 14 days, see [how to return](return-an-item.md).\n",
+    );
+    hc.write(
+        "content/returns/return-an-item.md",
+        "+++\ntitle = \"How to return an item\"\ndescription = \"Three steps.\"\nkind = \"howto\"\ntags = [\"returns\"]\ndate = 2025-01-12\n+++\n\nYou need your order number.\n\n1. Open **My orders**.\n2. Choose the item and the reason.\n3. Drop the parcel at a locker.\n\n> [!TIP]\n> Keep the receipt.\n",
+    );
+    hc.build().success();
+    hc
+}
+
+#[test]
+fn snapshot_faq_page() {
+    let hc = snapshot_center();
+    insta::assert_snapshot!("faq_main", hc.main_of("returns/returns-faq/index.html"));
+}
+
+#[test]
+fn snapshot_howto_page() {
+    let hc = snapshot_center();
+    insta::assert_snapshot!(
+        "howto_main",
+        hc.main_of("returns/return-an-item/index.html")
+    );
+}
+
+#[test]
+fn snapshot_section_page() {
+    let hc = snapshot_center();
+    insta::assert_snapshot!("section_main", hc.main_of("returns/index.html"));
+}

@@ -1,0 +1,253 @@
+//! `helpbook check` and failing builds: every problem named as `path:line:col: message` with
+//! a hint, all of them in one run, exit 1, and the previous build left exactly as it was.
+
+use crate::harness::HelpCenter;
+
+/// Writes one bad file into a fresh minimal help center and returns check's stderr.
+fn check_with(path: &str, text: &str) -> String {
+    let hc = HelpCenter::minimal();
+    hc.write(path, text);
+    hc.check().failure().stderr
+}
+
+#[track_caller]
+fn assert_reports(stderr: &str, expected: &str) {
+    assert!(
+        stderr.contains(expected),
+        "expected\n  {expected}\nin\n{stderr}"
+    );
+}
+
+#[test]
+fn minimal_and_demo_content_pass() {
+    HelpCenter::minimal().check().success();
+    let run = HelpCenter::demo().check().success();
+    assert!(run.stderr.starts_with("No problems in "), "{}", run.stderr);
+}
+
+#[test]
+fn broken_toml_front_matter() {
+    let stderr = check_with(
+        "content/returns/bad.md",
+        "+++\ntitle = \"Bad\"\nweight = = 3\n+++\nText\n",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/bad.md:3:10: error: front matter: ",
+    );
+    assert_reports(&stderr, "help: front matter between `+++` is TOML");
+}
+
+#[test]
+fn broken_yaml_front_matter() {
+    let stderr = check_with(
+        "content/returns/bad.md",
+        "---\ntitle: Bad\ntags: [a, b\n---\nText\n",
+    );
+    assert_reports(&stderr, "content/returns/bad.md:4:");
+    assert_reports(&stderr, "help: front matter between `---` is YAML");
+}
+
+#[test]
+fn missing_front_matter_and_missing_title() {
+    let hc = HelpCenter::minimal();
+    hc.write("content/returns/none.md", "Just text\n");
+    hc.write(
+        "content/returns/untitled.md",
+        "+++\ndescription = \"x\"\n+++\n",
+    );
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        "content/returns/none.md:1:1: error: missing front matter",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/untitled.md:1:1: error: missing `title` in front matter",
+    );
+}
+
+#[test]
+fn misspelled_front_matter_key_and_wrong_kind() {
+    let stderr = check_with(
+        "content/returns/typo.md",
+        "+++\ntitel = \"Refunds\"\ntitle = \"Refunds\"\nkind = \"FAQ\"\n+++\n",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/typo.md:2:1: error: unknown front matter key `titel`\n  help: did you mean `title`?",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/typo.md:4:1: error: unknown kind `FAQ`, expected `faq`, `howto` or `article`\n  help: write kind = \"faq\"",
+    );
+}
+
+#[test]
+fn unknown_book_toml_key() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Help\"\nlanguges = [\"ru\"]\n",
+    );
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        "book.toml:3:1: error: unknown key `languges`\n  help: did you mean `languages`?",
+    );
+}
+
+#[test]
+fn broken_link_and_broken_anchor() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/links.md",
+        "+++\ntitle = \"Links\"\n+++\n\nSee [the policy](refund-polcy.md) and\n[the question](refund-policy.md#how-long-does-refund-take).\n",
+    );
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        "content/returns/links.md:5:5: error: link to `refund-polcy.md`, which does not exist\n  help: did you mean `refund-policy.md`?",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/links.md:6:1: error: link to `refund-policy.md#how-long-does-refund-take`: no heading `#how-long-does-refund-take` in `content/returns/refund-policy.md`\n  help: did you mean `#how-long-does-a-refund-take`?",
+    );
+}
+
+#[test]
+fn duplicate_urls() {
+    let stderr = check_with(
+        "content/returns/Refund Policy.md",
+        "+++\ntitle = \"Again\"\n+++\n",
+    );
+    assert_reports(
+        &stderr,
+        "error: URL `/returns/refund-policy/` is also the URL of",
+    );
+    assert_reports(
+        &stderr,
+        "help: URLs ignore capitals, spaces and punctuation; rename one of the files",
+    );
+}
+
+#[test]
+fn translation_without_original() {
+    let stderr = check_with(
+        "content/returns/exchange.ru.md",
+        "+++\ntitle = \"Обмен\"\n+++\n",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/exchange.ru.md:1:1: error: translation into `ru` of `content/returns/exchange.md`, which does not exist",
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let hc = HelpCenter::minimal();
+    hc.write_bytes(
+        "content/returns/latin1.md",
+        b"+++\ntitle = \"Caf\xe9\"\n+++\n",
+    );
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        "content/returns/latin1.md:2:13: error: the file is not UTF-8 text\n  help: save it as UTF-8",
+    );
+}
+
+#[test]
+fn every_problem_is_listed_in_one_run() {
+    let hc = HelpCenter::minimal();
+    hc.write("content/a.md", "no front matter\n");
+    hc.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\ndraft = \"yes\"\n+++\n[x](nowhere.md)\n",
+    );
+    hc.write("content/c.ru.md", "+++\ntitle = \"C\"\n+++\n");
+    let stderr = hc.check().failure().stderr;
+    let errors = stderr.lines().filter(|l| l.contains(": error: ")).count();
+    assert_eq!(errors, 4, "{stderr}");
+    assert!(
+        stderr.ends_with("error: 4 problems in 3 files\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn failed_build_leaves_the_previous_build_untouched() {
+    let hc = HelpCenter::minimal();
+    hc.build().success();
+    let before: Vec<(String, Vec<u8>)> = hc
+        .site_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(hc.path(&format!("build/site/{f}"))).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    hc.write(
+        "content/returns/refund-policy.md",
+        "+++\ntitle = \"Refund policy, changed\"\nkind = \"faq\"\n+++\n\n[broken](nowhere.md)\n",
+    );
+    let run = hc.build().failure();
+    assert!(
+        run.stderr
+            .ends_with("error: 1 problem in 1 file; the previous build is unchanged\n"),
+        "{}",
+        run.stderr
+    );
+    let after: Vec<(String, Vec<u8>)> = hc
+        .site_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(hc.path(&format!("build/site/{f}"))).expect("read");
+            (f, bytes)
+        })
+        .collect();
+    assert!(before == after, "build/site changed after a failed build");
+    let leftovers: Vec<String> = std::fs::read_dir(hc.root())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn hostile_content_never_panics() {
+    let cases: &[&[u8]] = &[
+        b"+++",
+        b"+++\n+++",
+        b"---\n---\n",
+        b"---\n- a\n- b\n---\n",
+        b"+++\ntitle = \"x\"\n+++\n# \n## \n### {#}\n",
+        b"+++\ntitle = \"x\"\nkind = \"faq\"\n+++\n## \n\n## \n",
+        b"+++\ntitle = \"x\"\nkind = \"howto\"\n+++\n1. \n   1. \n      1. \n",
+        b"+++\ntitle = \"x\"\naliases = [\"../../etc\", \"//evil.example\", \"https://x\"]\n+++\n",
+        b"\xff\xfe\x00+++",
+        b"+++\ntitle = \"x\"\n+++\n[a](../../../../etc/passwd.md) [b](#) [c](<>) ![d](%zz.png) <Note>\n",
+        b"+++\ntitle = \"x\"\n+++\n> [!NOTE]\n> > [!WARNING]\n> > deep\n\n[^1]: orphan\n",
+    ];
+    for (n, case) in cases.iter().enumerate() {
+        let hc = HelpCenter::minimal();
+        hc.write_bytes(&format!("content/returns/case{n}.md"), case);
+        let run = hc.build();
+        assert!(
+            run.code == 0 || run.code == 1,
+            "case {n} exited {}:\n{}",
+            run.code,
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("panicked"),
+            "case {n} panicked:\n{}",
+            run.stderr
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real `helpbook` binary on real files in temp folders.
+//! One binary so it links once; a module per user action. See tests/README.md.
+#![allow(clippy::print_stderr)]
+
+mod build;
+mod check;
+mod corpus;
+mod harness;
+mod html;
+mod init;
