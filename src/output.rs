@@ -90,7 +90,7 @@ impl Staging {
                 Ok(()) => {
                     self.committed = true;
                     // `root` now holds the previous build.
-                    fs::remove_dir_all(&self.root)?;
+                    remove_tree(&self.root)?;
                     return Ok(());
                 }
                 // Some file systems cannot exchange; fall back to two renames (a brief gap).
@@ -99,7 +99,7 @@ impl Staging {
                     std::fs::rename(&self.target, &old).map_err(swap_error)?;
                     std::fs::rename(&self.root, &self.target).map_err(swap_error)?;
                     self.committed = true;
-                    fs::remove_dir_all(&old)?;
+                    remove_tree(&old)?;
                     return Ok(());
                 }
                 Err(e) => return Err(swap_error(e.into())),
@@ -127,6 +127,27 @@ impl PageSink for Staging {
         }
         fs::write(&self.site_dir().join(path), bytes).map_err(|e| e.to_string())
     }
+}
+
+/// Removes a build folder, its subfolders in parallel: deleting 10,000 page folders one by
+/// one is a large part of a big build's time.
+fn remove_tree(path: &Path) -> Result<(), FsError> {
+    use rayon::prelude::*;
+    let children = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut parts: Vec<PathBuf> = Vec::new();
+    for child in children(path) {
+        if child.is_dir() {
+            parts.extend(children(&child).into_iter().filter(|c| c.is_dir()));
+        }
+    }
+    parts
+        .par_iter()
+        .try_for_each(|dir| fs::remove_dir_all(dir))?;
+    fs::remove_dir_all(path)
 }
 
 fn is_empty_dir(path: &Path) -> bool {

@@ -118,6 +118,7 @@ pub struct Site {
     pub assets: Vec<Asset>,
     section_index: HashMap<(String, String), usize>,
     article_by_path: HashMap<String, Vec<usize>>,
+    translation_index: HashMap<(String, String), usize>,
     asset_by_path: HashMap<String, usize>,
 }
 
@@ -135,6 +136,13 @@ impl Site {
         self.article_by_path
             .get(content_path)
             .and_then(|ids| ids.first().copied())
+    }
+
+    /// The article with `translation_key` in `lang`, if it was written.
+    pub fn translation(&self, translation_key: &str, lang: &str) -> Option<usize> {
+        self.translation_index
+            .get(&(translation_key.to_string(), lang.to_string()))
+            .copied()
     }
 
     pub fn asset_by_path(&self, content_path: &str) -> Option<&Asset> {
@@ -195,6 +203,9 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
             .entry(article.content_path.clone())
             .or_default()
             .push(i);
+        site.translation_index
+            .entry((article.translation_key.clone(), article.lang.clone()))
+            .or_insert(i);
     }
     check_translations(config, &site, diagnostics);
     check_duplicate_urls(&site, diagnostics);

@@ -377,11 +377,8 @@ impl<'a> Model<'a> {
         }
         scores.remove(&id);
         let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| {
-            let (x, y) = (&self.site.articles[a.0], &self.site.articles[b.0]);
-            b.1.cmp(&a.1)
-                .then(x.weight.cmp(&y.weight))
-                .then_with(|| x.title.cmp(&y.title))
+        ranked.sort_unstable_by_key(|&(other, score)| {
+            (std::cmp::Reverse(score), self.listings.rank[other])
         });
         ranked.into_iter().take(RELATED).map(|(id, _)| id).collect()
     }

@@ -143,9 +143,7 @@ impl LinkResolver<'_> {
             return id;
         }
         self.site
-            .articles
-            .iter()
-            .position(|a| a.lang == self.lang && a.translation_key == article.translation_key)
+            .translation(&article.translation_key, self.lang)
             .filter(|&t| self.published[t])
             .unwrap_or(id)
     }

@@ -292,6 +292,8 @@ pub(crate) struct Listings {
     pub by_tag: BTreeMap<(String, String), (String, Vec<usize>)>,
     /// translation_key -> article ids in every language.
     pub by_key: HashMap<String, Vec<usize>>,
+    /// Each article's place in display order (weight, then title): a cheap sort key.
+    pub rank: Vec<usize>,
 }
 
 impl Listings {
@@ -323,18 +325,26 @@ impl Listings {
                     .push(id);
             }
         }
-        let order = |ids: &mut Vec<usize>| {
-            ids.sort_by(|&a, &b| {
-                let (a, b) = (&site.articles[a], &site.articles[b]);
-                (a.weight, a.title.to_lowercase()).cmp(&(b.weight, b.title.to_lowercase()))
-            })
-        };
+        // Lowercased once per article, not once per comparison.
+        let keys: Vec<(i64, String)> = site
+            .articles
+            .iter()
+            .map(|a| (a.weight, a.title.to_lowercase()))
+            .collect();
+        let mut by_order: Vec<usize> = (0..site.articles.len()).collect();
+        by_order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        let mut rank = vec![0; site.articles.len()];
+        for (position, &id) in by_order.iter().enumerate() {
+            rank[id] = position;
+        }
+        let order = |ids: &mut Vec<usize>| ids.sort_unstable_by_key(|&id| rank[id]);
         by_dir.values_mut().for_each(order);
         by_tag.values_mut().for_each(|(_, ids)| order(ids));
         Listings {
             by_dir,
             by_tag,
             by_key,
+            rank,
         }
     }
 }
