@@ -49,7 +49,9 @@ impl Staging {
         let name = target
             .file_name()
             .map_or_else(|| "build".into(), |n| n.to_string_lossy().to_string());
-        let root = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let prefix = format!(".{name}.staging-");
+        remove_abandoned(parent, &prefix);
+        let root = parent.join(format!("{prefix}{}", std::process::id()));
         fs::remove_dir_all(&root)?;
         fs::create_dir_all(&root.join("site"))?;
         fs::write(
@@ -129,6 +131,27 @@ impl PageSink for Staging {
     }
 }
 
+/// A build killed mid-way (Ctrl-C, power loss) leaves its staging folder behind; remove those
+/// whose process is gone. A staging folder of a build still running is left alone.
+fn remove_abandoned(parent: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = remove_tree(&entry.path());
+        }
+    }
+}
+
 /// Removes a build folder, its subfolders in parallel: deleting 10,000 page folders one by
 /// one is a large part of a big build's time.
 fn remove_tree(path: &Path) -> Result<(), FsError> {
@@ -187,6 +210,17 @@ mod tests {
         assert!(target.join("site/other.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    fn staging_folders_of_killed_builds_are_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has a pid this large (pid_max is at most 2^22).
+        let abandoned = dir.path().join(".build.staging-99999999");
+        std::fs::create_dir_all(abandoned.join("site")).unwrap();
+        let staging = Staging::create(&dir.path().join("build")).unwrap();
+        assert!(!abandoned.exists());
+        staging.commit().unwrap();
     }
 
     #[test]
