@@ -55,8 +55,10 @@ impl Progress for Bar {
 }
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let out = args.out.unwrap_or_else(|| global.root.join("build"));
+    let had_build = out.join("site").is_dir();
     let options = BuildOptions {
-        out: args.out,
+        out: Some(out),
         include_drafts: args.drafts,
         dry_run: false,
     };
@@ -69,10 +71,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot build in `{}`", global.root.display()))?;
     print_diagnostics(global, &report);
     if report.has_errors() {
-        eprintln!(
-            "error: {}; the previous build is unchanged",
-            diag::summary(&report.diagnostics)
-        );
+        let kept = if had_build {
+            "the previous build is unchanged"
+        } else {
+            "nothing was written"
+        };
+        eprintln!("error: {}; {kept}", diag::summary(&report.diagnostics));
         return Ok(ExitCode::FAILURE);
     }
     if global.verbose {

@@ -98,6 +98,7 @@ impl Resolve for LinkResolver<'_> {
                 .articles
                 .iter()
                 .map(|a| a.content_path.as_str())
+                .filter(|path| *path != self.from)
                 .collect();
             let help = match did_you_mean(&target, &candidates) {
                 Some(near) => format!("did you mean `{}`?", relative_to(self.from, near)),
