@@ -149,6 +149,16 @@ impl<'a> Model<'a> {
         Ok((output_path(&url), html))
     }
 
+    /// A UI string of the theme in `lang`, or `fallback` when the theme has none.
+    fn ui(&self, lang: &str, key: &str, fallback: &str) -> String {
+        self.strings
+            .get(lang)
+            .and_then(|t| t.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or(fallback)
+            .to_string()
+    }
+
     fn count(&self, dir: &str, lang: &str) -> usize {
         self.counts
             .get(&(dir.to_string(), lang.to_string()))
@@ -235,16 +245,7 @@ impl<'a> Model<'a> {
             };
         }
         if let Some(Value::Object(home)) = crumbs.last_mut() {
-            home.insert(
-                "title".into(),
-                json!(
-                    self.strings
-                        .get(lang)
-                        .and_then(|t| t.get("home"))
-                        .cloned()
-                        .unwrap_or_else(|| json!("Home"))
-                ),
-            );
+            home.insert("title".into(), json!(json!(self.ui(lang, "home", "Home"))));
         }
         crumbs.reverse();
         Value::Array(crumbs)
@@ -497,12 +498,7 @@ impl<'a> Model<'a> {
         let mut map = self.base(lang, &url, &name, "");
         let mut crumbs = self.breadcrumbs(Some(""), lang);
         if let Value::Array(items) = &mut crumbs {
-            let all_tags = self
-                .strings
-                .get(lang)
-                .and_then(|t| t.get("all_tags"))
-                .cloned()
-                .unwrap_or_else(|| json!("Tags"));
+            let all_tags = json!(self.ui(lang, "all_tags", "Tags"));
             items
                 .push(json!({ "title": all_tags, "url": format!("{}tags/", self.home_url(lang)) }));
         }
@@ -517,13 +513,7 @@ impl<'a> Model<'a> {
 
     fn tags(&self, lang: &str) -> (String, &'static str, Value) {
         let url = format!("{}tags/", self.home_url(lang));
-        let title = self
-            .strings
-            .get(lang)
-            .and_then(|t| t.get("all_tags"))
-            .and_then(Value::as_str)
-            .unwrap_or("Tags")
-            .to_string();
+        let title = self.ui(lang, "all_tags", "Tags");
         let mut map = self.base(lang, &url, &title, "");
         map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
         let tags: Vec<Value> = self
@@ -539,13 +529,7 @@ impl<'a> Model<'a> {
 
     fn search(&self, lang: &str) -> (String, &'static str, Value) {
         let url = format!("{}search/", self.home_url(lang));
-        let title = self
-            .strings
-            .get(lang)
-            .and_then(|t| t.get("search_results"))
-            .and_then(Value::as_str)
-            .unwrap_or("Search")
-            .to_string();
+        let title = self.ui(lang, "search_results", "Search");
         let mut map = self.base(lang, &url, &title, "");
         map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
         map.insert("query".into(), json!(""));
@@ -557,13 +541,7 @@ impl<'a> Model<'a> {
 
     fn not_found(&self, lang: &str) -> (String, &'static str, Value) {
         let path = format!("{}404.html", self.home_url(lang));
-        let title = self
-            .strings
-            .get(lang)
-            .and_then(|t| t.get("not_found_title"))
-            .and_then(Value::as_str)
-            .unwrap_or("Page not found")
-            .to_string();
+        let title = self.ui(lang, "not_found_title", "Page not found");
         let mut map = self.base(lang, &path, &title, "");
         map.insert("canonical".into(), json!(""));
         (path, "404.html", Value::Object(map))

@@ -216,23 +216,9 @@ fn markdown_features_reach_the_page() {
 fn building_twice_gives_identical_bytes() {
     let demo = HelpCenter::demo();
     demo.build().success();
-    let first: Vec<(String, Vec<u8>)> = demo
-        .site_files()
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(demo.path(&format!("build/site/{f}"))).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let first: Vec<(String, Vec<u8>)> = demo.site_bytes();
     demo.build().success();
-    let second: Vec<(String, Vec<u8>)> = demo
-        .site_files()
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(demo.path(&format!("build/site/{f}"))).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let second: Vec<(String, Vec<u8>)> = demo.site_bytes();
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert!(a == b, "{} differs between builds", a.0);

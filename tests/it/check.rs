@@ -179,14 +179,7 @@ fn every_problem_is_listed_in_one_run() {
 fn failed_build_leaves_the_previous_build_untouched() {
     let hc = HelpCenter::minimal();
     hc.build().success();
-    let before: Vec<(String, Vec<u8>)> = hc
-        .site_files()
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(hc.path(&format!("build/site/{f}"))).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let before: Vec<(String, Vec<u8>)> = hc.site_bytes();
     hc.write(
         "content/returns/refund-policy.md",
         "+++\ntitle = \"Refund policy, changed\"\nkind = \"faq\"\n+++\n\n[broken](nowhere.md)\n",
@@ -198,14 +191,7 @@ fn failed_build_leaves_the_previous_build_untouched() {
         "{}",
         run.stderr
     );
-    let after: Vec<(String, Vec<u8>)> = hc
-        .site_files()
-        .into_iter()
-        .map(|f| {
-            let bytes = std::fs::read(hc.path(&format!("build/site/{f}"))).expect("read");
-            (f, bytes)
-        })
-        .collect();
+    let after: Vec<(String, Vec<u8>)> = hc.site_bytes();
     assert!(before == after, "build/site changed after a failed build");
     let leftovers: Vec<String> = std::fs::read_dir(hc.root())
         .expect("list")

@@ -159,6 +159,17 @@ impl HelpCenter {
         files
     }
 
+    /// Every file under `build/site` with its bytes, to compare whole builds.
+    pub fn site_bytes(&self) -> Vec<(String, Vec<u8>)> {
+        self.site_files()
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(self.path(&format!("build/site/{f}"))).expect("read");
+                (f, bytes)
+            })
+            .collect()
+    }
+
     /// The `<main>` element of a built page: what snapshots compare.
     pub fn main_of(&self, page: &str) -> String {
         let html = self.read(&format!("build/site/{page}"));
