@@ -1,21 +1,41 @@
-//! The output folder (`build/`: `site/` and later `index/`), written atomically: a new build
-//! goes to a staging folder beside it and is swapped in at once with `renameat2`'s
-//! `RENAME_EXCHANGE`, so a failed or interrupted build leaves the previous output untouched and
-//! a running server never sees a half-written site. Nothing else writes under `build/`.
+//! The output folder, written atomically. Layout:
+//!
+//! ```text
+//! build/
+//!   site/    the live site (served)        index/   the live search index
+//!   .next/   the generation being written; after a swap, the previous one
+//! ```
+//!
+//! A build writes `.next/site`, then swaps it with `site` using `renameat2`'s
+//! `RENAME_EXCHANGE`: a failed or interrupted build leaves `site/` untouched, and a running
+//! server never sees a missing or half-written site. The previous generation stays in `.next`
+//! and is overwritten in place by the next build (stale files pruned): creating 10,000 fresh
+//! files and folders and deleting as many is most of a big build's time on ext4.
+//! Nothing else writes under `build/`.
 
+use std::collections::HashSet;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::fs::{self, FsError};
 use crate::render::PageSink;
 
 /// A file in every build folder so that we never swap away a folder that is not ours.
 const MARKER: &str = ".helpbook-build";
+const NEXT: &str = ".next";
+const LOCK: &str = ".lock";
+/// The generation's parts, swapped one by one.
+const PARTS: &[&str] = &["site", "index"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// `--out` names a folder that holds something other than a helpbook build.
-    #[error("`{}` exists and is not a helpbook build folder; refusing to replace it", .0.display())]
+    #[error("`{}` exists and is not a helpbook build folder; refusing to write into it", .0.display())]
     NotABuild(PathBuf),
+    /// Another build holds the lock on the output folder.
+    #[error("another helpbook build is writing `{}`; wait for it to finish", .0.display())]
+    Busy(PathBuf),
     #[error(transparent)]
     Fs(#[from] FsError),
     /// The final swap failed; the previous build is still in place.
@@ -27,150 +47,150 @@ pub enum OutputError {
     },
 }
 
-/// A build being written. Dropped without [`Staging::commit`], it removes itself.
+/// A build being written into `<out>/.next`. Dropped without [`Staging::commit`], the live
+/// build stays as it was.
 #[derive(Debug)]
 pub struct Staging {
-    target: PathBuf,
-    root: PathBuf,
-    committed: bool,
+    out: PathBuf,
+    next: PathBuf,
+    /// Site-relative paths written by this build; everything else in `.next/site` is stale.
+    written: Mutex<HashSet<String>>,
+    /// Held until the build is done: one build at a time per output folder.
+    _lock: OwnedFd,
 }
 
 impl Staging {
-    /// Starts a build that will replace `target` (e.g. `build/`).
-    pub fn create(target: &Path) -> Result<Staging, OutputError> {
-        if target.exists() && !target.join(MARKER).exists() && !is_empty_dir(target) {
-            return Err(OutputError::NotABuild(target.to_path_buf()));
+    /// Starts a build into `out` (e.g. `build/`), creating it if needed.
+    pub fn create(out: &Path) -> Result<Staging, OutputError> {
+        if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(out) {
+            return Err(OutputError::NotABuild(out.to_path_buf()));
         }
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map_or_else(|| "build".into(), |n| n.to_string_lossy().to_string());
-        let prefix = format!(".{name}.staging-");
-        remove_abandoned(parent, &prefix);
-        let root = parent.join(format!("{prefix}{}", std::process::id()));
-        fs::remove_dir_all(&root)?;
-        fs::create_dir_all(&root.join("site"))?;
+        fs::create_dir_all(out)?;
         fs::write(
-            &root.join(MARKER),
-            b"This folder is written by `helpbook build`; it is replaced on every build.\n",
+            &out.join(MARKER),
+            b"This folder is written by `helpbook build`: site/ is the site, index/ the search index.\n",
         )?;
+        let lock = lock(out)?;
+        let next = out.join(NEXT);
+        fs::create_dir_all(&next.join("site"))?;
+        // The index is rebuilt from scratch by the search module.
+        fs::remove_dir_all(&next.join("index"))?;
         Ok(Staging {
-            target: target.to_path_buf(),
-            root,
-            committed: false,
+            out: out.to_path_buf(),
+            next,
+            written: Mutex::new(HashSet::new()),
+            _lock: lock,
         })
     }
 
     /// Where the site's files go.
     pub fn site_dir(&self) -> PathBuf {
-        self.root.join("site")
+        self.next.join("site")
     }
 
-    /// Where the search index goes.
+    /// Where the search index goes (created by its writer).
     pub fn index_dir(&self) -> PathBuf {
-        self.root.join("index")
+        self.next.join("index")
     }
 
-    /// Swaps the new build in: after this, `target` is the new build, atomically.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        let swap_error = |source| OutputError::Swap {
-            path: self.target.clone(),
-            source,
-        };
-        if self.target.exists() {
-            match rustix::fs::renameat_with(
-                rustix::fs::CWD,
-                &self.root,
-                rustix::fs::CWD,
-                &self.target,
-                rustix::fs::RenameFlags::EXCHANGE,
-            ) {
-                Ok(()) => {
-                    self.committed = true;
-                    // `root` now holds the previous build.
-                    remove_tree(&self.root)?;
-                    return Ok(());
-                }
-                // Some file systems cannot exchange; fall back to two renames (a brief gap).
-                Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
-                    let old = self.root.with_extension("old");
-                    std::fs::rename(&self.target, &old).map_err(swap_error)?;
-                    std::fs::rename(&self.root, &self.target).map_err(swap_error)?;
-                    self.committed = true;
-                    remove_tree(&old)?;
-                    return Ok(());
-                }
-                Err(e) => return Err(swap_error(e.into())),
+    /// Removes what the previous generation left and this build did not write, then swaps the
+    /// new generation in. After this, `out/site` is the new site, atomically.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        prune(&self.site_dir(), &self.site_dir(), &written)?;
+        for part in PARTS {
+            let new = self.next.join(part);
+            let live = self.out.join(part);
+            if !new.exists() {
+                continue;
             }
+            swap(&new, &live).map_err(|source| OutputError::Swap {
+                path: live.clone(),
+                source,
+            })?;
         }
-        std::fs::rename(&self.root, &self.target).map_err(swap_error)?;
-        self.committed = true;
         Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.root);
-        }
     }
 }
 
 impl PageSink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
         // Paths come from slugs and checked aliases; refuse anything that could leave the site.
-        if path.split('/').any(|p| p == "..") || path.starts_with('/') {
+        if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
             return Err(format!("refusing to write outside the site: `{path}`"));
         }
-        fs::write(&self.site_dir().join(path), bytes).map_err(|e| e.to_string())
+        fs::write(&self.site_dir().join(path), bytes).map_err(|e| e.to_string())?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+        Ok(())
     }
 }
 
-/// A build killed mid-way (Ctrl-C, power loss) leaves its staging folder behind; remove those
-/// whose process is gone. A staging folder of a build still running is left alone.
-fn remove_abandoned(parent: &Path, prefix: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
+/// Exchanges `new` and `live` atomically; when `live` does not exist yet, renames.
+fn swap(new: &Path, live: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    if !live.exists() {
+        return std::fs::rename(new, live);
+    }
+    match renameat_with(CWD, new, CWD, live, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // File systems without RENAME_EXCHANGE: two renames, with a moment without `live`.
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
+            let old = new.with_extension("old");
+            std::fs::rename(live, &old)?;
+            std::fs::rename(new, live)?;
+            std::fs::rename(&old, new)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes files under `dir` that this build did not write, and folders left empty.
+fn prune(site: &Path, dir: &Path, written: &HashSet<String>) -> Result<bool, FsError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| FsError::new("read folder", dir, e))?;
+    let mut empty = true;
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(pid) = name
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('.').next())
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let path = entry.path();
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir {
+            if prune(site, &path, written)? {
+                std::fs::remove_dir(&path).map_err(|e| FsError::new("remove", &path, e))?;
+            } else {
+                empty = false;
+            }
             continue;
-        };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = remove_tree(&entry.path());
+        }
+        let relative = path
+            .strip_prefix(site)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if written.contains(&relative) {
+            empty = false;
+        } else {
+            std::fs::remove_file(&path).map_err(|e| FsError::new("remove", &path, e))?;
         }
     }
+    Ok(empty)
 }
 
-/// Removes a build folder, its subfolders in parallel: deleting 10,000 page folders one by
-/// one is a large part of a big build's time.
-fn remove_tree(path: &Path) -> Result<(), FsError> {
-    use rayon::prelude::*;
-    let children = |dir: &Path| -> Vec<PathBuf> {
-        std::fs::read_dir(dir)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default()
-    };
-    let mut parts: Vec<PathBuf> = Vec::new();
-    for child in children(path) {
-        if child.is_dir() {
-            parts.extend(children(&child).into_iter().filter(|c| c.is_dir()));
-        }
+/// An exclusive lock on `out/.lock`, released when the process ends, however it ends.
+fn lock(out: &Path) -> Result<OwnedFd, OutputError> {
+    use rustix::fs::{FlockOperation, Mode, OFlags, flock, open};
+    let path = out.join(LOCK);
+    let fd = open(
+        &path,
+        OFlags::CREATE | OFlags::RDWR | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    )
+    .map_err(|e| FsError::new("open", &path, e.into()))?;
+    match flock(&fd, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(fd),
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(OutputError::Busy(out.to_path_buf())),
+        Err(e) => Err(FsError::new("lock", &path, e.into()).into()),
     }
-    parts
-        .par_iter()
-        .try_for_each(|dir| fs::remove_dir_all(dir))?;
-    fs::remove_dir_all(path)
 }
 
 fn is_empty_dir(path: &Path) -> bool {
@@ -183,53 +203,77 @@ fn is_empty_dir(path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
     #[test]
-    fn commit_replaces_the_previous_build_and_drop_discards() {
+    fn commit_replaces_the_previous_build_and_drop_keeps_it() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("build");
-        let first = Staging::create(&target).unwrap();
+        let out = dir.path().join("build");
+        let first = Staging::create(&out).unwrap();
         first.put("index.html", b"one").unwrap();
+        first.put("a/index.html", b"a1").unwrap();
         first.commit().unwrap();
+        assert_eq!(read(out.join("site/index.html")), "one");
+
+        let failed = Staging::create(&out).unwrap();
+        failed.put("index.html", b"two").unwrap();
+        drop(failed);
         assert_eq!(
-            std::fs::read(target.join("site/index.html")).unwrap(),
-            b"one"
+            read(out.join("site/index.html")),
+            "one",
+            "a failed build changes nothing"
         );
 
-        let second = Staging::create(&target).unwrap();
-        second.put("index.html", b"two").unwrap();
-        drop(second);
-        assert_eq!(
-            std::fs::read(target.join("site/index.html")).unwrap(),
-            b"one"
-        );
-
-        let third = Staging::create(&target).unwrap();
-        third.put("other.html", b"three").unwrap();
+        let third = Staging::create(&out).unwrap();
+        third.put("b/index.html", b"b3").unwrap();
         third.commit().unwrap();
-        assert!(!target.join("site/index.html").exists());
-        assert!(target.join("site/other.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+        assert!(
+            !out.join("site/index.html").exists(),
+            "files the new build did not write are gone"
+        );
+        assert!(
+            !out.join("site/a").exists(),
+            "and so are folders left empty"
+        );
+        assert_eq!(read(out.join("site/b/index.html")), "b3");
+
+        let fourth = Staging::create(&out).unwrap();
+        fourth.put("index.html", b"four").unwrap();
+        fourth.commit().unwrap();
+        assert!(
+            !out.join("site/b").exists(),
+            "stale files of two builds ago are pruned too"
+        );
+        assert_eq!(read(out.join("site/index.html")), "four");
     }
 
     #[test]
-    fn staging_folders_of_killed_builds_are_cleaned_up() {
+    fn one_build_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
-        // No process has a pid this large (pid_max is at most 2^22).
-        let abandoned = dir.path().join(".build.staging-99999999");
-        std::fs::create_dir_all(abandoned.join("site")).unwrap();
-        let staging = Staging::create(&dir.path().join("build")).unwrap();
-        assert!(!abandoned.exists());
-        staging.commit().unwrap();
+        let out = dir.path().join("build");
+        let first = Staging::create(&out).unwrap();
+        assert!(matches!(Staging::create(&out), Err(OutputError::Busy(_))));
+        drop(first);
+        Staging::create(&out).unwrap();
     }
 
     #[test]
-    fn refuses_to_replace_a_foreign_folder() {
+    fn refuses_to_write_into_a_foreign_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), b"x").unwrap();
         assert!(matches!(
             Staging::create(dir.path()),
             Err(OutputError::NotABuild(_))
         ));
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&dir.path().join("build")).unwrap();
+        assert!(staging.put("../escape.html", b"x").is_err());
+        assert!(staging.put("/etc/x", b"x").is_err());
     }
 }
