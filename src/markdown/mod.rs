@@ -626,19 +626,30 @@ fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
     (kept, found)
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values. Also Tera's escaper, so it runs for
+/// every value on every page: text without special characters is copied in one go.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = text.bytes().position(|b| special(&b)) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut start = first;
+    for (i, b) in text.bytes().enumerate().skip(first) {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
     out
 }
 

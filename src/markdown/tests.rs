@@ -203,3 +203,14 @@ fn empty_faq_is_a_warning() {
     assert_eq!(r.problems.len(), 1);
     assert_eq!(r.problems[0].severity, Severity::Warning);
 }
+
+#[test]
+fn escape_handles_every_special_character_and_unicode() {
+    assert_eq!(escape("plain Возврат"), "plain Возврат");
+    assert_eq!(
+        escape("a<b>&\"c\"'d'"),
+        "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;"
+    );
+    assert_eq!(escape("ё<"), "ё&lt;");
+    assert_eq!(escape(""), "");
+}
