@@ -57,8 +57,12 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<Report, OutputError> {
     let started = Instant::now();
+    let diagnostics = Diagnostics::new();
     let config = match Config::load(root) {
-        Ok(config) => config,
+        Ok((config, problems)) => {
+            diagnostics.extend(problems);
+            config
+        }
         Err(diagnostics) => {
             return Ok(Report {
                 diagnostics,
@@ -67,7 +71,6 @@ pub fn run(
             });
         }
     };
-    let diagnostics = Diagnostics::new();
     let site = content::load(&config, &diagnostics);
     let theme = match Theme::load(&config) {
         Ok(theme) => theme,

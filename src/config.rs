@@ -109,33 +109,56 @@ struct RawInsights {
     retention_days: Option<u32>,
 }
 
-const KNOWN_KEYS: &[&str] = &[
-    "book",
-    "theme",
-    "search",
-    "support",
-    "insights",
-    "title",
-    "description",
-    "language",
-    "languages",
-    "base-url",
-    "name",
-    "synonyms",
-    "expect",
-    "query",
-    "url",
-    "top",
-    "email",
-    "phone",
-    "chat",
-    "database",
-    "retention-days",
+/// The shape of book.toml, to report every unknown key (serde stops at the first).
+enum Shape {
+    Value,
+    Table(&'static [(&'static str, Shape)]),
+    Tables(&'static [(&'static str, Shape)]),
+}
+
+const SCHEMA: &[(&str, Shape)] = &[
+    (
+        "book",
+        Shape::Table(&[
+            ("title", Shape::Value),
+            ("description", Shape::Value),
+            ("language", Shape::Value),
+            ("languages", Shape::Value),
+            ("base-url", Shape::Value),
+        ]),
+    ),
+    ("theme", Shape::Table(&[("name", Shape::Value)])),
+    (
+        "search",
+        Shape::Table(&[
+            ("synonyms", Shape::Value),
+            (
+                "expect",
+                Shape::Tables(&[
+                    ("query", Shape::Value),
+                    ("url", Shape::Value),
+                    ("top", Shape::Value),
+                ]),
+            ),
+        ]),
+    ),
+    (
+        "support",
+        Shape::Table(&[
+            ("email", Shape::Value),
+            ("phone", Shape::Value),
+            ("chat", Shape::Value),
+        ]),
+    ),
+    (
+        "insights",
+        Shape::Table(&[("database", Shape::Value), ("retention-days", Shape::Value)]),
+    ),
 ];
 
 impl Config {
     /// Reads `root/book.toml`. Problems come back as diagnostics naming book.toml's lines.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
         let bytes = fs::read(&path).map_err(|e| {
             vec![
@@ -159,9 +182,17 @@ impl Config {
         Config::parse(root, &text)
     }
 
-    /// Parses book.toml's text; `root` is only recorded, never read.
-    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(text, &e)])?;
+    /// Parses book.toml's text; `root` is only recorded, never read. Unknown keys are
+    /// reported (all of them) but do not stop the configuration from loading, so that the
+    /// content can still be checked in the same run: they come back beside the config.
+    pub fn parse(root: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (cleaned, unknown) =
+            strip_unknown_keys(text).map_err(|e| vec![toml_diagnostic(text, &e)])?;
+        let raw: RawConfig = toml::from_str(&cleaned).map_err(|e| {
+            let mut all = unknown.clone();
+            all.push(toml_diagnostic(text, &e));
+            all
+        })?;
         let mut problems = Vec::new();
         let line_of = |needle: &str| {
             text.find(needle)
@@ -243,9 +274,10 @@ impl Config {
             }
         }
         if !problems.is_empty() {
+            problems.extend(unknown);
             return Err(problems);
         }
-        Ok(Config {
+        let config = Config {
             root: root.to_path_buf(),
             title,
             description: raw.book.description,
@@ -261,7 +293,8 @@ impl Config {
                 .database
                 .unwrap_or_else(|| PathBuf::from(".helpbook/insights.db")),
             insights_retention_days: raw.insights.retention_days.unwrap_or(180),
-        })
+        };
+        Ok((config, unknown))
     }
 
     pub fn is_multilingual(&self) -> bool {
@@ -314,6 +347,121 @@ pub fn language_name(code: &str) -> String {
     name.to_string()
 }
 
+/// Blanks out (with spaces, so every position stays where it was) each key book.toml does not
+/// know, returning the cleaned text and one diagnostic per unknown key.
+fn strip_unknown_keys(text: &str) -> Result<(String, Vec<Diagnostic>), toml::de::Error> {
+    let table = toml::de::DeTable::parse(text)?;
+    let mut blanks = Vec::new();
+    let mut problems = Vec::new();
+    walk(
+        text,
+        table.get_ref(),
+        SCHEMA,
+        "",
+        &mut blanks,
+        &mut problems,
+    );
+    problems.sort_by_key(|p| (p.line, p.col));
+    let mut bytes = text.as_bytes().to_vec();
+    for range in blanks {
+        for byte in &mut bytes[range] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Only ASCII spaces replaced whole lines of the original, so the text is still UTF-8.
+    let cleaned = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+    Ok((cleaned, problems))
+}
+
+fn walk(
+    text: &str,
+    table: &toml::de::DeTable<'_>,
+    allowed: &[(&str, Shape)],
+    path: &str,
+    blanks: &mut Vec<std::ops::Range<usize>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    use toml::de::DeValue;
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        match allowed
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, shape)| shape)
+        {
+            None => {
+                let names: Vec<&str> = allowed.iter().map(|(k, _)| *k).collect();
+                let within = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in [{path}]")
+                };
+                let help = match did_you_mean(name, &names) {
+                    Some(known) => format!("did you mean `{known}`?"),
+                    None => format!("remove it; known keys{within}: {}", names.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(FILE_NAME, format!("unknown key `{name}`{within}"))
+                        .at(text, key.span().start)
+                        .with_help(help),
+                );
+                blank_entry(text, key.span().start, value, blanks);
+            }
+            Some(Shape::Table(inner)) => {
+                if let DeValue::Table(t) = value.get_ref() {
+                    walk(text, t, inner, &join_key(path, name), blanks, problems);
+                }
+            }
+            Some(Shape::Tables(inner)) => {
+                if let DeValue::Array(items) = value.get_ref() {
+                    for item in items {
+                        if let DeValue::Table(t) = item.get_ref() {
+                            walk(text, t, inner, &join_key(path, name), blanks, problems);
+                        }
+                    }
+                }
+            }
+            Some(Shape::Value) => {}
+        }
+    }
+}
+
+/// The lines of an unknown key and its value; for a table, its header and every entry in it.
+fn blank_entry(
+    text: &str,
+    start: usize,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    blanks: &mut Vec<std::ops::Range<usize>>,
+) {
+    let end = value.span().end.max(start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    blanks.push(line_start..line_end);
+    match value.get_ref() {
+        toml::de::DeValue::Table(t) => {
+            for (k, v) in t {
+                blank_entry(text, k.span().start, v, blanks);
+            }
+        }
+        toml::de::DeValue::Array(items) => {
+            for item in items {
+                blank_entry(text, item.span().start, item, blanks);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
     let mut diagnostic = Diagnostic::error(FILE_NAME, message.clone());
@@ -325,15 +473,12 @@ fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
         .and_then(|rest| rest.split('`').next())
     {
         diagnostic.message = format!("unknown key `{unknown}`");
-        let help = match did_you_mean(unknown, KNOWN_KEYS) {
-            Some(known) => format!("did you mean `{known}`? (book.toml reference: README.md)"),
-            None => format!(
-                "remove it; {}",
-                message
-                    .split_once(", ")
-                    .map_or("see README.md for every key", |(_, expected)| expected)
-            ),
-        };
+        let help = format!(
+            "remove it; {}",
+            message
+                .split_once(", ")
+                .map_or("see README.md for every key", |(_, expected)| expected)
+        );
         diagnostic = diagnostic.with_help(help);
     } else if message.contains("missing field `book`") {
         diagnostic = diagnostic
@@ -351,7 +496,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        Config::parse(Path::new("/hc"), text)
+        match Config::parse(Path::new("/hc"), text) {
+            Ok((config, problems)) if problems.is_empty() => Ok(config),
+            Ok((_, problems)) => Err(problems),
+            Err(problems) => Err(problems),
+        }
     }
 
     #[test]
@@ -372,6 +521,29 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("did you mean `languages`?"), "{text}");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_and_the_rest_still_loads() {
+        let text = "[book]\ntitle = \"Help\"\ncolour = \"red\"\nlanguages = [\"ru\"]\n\n[serach]\nsynonyms = [\n  [\"a\", \"b\"],\n]\n\n[[search.expect]]\nquery = \"x\"\nurl = \"/x/\"\ntopp = 3\n";
+        let (config, problems) = Config::parse(Path::new("/hc"), text).unwrap();
+        let found: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0].starts_with("book.toml:3:1: error: unknown key `colour` in [book]"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("book.toml:6:2: error: unknown key `serach`"),
+            "{found:?}"
+        );
+        assert!(found[1].contains("did you mean `search`?"), "{found:?}");
+        assert!(
+            found[2].starts_with("book.toml:14:1: error: unknown key `topp` in [search.expect]"),
+            "{found:?}"
+        );
+        assert_eq!(config.languages, vec!["en", "ru"]);
+        assert_eq!(config.expect.len(), 1);
     }
 
     #[test]

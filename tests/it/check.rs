@@ -84,16 +84,28 @@ fn misspelled_front_matter_key_and_wrong_kind() {
 }
 
 #[test]
-fn unknown_book_toml_key() {
+fn unknown_book_toml_keys_and_content_problems_in_one_run() {
     let hc = HelpCenter::minimal();
     hc.write(
         "book.toml",
-        "[book]\ntitle = \"Help\"\nlanguges = [\"ru\"]\n",
+        "[book]\ntitle = \"Help\"\nlanguges = [\"ru\"]\n\n[suport]\nemail = \"a@b.c\"\n",
+    );
+    hc.write(
+        "content/returns/bad.md",
+        "+++\ntitle = \"Bad\"\n+++\n[x](nowhere.md)\n",
     );
     let stderr = hc.check().failure().stderr;
     assert_reports(
         &stderr,
-        "book.toml:3:1: error: unknown key `languges`\n  help: did you mean `languages`?",
+        "book.toml:3:1: error: unknown key `languges` in [book]\n  help: did you mean `languages`?",
+    );
+    assert_reports(
+        &stderr,
+        "book.toml:5:2: error: unknown key `suport`\n  help: did you mean `support`?",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/bad.md:4:1: error: link to `nowhere.md`, which does not exist",
     );
 }
 
