@@ -131,7 +131,7 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     collect_html_ids(&events, &mut out.anchors);
     drop_title_heading(&mut events, options.title);
     let headings = anchor_headings(&mut events, &mut out);
-    embed_videos(&mut events, resolver, &mut out.problems);
+    embed_videos(options.lang, &mut events, resolver, &mut out.problems);
     resolve_links(&mut events, resolver, &mut out);
     callouts(&mut events, options.lang);
     out.text = plain_text(&events);
@@ -283,7 +283,16 @@ fn collect_html_ids(events: &[Spanned<'_>], anchors: &mut HashSet<String>) {
     }
 }
 
+fn play_label(lang: &str) -> &'static str {
+    match lang {
+        "ru" => "Смотреть видео",
+        "et" => "Vaata videot",
+        _ => "Play video",
+    }
+}
+
 fn embed_videos(
+    lang: &str,
     events: &mut Vec<Spanned<'_>>,
     resolver: &dyn Resolve,
     problems: &mut Vec<Problem>,
@@ -322,7 +331,7 @@ fn embed_videos(
             if url.contains(char::is_whitespace) {
                 return None;
             }
-            if let Some(html) = video::embed_html(&url) {
+            if let Some(html) = video::embed_html(&url, play_label(lang)) {
                 return Some(html);
             }
             if url.to_ascii_lowercase().ends_with(".mp4")

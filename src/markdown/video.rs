@@ -4,14 +4,15 @@
 
 use super::escape;
 
-/// The embed for a YouTube or Vimeo page URL, `None` for anything else.
-pub fn embed_html(url: &str) -> Option<String> {
+/// The embed for a YouTube or Vimeo page URL, `None` for anything else. `label` is the
+/// link's text in the page's language.
+pub fn embed_html(url: &str, label: &str) -> Option<String> {
     let (watch, embed) = youtube(url).or_else(|| vimeo(url))?;
     Some(format!(
         "<div class=\"video\"><a class=\"video-link\" href=\"{}\" data-embed=\"{}\">{}</a></div>\n",
         escape(&watch),
         escape(&embed),
-        "Play video"
+        escape(label)
     ))
 }
 
@@ -86,7 +87,7 @@ mod tests {
             "https://youtube.com/shorts/dQw4w9WgXcQ",
             "https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
         ] {
-            let html = embed_html(url).unwrap_or_else(|| panic!("{url}"));
+            let html = embed_html(url, "Play video").unwrap_or_else(|| panic!("{url}"));
             assert!(
                 html.contains(
                     "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\""
@@ -98,7 +99,7 @@ mod tests {
                 "nothing loads before a click: {html}"
             );
         }
-        let vimeo = embed_html("https://vimeo.com/76979871").unwrap();
+        let vimeo = embed_html("https://vimeo.com/76979871", "Play video").unwrap();
         assert!(
             vimeo.contains("https://player.vimeo.com/video/76979871?autoplay=1&amp;dnt=1"),
             "{vimeo}"
@@ -107,8 +108,14 @@ mod tests {
 
     #[test]
     fn other_links_are_not_videos() {
-        assert_eq!(embed_html("https://www.youtube.com/channel/UC123"), None);
-        assert_eq!(embed_html("https://example.com/watch?v=dQw4w9WgXcQ"), None);
-        assert_eq!(embed_html("https://youtu.be/short"), None);
+        assert_eq!(
+            embed_html("https://www.youtube.com/channel/UC123", "x"),
+            None
+        );
+        assert_eq!(
+            embed_html("https://example.com/watch?v=dQw4w9WgXcQ", "x"),
+            None
+        );
+        assert_eq!(embed_html("https://youtu.be/short", "x"), None);
     }
 }
