@@ -1,15 +1,18 @@
-//! Runs the pipeline: book.toml -> content -> theme -> render -> output. Full builds write a
-//! staging folder and swap it in; dry runs (`check`) render everything into nowhere. Returns a
-//! report; printing is the CLI's job.
+//! Runs the pipeline: book.toml -> content -> theme -> render -> search index -> output. Full
+//! builds write the next generation beside the live one and swap it in; dry runs (`check`)
+//! render everything into nowhere and index in memory. Returns a report; printing is the
+//! CLI's job.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content;
+use crate::content::{self, Site};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::Rendered;
 use crate::output::{OutputError, Staging};
 use crate::render::{self, NoSink, PageSink, Summary};
+use crate::search::{self, Document, Engine, SearchError};
 use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -17,7 +20,7 @@ pub struct BuildOptions {
     /// The output folder; `None` means `build/` under the root.
     pub out: Option<PathBuf>,
     pub include_drafts: bool,
-    /// Check only: render everything, write nothing.
+    /// Check only: render and index everything, write nothing.
     pub dry_run: bool,
 }
 
@@ -33,13 +36,26 @@ pub struct Silent;
 
 impl Progress for Silent {}
 
+/// Operational failures: the output cannot be written. Content problems are diagnostics.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
 /// What a build did: every problem found, sorted, and what was written.
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Search documents indexed (articles plus their sections and questions).
+    pub indexed: usize,
     pub elapsed: Duration,
-    /// Where the site was written; `None` for dry runs and failed builds.
+    /// How long each step took, in order (`-v` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Where the build was written; `None` for dry runs and failed builds.
     pub written_to: Option<PathBuf>,
 }
 
@@ -49,13 +65,12 @@ impl Report {
     }
 }
 
-/// Builds (or checks) the help center at `root`. `Err` is an operational failure (the output
-/// folder cannot be written); problems in the content are in the report.
+/// Builds (or checks) the help center at `root`.
 pub fn run(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Result<Report, OutputError> {
+) -> Result<Report, BuildError> {
     let started = Instant::now();
     let diagnostics = Diagnostics::new();
     let config = match Config::load(root) {
@@ -87,26 +102,49 @@ pub fn run(
         None
     } else {
         let out = options.out.clone().unwrap_or_else(|| root.join("build"));
-        Some(Staging::create(&out).map(|s| (s, out))?)
+        Some((Staging::create(&out)?, out))
     };
     let sink: &dyn PageSink = match &staging {
         Some((staging, _)) => staging,
         None => &NoSink,
     };
+    let mut timings = vec![("read content and theme", started.elapsed())];
+    let step = Instant::now();
     progress.start(site.articles.len());
     let tick = || progress.tick();
-    let summary = render::render_site(
-        &config,
-        &site,
-        &theme,
+    let settings = search::Settings {
+        languages: config.languages.clone(),
+        synonyms: config.synonyms.clone(),
+    };
+    let index_dir = staging.as_ref().map(|(s, _)| s.index_dir());
+    let index_settings = settings.clone();
+    let (summary, indexed) = render::render_site(
+        render::Input {
+            config: &config,
+            site: &site,
+            theme: &theme,
+        },
         render::Options {
             include_drafts: options.include_drafts,
         },
         sink,
         &diagnostics,
         &tick,
+        |rendered| {
+            let documents = search_documents(&config, &site, rendered);
+            search::write_index(index_dir.as_deref(), &documents, &index_settings)
+                .map(|(index, stats)| (index, stats, documents.len()))
+        },
     );
     progress.finish();
+    let (index, stats, indexed) = indexed?;
+    timings.push(("render pages and index them for search", step.elapsed()));
+    let step = Instant::now();
+    if !config.expect.is_empty() {
+        let engine = Engine::from_index(index, settings, stats.lexicon)?;
+        check_expectations(&config, &engine, &diagnostics)?;
+    }
+
     let failed = diagnostics.has_errors();
     let diagnostics = diagnostics.into_sorted();
     let written_to = match staging {
@@ -116,10 +154,128 @@ pub fn run(
         }
         _ => None,
     };
+    timings.push(("checks and swap", step.elapsed()));
     Ok(Report {
         diagnostics,
         summary,
+        indexed,
         elapsed: started.elapsed(),
+        timings,
         written_to,
     })
+}
+
+/// One search document per published article (title, tags, description, intro) and one per
+/// FAQ question or `##` section.
+fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>]) -> Vec<Document> {
+    let mut documents = Vec::new();
+    for (article, rendered) in site.articles.iter().zip(rendered) {
+        let Some(rendered) = rendered else { continue };
+        let top_dir = article.dir.split('/').next().unwrap_or_default();
+        let section = if top_dir.is_empty() {
+            String::new()
+        } else {
+            site.section(top_dir, &article.lang)
+                .map_or_else(String::new, |s| s.url.clone())
+        };
+        let section_title = site
+            .section(&article.dir, &article.lang)
+            .filter(|s| !s.dir.is_empty())
+            .map_or_else(|| config.title.clone(), |s| s.title.clone());
+        let head_text = if rendered.faq.is_empty() && rendered.passages.is_empty() {
+            rendered.text.clone()
+        } else {
+            rendered.intro_text.clone()
+        };
+        let base = Document {
+            url: article.url.clone(),
+            article_url: article.url.clone(),
+            lang: article.lang.clone(),
+            section,
+            section_title,
+            kind: article.kind.as_str().to_string(),
+            title: article.title.clone(),
+            heading: String::new(),
+            tags: article.tags.clone(),
+            text: [article.description.as_str(), head_text.as_str()]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        for item in &rendered.faq {
+            documents.push(Document {
+                url: format!("{}#{}", article.url, item.id),
+                heading: item.question.clone(),
+                text: item.answer_text.clone(),
+                tags: Vec::new(),
+                ..base.clone()
+            });
+        }
+        for passage in &rendered.passages {
+            documents.push(Document {
+                url: format!("{}#{}", article.url, passage.anchor),
+                heading: passage.heading.clone(),
+                text: passage.text.clone(),
+                tags: Vec::new(),
+                ..base.clone()
+            });
+        }
+        documents.push(base);
+    }
+    documents
+}
+
+/// `[[search.expect]]`: each pinned query must find its article within `top` results.
+fn check_expectations(
+    config: &Config,
+    engine: &Engine,
+    diagnostics: &Diagnostics,
+) -> Result<(), SearchError> {
+    for expectation in &config.expect {
+        let lang = config
+            .languages
+            .iter()
+            .find(|l| expectation.url.starts_with(&format!("/{l}/")))
+            .unwrap_or(&config.language)
+            .clone();
+        let response = engine.search(&search::Request {
+            query: expectation.query.clone(),
+            lang: Some(lang),
+            section: None,
+            limit: 50,
+            offset: 0,
+        })?;
+        let position = response
+            .hits
+            .iter()
+            .position(|hit| hit.url.split('#').next() == Some(expectation.url.as_str()));
+        let problem = match position {
+            Some(p) if p < expectation.top => continue,
+            Some(p) => format!(
+                "search for `{}` should find `{}` in the top {}, but it is number {}",
+                expectation.query,
+                expectation.url,
+                expectation.top,
+                p + 1
+            ),
+            None => format!(
+                "search for `{}` should find `{}` in the top {}, but does not find it{}",
+                expectation.query,
+                expectation.url,
+                expectation.top,
+                response
+                    .hits
+                    .first()
+                    .map_or_else(String::new, |h| format!(" (first result: `{}`)", h.url))
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::error(crate::config::FILE_NAME, problem)
+                .at_line(expectation.line, 1)
+                .with_help("use the shopper's words in the article's title, description or tags, or add a synonym group under [search]"),
+        );
+    }
+    Ok(())
 }

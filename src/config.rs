@@ -39,6 +39,9 @@ pub struct Expectation {
     pub url: String,
     #[serde(default = "default_top")]
     pub top: usize,
+    /// Where the entry is in book.toml (1-based), for messages.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 fn default_top() -> usize {
@@ -277,6 +280,17 @@ impl Config {
             problems.extend(unknown);
             return Err(problems);
         }
+        let mut expect = raw.search.expect;
+        let mut search_from = 0;
+        for expectation in &mut expect {
+            let found = text[search_from..]
+                .find("[[search.expect]]")
+                .map(|i| search_from + i);
+            if let Some(offset) = found {
+                expectation.line = crate::diag::line_col(text, offset).0;
+                search_from = offset + 1;
+            }
+        }
         let config = Config {
             root: root.to_path_buf(),
             title,
@@ -286,7 +300,7 @@ impl Config {
             base_url,
             theme: raw.theme.name.unwrap_or_else(|| "default".to_string()),
             synonyms: raw.search.synonyms,
-            expect: raw.search.expect,
+            expect,
             support: raw.support,
             insights_database: raw
                 .insights

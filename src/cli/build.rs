@@ -82,11 +82,15 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     if global.verbose {
         let s = &report.summary;
         eprintln!(
-            "{} articles, {} pages, {} languages",
+            "{} articles, {} pages, {} languages, {} search documents",
             thousands(s.articles),
             thousands(s.pages),
-            s.languages
+            s.languages,
+            thousands(report.indexed)
         );
+        for (step, took) in &report.timings {
+            eprintln!("  {step}: {:.2} s", took.as_secs_f64());
+        }
     }
     if !global.quiet {
         let s = &report.summary;

@@ -4,6 +4,7 @@
 
 mod build;
 mod init;
+mod search;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ enum Command {
     Build(build::Args),
     /// Check everything without writing: front matter, links, anchors, URLs, translations
     Check(build::CheckArgs),
+    /// Search the built index from the terminal
+    Search(search::Args),
 }
 
 /// Flags every command shares.
@@ -55,6 +58,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&global, args),
         Command::Build(args) => build::run(&global, args),
         Command::Check(args) => build::check(&global, args),
+        Command::Search(args) => search::run(&global, args),
     };
     match result {
         Ok(code) => code,

@@ -70,6 +70,14 @@ pub struct Step {
     pub text: String,
 }
 
+/// A `##` section as plain text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TocEntry {
     pub level: u8,
@@ -108,6 +116,10 @@ pub struct Rendered {
     pub problems: Vec<Problem>,
     /// Plain text of the whole body, for search and descriptions.
     pub text: String,
+    /// Plain text before the first `##` heading.
+    pub intro_text: String,
+    /// Each `##` section of a non-FAQ page as its own passage, for search.
+    pub passages: Vec<Passage>,
 }
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -130,11 +142,18 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     }
     collect_html_ids(&events, &mut out.anchors);
     drop_title_heading(&mut events, options.title);
-    let headings = anchor_headings(&mut events, &mut out);
+    // Embedding replaces events; it runs before headings record their event positions.
     embed_videos(options.lang, &mut events, resolver, &mut out.problems);
+    let headings = anchor_headings(&mut events, &mut out);
     resolve_links(&mut events, resolver, &mut out);
     callouts(&mut events, options.lang);
     out.text = plain_text(&events);
+    let first_h2 = headings.iter().find(|h| h.level == HeadingLevel::H2);
+    out.intro_text =
+        plain_text(&events[..first_h2.map_or(events.len(), |h| h.start.min(events.len()))]);
+    if options.kind != Kind::Faq {
+        out.passages = passages(&events, &headings);
+    }
 
     match options.kind {
         Kind::Faq => split_faq(events, &headings, &mut out),
@@ -468,6 +487,26 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
         }
     }
     text.trim().to_string()
+}
+
+/// The text under each `##` heading, up to the next one.
+fn passages(events: &[Spanned<'_>], headings: &[HeadingInfo]) -> Vec<Passage> {
+    let h2: Vec<&HeadingInfo> = headings
+        .iter()
+        .filter(|h| h.level == HeadingLevel::H2)
+        .collect();
+    h2.iter()
+        .enumerate()
+        .filter_map(|(n, heading)| {
+            let end = h2.get(n + 1).map_or(events.len(), |next| next.start);
+            let body = events.get(heading.end + 1..end)?;
+            Some(Passage {
+                anchor: heading.id.clone(),
+                heading: heading.text.clone(),
+                text: plain_text(body),
+            })
+        })
+        .collect()
 }
 
 /// FAQ: the intro before the first `##`, then one item per `##` question.

@@ -214,3 +214,27 @@ fn escape_handles_every_special_character_and_unicode() {
     assert_eq!(escape("ё<"), "ё&lt;");
     assert_eq!(escape(""), "");
 }
+
+#[test]
+fn a_video_before_the_questions_keeps_faq_items_intact() {
+    let r = render_kind(
+        "Watch:\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n## First question?\n\nFirst answer.\n\n## Second question?\n\nSecond answer.\n",
+        Kind::Faq,
+    );
+    assert!(r.html.contains("video-link"), "{}", r.html);
+    assert_eq!(r.faq.len(), 2);
+    assert_eq!(r.faq[0].answer_text, "First answer.");
+    assert_eq!(r.faq[1].answer_text, "Second answer.");
+}
+
+#[test]
+fn sections_become_passages_for_search() {
+    let r = render_kind(
+        "Intro.\n\n## Prices\n\nFrom 2.99 €.\n\n## Times\n\nTwo days.\n",
+        Kind::Article,
+    );
+    assert_eq!(r.intro_text, "Intro.");
+    assert_eq!(r.passages.len(), 2);
+    assert_eq!(r.passages[1].anchor, "times");
+    assert_eq!(r.passages[1].text, "Two days.");
+}

@@ -48,20 +48,34 @@ pub struct Summary {
     pub languages: usize,
 }
 
+/// What a site is rendered from.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+}
+
 /// Called once per page rendered, for progress bars.
 pub type Tick<'a> = &'a (dyn Fn() + Sync);
 
 /// Renders the whole site into `sink`. Problems go to `diagnostics`; rendering continues past
-/// them so that one run reports everything.
-pub fn render_site(
-    config: &Config,
-    site: &Site,
-    theme: &Theme,
+/// them so that one run reports everything. `alongside` gets every article's Markdown
+/// rendering (`None` for unpublished ones) as soon as it is ready and runs on its own thread
+/// while the pages are written (the build indexes them for search meanwhile).
+pub fn render_site<R: Send>(
+    input: Input<'_>,
     options: Options,
     sink: &dyn PageSink,
     diagnostics: &Diagnostics,
     tick: Tick<'_>,
-) -> Summary {
+    alongside: impl FnOnce(&[Option<Rendered>]) -> R + Send,
+) -> (Summary, R) {
+    let Input {
+        config,
+        site,
+        theme,
+    } = input;
     let published: Vec<bool> = site
         .articles
         .iter()
@@ -124,17 +138,23 @@ pub fn render_site(
     let model = context::Model::new(config, site, theme, &published, &rendered, &section_bodies);
     let pages = model.pages();
     let failures = Diagnostics::new();
-    pages.par_iter().for_each(|page| {
-        match model.render(page) {
-            Ok((path, html)) => {
-                if let Err(e) = sink.put(&path, html.as_bytes()) {
-                    failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
+    let beside = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| alongside(&rendered));
+        pages.par_iter().for_each(|page| {
+            match model.render(page) {
+                Ok((path, html)) => {
+                    if let Err(e) = sink.put(&path, html.as_bytes()) {
+                        failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
+                    }
                 }
+                Err(diagnostic) => failures.push(diagnostic),
             }
-            Err(diagnostic) => failures.push(diagnostic),
-        }
-        tick();
+            tick();
+        });
+        beside.join()
     });
+    // A panic on the other thread is a bug; carry it on here rather than lose it.
+    let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     for (path, bytes) in theme.static_files.iter() {
         if let Err(e) = sink.put(path, bytes) {
             failures.push(Diagnostic::error(
@@ -165,11 +185,12 @@ pub fn render_site(
         }
     }
     diagnostics.extend(failures.into_sorted());
-    Summary {
+    let summary = Summary {
         pages: pages.len(),
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
-    }
+    };
+    (summary, beside)
 }
 
 /// Every URL a site-absolute link may point at.

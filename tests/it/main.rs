@@ -8,3 +8,5 @@ mod corpus;
 mod harness;
 mod html;
 mod init;
+mod relevance;
+mod search_cli;

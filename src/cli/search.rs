@@ -1,0 +1,130 @@
+//! `helpbook search QUERY`: the built index, from the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use helpbook::search::{Engine, Request, Response};
+
+use super::Global;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to search for, as a shopper would type it
+    query: String,
+    /// Language to search (default: the help center's default language)
+    #[arg(long)]
+    lang: Option<String>,
+    /// Only this top-level section, by URL (e.g. /returns/)
+    #[arg(long)]
+    section: Option<String>,
+    /// How many articles to show (1-50)
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=50))]
+    limit: u16,
+    /// Print the API's JSON instead of text
+    #[arg(long)]
+    json: bool,
+    /// The build folder that holds index/ (default: build/ in the help center)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let out = args.out.unwrap_or_else(|| global.root.join("build"));
+    let index = out.join("index");
+    if !index.is_dir() {
+        bail!(
+            "there is no search index in `{}`; run `helpbook build` first",
+            index.display()
+        );
+    }
+    let engine = Engine::open(&index).context("cannot open the search index")?;
+    if let Some(lang) = &args.lang
+        && !engine.languages().contains(lang)
+    {
+        bail!(
+            "unknown language `{lang}`; this help center has {}",
+            engine.languages().join(", ")
+        );
+    }
+    let request = Request {
+        query: args.query,
+        lang: args.lang,
+        section: args.section,
+        limit: usize::from(args.limit),
+        offset: 0,
+    };
+    let response = engine.search(&request)?;
+    let text = if args.json {
+        serde_json::to_string_pretty(&response)? + "\n"
+    } else {
+        as_text(&response, std::io::stdout().is_terminal())
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // `helpbook search x | head` closes the pipe early: that is success (as in ripgrep).
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn as_text(response: &Response, bold: bool) -> String {
+    let mut out = String::new();
+    if let Some(reading) = &response.searched_as {
+        out.push_str(&format!("Showing results for `{reading}`\n"));
+    }
+    if response.hits.is_empty() {
+        out.push_str(&format!("No results for `{}`", response.query));
+        if let Some(suggestion) = &response.suggestion {
+            out.push_str(&format!("; did you mean `{suggestion}`?"));
+        }
+        out.push('\n');
+        return out;
+    }
+    for (n, hit) in response.hits.iter().enumerate() {
+        let title = if hit.heading.is_empty() {
+            hit.title.clone()
+        } else {
+            format!("{} › {}", hit.title, hit.heading)
+        };
+        out.push_str(&format!(
+            "{}. {title} ({}, {})\n   {}\n   {}\n",
+            n + 1,
+            hit.section,
+            hit.lang,
+            hit.url,
+            plain(&hit.snippet, bold)
+        ));
+    }
+    out.push_str(&format!(
+        "{} {} found\n",
+        response.total,
+        if response.total == 1 {
+            "article"
+        } else {
+            "articles"
+        }
+    ));
+    out
+}
+
+/// Snippet HTML as terminal text: `<mark>` as bold (or `[…]` when not a terminal).
+fn plain(html: &str, bold: bool) -> String {
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

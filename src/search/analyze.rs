@@ -1,0 +1,347 @@
+//! Text analysis, the same at index and query time: words are split on anything that is not
+//! a letter or digit, lowercased, `ё` read as `е`; then stemmed (Russian Snowball for Cyrillic
+//! words; for Latin words the document language's Snowball stemmer — English for English and
+//! Russian documents — when there is one) and stripped of diacritics (`tühistada` ->
+//! `tuhistada`), so `Возврата` and `возвратом` meet at `возврат`.
+
+use frostem::{Algorithm, Stemmer};
+
+/// One word of a text: where it is (bytes) and its normalised form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub from: usize,
+    pub to: usize,
+    /// Lowercased, `ё` -> `е`, diacritics kept (the stemmers need them).
+    pub lower: String,
+}
+
+/// How one language's words are stemmed.
+#[derive(Clone, Copy)]
+pub struct Analyzer {
+    latin: Option<Stemmer>,
+    /// Tells analyzers apart in the per-thread stem cache.
+    key: u8,
+}
+
+thread_local! {
+    /// Per analyzer, word -> stem. A help center has tens of thousands of distinct words but
+    /// millions of word occurrences: stemming each distinct word once per thread is enough.
+    static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<String, String>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Cached stems per thread, at most this many per analyzer (then the cache starts over).
+const STEM_CACHE: usize = 300_000;
+
+impl Analyzer {
+    /// The analyzer for documents (and queries) in `lang`.
+    pub fn for_lang(lang: &str) -> Analyzer {
+        let latin = match lang.split('-').next().unwrap_or(lang) {
+            // Russian help centers write product and brand names in English.
+            "en" | "ru" | "uk" => Some(Algorithm::English),
+            "et" => Some(Algorithm::Estonian),
+            "de" => Some(Algorithm::German),
+            "fi" => Some(Algorithm::Finnish),
+            "fr" => Some(Algorithm::French),
+            "es" => Some(Algorithm::Spanish),
+            "sv" => Some(Algorithm::Swedish),
+            "lt" => Some(Algorithm::Lithuanian),
+            "pl" => Some(Algorithm::Polish),
+            "nl" => Some(Algorithm::Dutch),
+            "it" => Some(Algorithm::Italian),
+            "pt" => Some(Algorithm::Portuguese),
+            _ => None,
+        };
+        let key = latin.map_or(0, |a| a as u8 + 1);
+        Analyzer {
+            latin: latin.map(Stemmer::new),
+            key,
+        }
+    }
+
+    /// The indexed form of a word: stemmed and folded.
+    pub fn stem(&self, word: &str) -> String {
+        let mut out = String::new();
+        self.stem_into(word, &mut out);
+        out
+    }
+
+    /// Appends the indexed form of `word` to `out` (no allocation once the word is cached).
+    pub fn stem_into(&self, word: &str, out: &mut String) {
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let key = usize::from(self.key);
+            if cache.len() <= key {
+                cache.resize_with(key + 1, Default::default);
+            }
+            let map = &mut cache[key];
+            if let Some(stem) = map.get(word) {
+                out.push_str(stem);
+                return;
+            }
+            if map.len() >= STEM_CACHE {
+                map.clear();
+            }
+            let stem = self.stem_uncached(word);
+            out.push_str(&stem);
+            map.insert(word.to_string(), stem);
+        })
+    }
+
+    fn stem_uncached(&self, word: &str) -> String {
+        let stemmed = if is_cyrillic(word) {
+            Stemmer::new(Algorithm::Russian).stem(word).into_owned()
+        } else if let Some(stemmer) = &self.latin {
+            stemmer.stem(word).into_owned()
+        } else {
+            word.to_string()
+        };
+        fold(&stemmed).into_owned()
+    }
+}
+
+/// Calls `f(from, to, lower)` for each word of `text` without allocating per word: the
+/// indexing hot path. Same words as [`words`].
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    let mut buffer = String::new();
+    for_each_span(text, |from, to| {
+        let raw = &text[from..to];
+        if raw.len() > 64 {
+            return;
+        }
+        if raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            f(from, to, raw);
+            return;
+        }
+        buffer.clear();
+        lower_into(raw, &mut buffer);
+        f(from, to, &buffer);
+    });
+}
+
+fn lower_into(raw: &str, out: &mut String) {
+    for c in raw
+        .chars()
+        .filter(|c| *c != '\'' && *c != '’')
+        .flat_map(char::to_lowercase)
+    {
+        out.push(if c == 'ё' { 'е' } else { c });
+    }
+}
+
+/// Word spans: runs of letters and digits; an apostrophe between letters joins.
+fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = (c == '\'' || c == '’')
+            && start.is_some()
+            && chars.peek().is_some_and(|(_, next)| next.is_alphanumeric());
+        if c.is_alphanumeric() || joins {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            f(s, i);
+        }
+    }
+    if let Some(s) = start {
+        f(s, text.len());
+    }
+}
+
+/// Splits `text` into words. Apostrophes inside words join (`don't`), as do digits.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    each_word(text, |from, to, lower| {
+        out.push(Word {
+            from,
+            to,
+            lower: lower.to_string(),
+        })
+    });
+    out
+}
+
+/// The unstemmed, folded form used for typo and prefix matching.
+pub fn fold(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii()
+        || !word
+            .chars()
+            .any(|c| !c.is_ascii() && !is_cyrillic_char(c) || c == 'ё')
+    {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(
+        word.chars()
+            .map(|c| match c {
+                'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ą' => 'a',
+                'ö' | 'õ' | 'ò' | 'ó' | 'ô' | 'ø' | 'ō' => 'o',
+                'ü' | 'ù' | 'ú' | 'û' | 'ū' | 'ų' => 'u',
+                'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' => 'e',
+                'í' | 'ì' | 'î' | 'ï' | 'ī' | 'į' => 'i',
+                'š' | 'ś' => 's',
+                'ž' | 'ź' | 'ż' => 'z',
+                'ç' | 'č' | 'ć' => 'c',
+                'ñ' | 'ń' => 'n',
+                'ł' => 'l',
+                'ß' => 's',
+                'ё' => 'е',
+                other => other,
+            })
+            .collect(),
+    )
+}
+
+fn is_cyrillic_char(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+pub fn is_cyrillic(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// Words that carry no meaning on their own; optional in a query, never required.
+pub fn is_stop_word(word: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "with",
+        "you",
+        "your",
+        "me",
+        "we",
+        "our",
+        "get",
+        "if",
+        "this",
+        "that",
+        "и",
+        "в",
+        "во",
+        "не",
+        "на",
+        "с",
+        "со",
+        "как",
+        "что",
+        "где",
+        "когда",
+        "мой",
+        "моя",
+        "мое",
+        "мои",
+        "моё",
+        "я",
+        "по",
+        "для",
+        "к",
+        "ко",
+        "о",
+        "об",
+        "от",
+        "до",
+        "из",
+        "у",
+        "за",
+        "ли",
+        "же",
+        "бы",
+        "это",
+        "а",
+        "но",
+        "или",
+        "ja",
+        "on",
+        "ei",
+        "kuidas",
+        "kus",
+        "mis",
+        "kas",
+        "minu",
+        "ma",
+        "mu",
+        "see",
+        "et",
+    ];
+    STOP.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(lang: &str, text: &str) -> Vec<String> {
+        let analyzer = Analyzer::for_lang(lang);
+        words(text)
+            .iter()
+            .map(|w| analyzer.stem(&w.lower))
+            .collect()
+    }
+
+    #[test]
+    fn english_and_russian_words_meet_at_their_stems() {
+        assert_eq!(stems("en", "shipping shipped"), ["ship", "ship"]);
+        assert_eq!(stems("en", "Refunds refunded"), ["refund", "refund"]);
+        assert_eq!(
+            stems("ru", "возврат возврата возвратом"),
+            ["возврат", "возврат", "возврат"]
+        );
+        assert_eq!(stems("ru", "Доставка доставки"), ["доставк", "доставк"]);
+    }
+
+    #[test]
+    fn yo_is_ye_and_diacritics_fold() {
+        assert_eq!(stems("ru", "ещё"), stems("ru", "еще"));
+        assert_eq!(words("Ёлка")[0].lower, "елка");
+        assert_eq!(fold("tühistada"), "tuhistada");
+        assert_eq!(stems("fr", "élan")[0], fold(&stems("fr", "élan")[0]));
+    }
+
+    #[test]
+    fn words_keep_their_byte_offsets() {
+        let text = "Где мой заказ? Don't panic!";
+        let found = words(text);
+        let raw: Vec<&str> = found.iter().map(|w| &text[w.from..w.to]).collect();
+        assert_eq!(raw, ["Где", "мой", "заказ", "Don't", "panic"]);
+        assert_eq!(found[3].lower, "dont");
+    }
+
+    #[test]
+    fn query_syntax_is_just_text() {
+        let found: Vec<String> = words("title:refund* (foo) ~bar")
+            .into_iter()
+            .map(|w| w.lower)
+            .collect();
+        assert_eq!(found, ["title", "refund", "foo", "bar"]);
+    }
+}

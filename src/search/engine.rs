@@ -1,0 +1,374 @@
+//! Answers a shopper's query from an open index: runs the query (and, when it finds nothing,
+//! looser versions, the other keyboard layout, transliteration, other languages), groups hits
+//! by article with the best anchor first, and makes snippets and "did you mean" suggestions.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use super::analyze::{Analyzer, fold, is_stop_word, words};
+use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
+use super::lexicon::Lexicon;
+use super::query::{self, Parsed, Strictness, SynonymGroup};
+use super::snippet::{Matcher, snippet};
+use super::variants::{from_translit, other_layout};
+use super::{SearchError, Settings};
+
+/// A search as the shopper asked for it (already validated by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: String,
+    /// The shopper's language; the default language when `None`.
+    pub lang: Option<String>,
+    /// A top-level section URL (`/returns/`) to search within.
+    pub section: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One article found, at its best anchor.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub title: String,
+    /// The article's URL, with the `#anchor` of the best-matching section or question.
+    pub url: String,
+    /// The section's title.
+    pub section: String,
+    pub lang: String,
+    pub kind: String,
+    /// The matched question or heading; empty when the article as a whole matched best.
+    pub heading: String,
+    /// HTML: the best passage with `<mark>` around matched words, all else escaped.
+    pub snippet: String,
+    pub score: f32,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Response {
+    pub query: String,
+    /// Articles found (not documents: an article with three matching answers counts once).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// "Did you mean": the query with unknown words replaced by the closest indexed words;
+    /// only when nothing was found.
+    pub suggestion: Option<String>,
+    /// When the query as typed found nothing but another reading did (`ljcnfdrf` ->
+    /// `доставка`), that reading.
+    pub searched_as: Option<String>,
+    /// The language the hits are in; differs from the requested one when only another
+    /// language had answers.
+    pub lang: String,
+}
+
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    settings: Settings,
+    synonyms: Vec<SynonymGroup>,
+    /// Every indexed word (unstemmed, folded), for typos, prefixes and suggestions.
+    lexicon: Lexicon,
+}
+
+impl Engine {
+    /// Opens the index in `dir` (memory-mapped; searchers are reused).
+    pub fn open(dir: &Path) -> Result<Engine, SearchError> {
+        let open_error = |reason: String| SearchError::IndexOpen {
+            path: dir.display().to_string(),
+            reason,
+        };
+        let settings_text = std::fs::read(dir.join(SETTINGS_FILE))
+            .map_err(|e| open_error(format!("{e}; run `helpbook build` first")))?;
+        let settings: Settings =
+            serde_json::from_slice(&settings_text).map_err(|e| open_error(e.to_string()))?;
+        let index = Index::open_in_dir(dir).map_err(|e| open_error(e.to_string()))?;
+        let lexicon_text = std::fs::read_to_string(dir.join(LEXICON_FILE))
+            .map_err(|e| open_error(e.to_string()))?;
+        let lexicon = lexicon_text
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
+            .collect();
+        Engine::from_index(index, settings, lexicon)
+    }
+
+    /// Wraps an index already open (the in-memory one `check` builds) with its lexicon.
+    pub fn from_index(
+        index: Index,
+        settings: Settings,
+        lexicon: Vec<(String, u64)>,
+    ) -> Result<Engine, SearchError> {
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let synonyms = settings
+            .synonyms
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|member| words(member).into_iter().map(|w| w.lower).collect())
+                    .collect()
+            })
+            .collect();
+        let lexicon = Lexicon::new(lexicon);
+        Ok(Engine {
+            index,
+            reader,
+            fields,
+            settings,
+            synonyms,
+            lexicon,
+        })
+    }
+
+    pub fn languages(&self) -> &[String] {
+        &self.settings.languages
+    }
+
+    pub fn default_language(&self) -> &str {
+        self.settings.languages.first().map_or("en", String::as_str)
+    }
+
+    /// Runs a search. The fallbacks (looser matching, other layout, transliteration, other
+    /// languages) only run when the stricter reading found nothing.
+    pub fn search(&self, request: &Request) -> Result<Response, SearchError> {
+        let lang = request
+            .lang
+            .clone()
+            .unwrap_or_else(|| self.default_language().to_string());
+        let mut languages = vec![lang.clone()];
+        languages.extend(
+            self.settings
+                .languages
+                .iter()
+                .filter(|l| **l != lang)
+                .cloned(),
+        );
+        let mut readings = vec![request.query.clone()];
+        readings.extend(other_layout(&request.query));
+        readings.extend(from_translit(&request.query));
+        for language in &languages {
+            for (n, reading) in readings.iter().enumerate() {
+                let parsed = query::parse(reading);
+                for strictness in [Strictness::Strict, Strictness::Loose] {
+                    let (total, hits) = self.run(&parsed, language, request, strictness)?;
+                    if total > 0 {
+                        return Ok(Response {
+                            query: request.query.clone(),
+                            total,
+                            hits,
+                            suggestion: None,
+                            searched_as: (n > 0).then(|| reading.clone()),
+                            lang: language.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Response {
+            query: request.query.clone(),
+            total: 0,
+            hits: Vec::new(),
+            suggestion: self.suggest(&request.query),
+            searched_as: None,
+            lang,
+        })
+    }
+
+    fn run(
+        &self,
+        parsed: &Parsed,
+        lang: &str,
+        request: &Request,
+        strictness: Strictness,
+    ) -> Result<(usize, Vec<Hit>), SearchError> {
+        let analyzer = Analyzer::for_lang(lang);
+        let Some(words_query) = query::build(
+            parsed,
+            &analyzer,
+            &self.fields,
+            &self.synonyms,
+            &self.lexicon,
+            strictness,
+        ) else {
+            return Ok((0, Vec::new()));
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, words_query),
+            (
+                Occur::Must,
+                filter(Term::from_field_text(self.fields.lang, lang)),
+            ),
+        ];
+        if let Some(section) = &request.section {
+            clauses.push((
+                Occur::Must,
+                filter(Term::from_field_text(self.fields.section, section)),
+            ));
+        }
+        let searcher = self.reader.searcher();
+        let mut groups: Vec<(Score, DocAddress)> = searcher
+            .search(&BooleanQuery::new(clauses), &BestPerArticle)?
+            .into_values()
+            .collect();
+        groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let total = groups.len();
+        let prefix = parsed
+            .last_is_prefix
+            .then(|| parsed.words.last().map(String::as_str))
+            .flatten();
+        let mut query_words: Vec<String> = Vec::new();
+        for (n, word) in parsed.words.iter().enumerate() {
+            if is_stop_word(word) && parsed.words.len() > 1 {
+                continue;
+            }
+            let last = n + 1 == parsed.words.len() && parsed.last_is_prefix;
+            query_words.extend(
+                query::expansions(word, &self.lexicon, last)
+                    .into_iter()
+                    .map(|(w, _)| w),
+            );
+        }
+        query_words.extend(parsed.phrases.iter().flatten().cloned());
+        for group in &self.synonyms {
+            if group
+                .iter()
+                .any(|member| member.iter().all(|w| parsed.words.contains(w)))
+            {
+                query_words.extend(group.iter().flatten().cloned());
+            }
+        }
+        let matcher = Matcher::new(analyzer, &query_words, prefix);
+        let hits = groups
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let body = text(self.fields.text);
+                Ok(Hit {
+                    title: text(self.fields.title_text),
+                    url: text(self.fields.url),
+                    section: text(self.fields.section_title),
+                    lang: text(self.fields.lang),
+                    kind: text(self.fields.kind),
+                    heading: text(self.fields.heading_text),
+                    snippet: snippet(&body, &matcher),
+                    score: (score * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        Ok((total, hits))
+    }
+
+    /// "Did you mean": each word the index does not know, replaced by the closest word it
+    /// does (fewest typos, then most documents). `None` when nothing would change.
+    fn suggest(&self, text: &str) -> Option<String> {
+        let parsed = query::parse(text);
+        let mut changed = false;
+        let out: Vec<String> = parsed
+            .words
+            .iter()
+            .map(|word| match self.lexicon.closest(&fold(word)) {
+                Some(known) => {
+                    changed = true;
+                    known.to_string()
+                }
+                None => word.clone(),
+            })
+            .collect();
+        changed.then(|| out.join(" "))
+    }
+
+    /// The index, for tests and tools.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// A filter clause that does not change scores.
+fn filter(term: Term) -> Box<dyn Query> {
+    Box::new(tantivy::query::ConstScoreQuery::new(
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        0.0,
+    ))
+}
+
+/// Keeps, for every article, its best-scoring document: results are articles, not sections.
+struct BestPerArticle;
+
+struct SegmentBest {
+    segment: SegmentOrdinal,
+    article: Column<u64>,
+    best: HashMap<u64, (Score, DocAddress)>,
+}
+
+impl Collector for BestPerArticle {
+    type Fruit = HashMap<u64, (Score, DocAddress)>;
+    type Child = SegmentBest;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentBest> {
+        Ok(SegmentBest {
+            segment,
+            article: reader.fast_fields().u64("article")?,
+            best: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut merged: Self::Fruit = HashMap::new();
+        for fruit in fruits {
+            for (article, (score, address)) in fruit {
+                let entry = merged.entry(article).or_insert((score, address));
+                if score > entry.0 {
+                    *entry = (score, address);
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentBest {
+    type Fruit = HashMap<u64, (Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let article = self.article.first(doc).unwrap_or(u64::MAX);
+        let address = DocAddress::new(self.segment, doc);
+        let entry = self.best.entry(article).or_insert((score, address));
+        if score > entry.0 {
+            *entry = (score, address);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.best
+    }
+}

@@ -1,0 +1,215 @@
+//! Every word in the index (unstemmed, folded) with its document count, and fast look-ups of
+//! words one or two typos away (symmetric-delete, as SymSpell does) and of words starting
+//! with a prefix. Typo and prefix matches are expanded into real words this way, so they are
+//! ranked by BM25 in every field like the words the shopper typed correctly.
+
+use std::collections::HashMap;
+
+pub struct Lexicon {
+    /// Sorted by word.
+    words: Vec<(String, u64)>,
+    /// Each word with one letter deleted -> the words it came from (indices into `words`).
+    deletes: HashMap<String, Vec<u32>>,
+}
+
+/// Typos allowed in a word of this many letters: none below 4, one below 8, else two.
+pub fn typos_allowed(letters: usize) -> usize {
+    match letters {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+impl Lexicon {
+    pub fn new(mut words: Vec<(String, u64)>) -> Lexicon {
+        words.sort_unstable();
+        let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, (word, _)) in words.iter().enumerate() {
+            if word.chars().count() < 3 {
+                continue;
+            }
+            for deleted in one_deleted(word) {
+                deletes.entry(deleted).or_default().push(i as u32);
+            }
+        }
+        Lexicon { words, deletes }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words
+            .binary_search_by(|(w, _)| w.as_str().cmp(word))
+            .is_ok()
+    }
+
+    /// Indexed words within the typos allowed for `word`'s length (not `word` itself), closest
+    /// and most common first, at most `limit`.
+    pub fn similar(&self, word: &str, limit: usize) -> Vec<(&str, usize)> {
+        let max = typos_allowed(word.chars().count());
+        if max == 0 {
+            return Vec::new();
+        }
+        let mut probes = vec![word.to_string()];
+        probes.extend(one_deleted(word));
+        if max >= 2 {
+            let more: Vec<String> = probes.iter().skip(1).flat_map(|d| one_deleted(d)).collect();
+            probes.extend(more);
+        }
+        let mut candidates: Vec<u32> = Vec::new();
+        for probe in &probes {
+            if let Some(ids) = self.deletes.get(probe) {
+                candidates.extend(ids);
+            }
+            if let Ok(i) = self.words.binary_search_by(|(w, _)| w.as_str().cmp(probe)) {
+                candidates.push(i as u32);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Vec<(&str, usize, u64)> = candidates
+            .into_iter()
+            .map(|i| &self.words[i as usize])
+            .filter(|(w, _)| w != word)
+            .map(|(w, df)| (w.as_str(), typo_distance(word, w), *df))
+            .filter(|(_, d, _)| *d <= max)
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(w, d, _)| (w, d))
+            .collect()
+    }
+
+    /// The most common indexed words starting with `prefix` (not `prefix` itself), at most `limit`.
+    pub fn completions(&self, prefix: &str, limit: usize) -> Vec<&str> {
+        let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
+        let mut found: Vec<&(String, u64)> = self.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(prefix))
+            .filter(|(w, _)| w != prefix)
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(w, _)| w.as_str())
+            .collect()
+    }
+
+    /// The closest known word for "did you mean" (two typos at most), if any.
+    pub fn closest(&self, word: &str) -> Option<&str> {
+        if self.contains(word) {
+            return None;
+        }
+        let letters = word.chars().count();
+        if letters < 4 {
+            return None;
+        }
+        let max = typos_allowed(letters).max(1) + usize::from(letters >= 6);
+        self.words
+            .iter()
+            .filter(|(w, _)| w.len().abs_diff(word.len()) <= max * 2)
+            .map(|(w, df)| (typo_distance(word, w), *df, w.as_str()))
+            .filter(|(d, _, _)| *d <= max)
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, _, w)| w)
+    }
+}
+
+/// Edits between two words, a swap of neighbours counting as one (optimal string alignment).
+pub fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The word with each one of its letters deleted.
+fn one_deleted(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| *c)
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        Lexicon::new(
+            [
+                "refund",
+                "refunds",
+                "refunded",
+                "return",
+                "parcel",
+                "policy",
+                "delivery",
+                "доставка",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.to_string(), 10 - i as u64))
+            .collect(),
+        )
+    }
+
+    #[test]
+    fn typos_find_the_word_meant() {
+        let l = lexicon();
+        assert_eq!(l.similar("refnd", 3)[0], ("refund", 1));
+        assert_eq!(
+            l.similar("refudn", 3)[0],
+            ("refund", 1),
+            "a swap is one typo"
+        );
+        assert_eq!(l.similar("delivry", 3)[0], ("delivery", 1));
+        assert_eq!(l.similar("dleivery", 3)[0], ("delivery", 1));
+        assert_eq!(l.similar("доствка", 3)[0], ("доставка", 1));
+        assert!(
+            l.similar("ref", 3).is_empty(),
+            "short words need to be exact"
+        );
+    }
+
+    #[test]
+    fn prefixes_complete_to_common_words() {
+        let l = lexicon();
+        assert_eq!(l.completions("refu", 2), ["refund", "refunds"]);
+        assert!(l.completions("xyz", 2).is_empty());
+    }
+
+    #[test]
+    fn did_you_mean_picks_the_closest_word() {
+        let l = lexicon();
+        assert_eq!(l.closest("polcy"), Some("policy"));
+        assert_eq!(l.closest("policy"), None);
+        assert_eq!(l.closest("xyzzyq"), None);
+    }
+}

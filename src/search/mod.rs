@@ -1,0 +1,67 @@
+//! Search: analyzers (stemming, folding), the Tantivy schema, index building, and shopper
+//! text -> grouped hits with snippets and suggestions. Speaks no HTTP and renders no
+//! templates; the shopper's text is never parsed as query syntax.
+//!
+//! Every article is indexed as one document for the article (title, tags, description and
+//! intro) and one per `##` section or FAQ question, so a hit lands on the exact answer;
+//! results are grouped by article, best anchor first.
+
+mod analyze;
+mod engine;
+mod index;
+mod lexicon;
+mod query;
+mod snippet;
+mod variants;
+
+pub use engine::{Engine, Hit, Request, Response};
+pub use index::{IndexStats, write_index};
+
+use serde::{Deserialize, Serialize};
+
+/// One searchable unit: an article's head or one of its sections / questions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// The article's URL; sections add their `#anchor`.
+    pub url: String,
+    pub article_url: String,
+    pub lang: String,
+    /// The top-level section's URL (`/returns/`), for `section=` filters; "" at the root.
+    pub section: String,
+    pub section_title: String,
+    pub kind: String,
+    pub title: String,
+    /// The `##` heading or FAQ question; "" for the article's own document.
+    pub heading: String,
+    pub tags: Vec<String>,
+    pub text: String,
+}
+
+/// What the index needs to know about the help center to answer queries, stored beside it so
+/// that `serve` and `helpbook search` need only `build/index/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    /// The default language first.
+    pub languages: Vec<String>,
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// Operational failures of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index folder is missing or unreadable: build first.
+    #[error("cannot open the search index in `{path}`: {reason}")]
+    IndexOpen { path: String, reason: String },
+    /// Writing the index failed (disk full, permissions).
+    #[error("cannot write the search index: {0}")]
+    IndexWrite(String),
+    /// A query failed inside Tantivy.
+    #[error("search failed: {0}")]
+    Query(String),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Query(e.to_string())
+    }
+}

@@ -1,0 +1,237 @@
+//! Search quality on judged queries (`tests/relevance/`): recall@1, recall@5 and MRR@10,
+//! printed and held above the floors measured when the set was written.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use helpbook::search::{Engine, Request};
+use serde::Deserialize;
+
+use crate::harness::{HelpCenter, repo};
+
+#[derive(Deserialize)]
+struct Set {
+    query: Vec<Judged>,
+}
+
+#[derive(Deserialize)]
+struct Judged {
+    q: String,
+    lang: String,
+    expect: Vec<String>,
+    note: String,
+}
+
+#[derive(Debug, Default)]
+struct Scores {
+    queries: usize,
+    at1: usize,
+    at5: usize,
+    reciprocal: f64,
+}
+
+impl Scores {
+    fn recall1(&self) -> f64 {
+        self.at1 as f64 / self.queries as f64
+    }
+    fn recall5(&self) -> f64 {
+        self.at5 as f64 / self.queries as f64
+    }
+    fn mrr(&self) -> f64 {
+        self.reciprocal / self.queries as f64
+    }
+}
+
+/// Builds `hc`, runs every judged query of `set` against its index and scores the ranks.
+fn score(hc: &HelpCenter, set_name: &str) -> Scores {
+    let set = set_name;
+    hc.build().success();
+    let text = std::fs::read_to_string(repo().join("tests/relevance").join(set)).expect("read set");
+    let set: Set = toml::from_str(&text).expect("set parses");
+    let urls = article_urls(hc.root());
+    let engine = Engine::open(&hc.path("build/index")).expect("open index");
+    let mut scores = Scores::default();
+    let mut misses = Vec::new();
+    for judged in &set.query {
+        let expected: Vec<&str> = judged
+            .expect
+            .iter()
+            .map(|path| {
+                urls.get(path)
+                    .unwrap_or_else(|| panic!("{path} is not an article"))
+                    .as_str()
+            })
+            .collect();
+        let response = engine
+            .search(&Request {
+                query: judged.q.clone(),
+                lang: Some(judged.lang.clone()),
+                section: None,
+                limit: 10,
+                offset: 0,
+            })
+            .expect("search");
+        let rank = response
+            .hits
+            .iter()
+            .position(|hit| expected.contains(&hit.url.split('#').next().unwrap_or_default()));
+        scores.queries += 1;
+        match rank {
+            Some(r) => {
+                scores.at1 += usize::from(r == 0);
+                scores.at5 += usize::from(r < 5);
+                scores.reciprocal += 1.0 / (r as f64 + 1.0);
+                if r > 0 {
+                    misses.push(format!("  #{} {:>12} {:?}", r + 1, judged.note, judged.q));
+                }
+            }
+            None => misses.push(format!("  -- {:>12} {:?}", judged.note, judged.q)),
+        }
+    }
+    eprintln!(
+        "relevance {set_name}: {} queries, recall@1 {:.2}, recall@5 {:.2}, MRR@10 {:.3}; not first:\n{}",
+        scores.queries,
+        scores.recall1(),
+        scores.recall5(),
+        scores.mrr(),
+        misses.join("\n"),
+    );
+    scores
+}
+
+/// Content path -> URL for every article, from the library's own content model.
+fn article_urls(root: &Path) -> HashMap<String, String> {
+    let (config, _) = helpbook::config::Config::load(root).expect("book.toml");
+    let diagnostics = helpbook::diag::Diagnostics::new();
+    let site = helpbook::content::load(&config, &diagnostics);
+    site.articles
+        .iter()
+        .map(|a| (a.content_path.clone(), a.url.clone()))
+        .collect()
+}
+
+fn corpus(name: &str) -> Option<std::path::PathBuf> {
+    let dir = repo().join("../shared/corpus").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI runs with ../shared/corpus beside the repository"
+    );
+    None
+}
+
+#[test]
+fn relevance_on_the_demo_help_center() {
+    let scores = score(&HelpCenter::demo(), "demo.toml");
+    assert!(scores.queries >= 30);
+    assert!(
+        scores.recall1() >= FLOOR_DEMO.0,
+        "recall@1 {:.2} fell below {}",
+        scores.recall1(),
+        FLOOR_DEMO.0
+    );
+    assert!(
+        scores.recall5() >= FLOOR_DEMO.1,
+        "recall@5 {:.2} fell below {}",
+        scores.recall5(),
+        FLOOR_DEMO.1
+    );
+    assert!(
+        scores.mrr() >= FLOOR_DEMO.2,
+        "MRR {:.3} fell below {}",
+        scores.mrr(),
+        FLOOR_DEMO.2
+    );
+}
+
+#[test]
+fn relevance_on_the_arduino_help_center() {
+    let Some(dir) = corpus("arduino-help-center") else {
+        return;
+    };
+    let hc = HelpCenter::with_content(
+        &dir.join("content"),
+        "[book]\ntitle = \"Arduino Help Center\"\n",
+    );
+    // Its few broken anchors fail the build; the index is what is measured here.
+    hc.write("book.toml", "[book]\ntitle = \"Arduino Help Center\"\n");
+    let scores = score_lenient(&hc, "arduino.toml");
+    assert!(
+        scores.recall1() >= FLOOR_ARDUINO.0,
+        "recall@1 {:.2} fell below {}",
+        scores.recall1(),
+        FLOOR_ARDUINO.0
+    );
+    assert!(
+        scores.recall5() >= FLOOR_ARDUINO.1,
+        "recall@5 {:.2} fell below {}",
+        scores.recall5(),
+        FLOOR_ARDUINO.1
+    );
+    assert!(
+        scores.mrr() >= FLOOR_ARDUINO.2,
+        "MRR {:.3} fell below {}",
+        scores.mrr(),
+        FLOOR_ARDUINO.2
+    );
+}
+
+#[test]
+fn relevance_on_the_russian_billing_help_center() {
+    let Some(dir) = corpus("ms-alchemy-insights-ru") else {
+        return;
+    };
+    let hc = HelpCenter::with_content(
+        &dir.join("AlchemyInsights"),
+        "[book]\ntitle = \"Справка\"\nlanguage = \"ru\"\n",
+    );
+    let scores = score(&hc, "ms-alchemy-ru.toml");
+    assert!(
+        scores.recall1() >= FLOOR_MS.0,
+        "recall@1 {:.2} fell below {}",
+        scores.recall1(),
+        FLOOR_MS.0
+    );
+    assert!(
+        scores.recall5() >= FLOOR_MS.1,
+        "recall@5 {:.2} fell below {}",
+        scores.recall5(),
+        FLOOR_MS.1
+    );
+    assert!(
+        scores.mrr() >= FLOOR_MS.2,
+        "MRR {:.3} fell below {}",
+        scores.mrr(),
+        FLOOR_MS.2
+    );
+}
+
+/// The Arduino corpus has three broken anchors in its source, so its build fails; it is
+/// indexed with `--out` into a fresh folder after dropping those links' anchors.
+fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
+    for file in crate::harness::walk(&hc.path("content")) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let fixed = text
+            .replace("#use-the-partition-scheme-for-arduino-plc-ide-(legacy)", "")
+            .replace(
+                "#if-the-on-line--set-up-communications-and-on-line--connect-options-are-disabled",
+                "",
+            );
+        if fixed != text {
+            std::fs::write(&file, fixed).expect("write");
+        }
+    }
+    score(hc, set)
+}
+
+// (recall@1, recall@5, MRR@10) floors: a little under what was measured, so that a ranking
+// change that loses answers fails here. Raise them when search gets better.
+// Measured 2026-11-23: demo 0.84 / 0.98 / 0.900, Arduino 0.67 / 0.83 / 0.754,
+// Russian billing 0.38 / 0.69 / 0.530 (many near-duplicate cards; see tests/relevance/README.md).
+const FLOOR_DEMO: (f64, f64, f64) = (0.80, 0.94, 0.86);
+const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.78, 0.70);
+const FLOOR_MS: (f64, f64, f64) = (0.34, 0.62, 0.48);
