@@ -25,6 +25,10 @@ use crate::render::PageSink;
 const MARKER: &str = ".helpbook-build";
 const NEXT: &str = ".next";
 const LOCK: &str = ".lock";
+/// Inside each generation's `site/`: the files that build wrote, one per line, so the build
+/// after next can delete what it no longer writes without walking 10,000 folders. A dotfile,
+/// never served.
+const MANIFEST: &str = ".helpbook-files";
 /// The generation's parts, swapped one by one.
 const PARTS: &[&str] = &["site", "index"];
 
@@ -97,7 +101,20 @@ impl Staging {
     /// new generation in. After this, `out/site` is the new site, atomically.
     pub fn commit(self) -> Result<(), OutputError> {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        prune(&self.site_dir(), &self.site_dir(), &written)?;
+        let site = self.site_dir();
+        match std::fs::read_to_string(site.join(MANIFEST)) {
+            Ok(previous) => prune_listed(&site, previous.lines(), &written)?,
+            // No list (first reuse, or written by an older helpbook): walk the folder.
+            Err(_) => {
+                prune(&site, &site, &written)?;
+            }
+        }
+        let mut manifest: Vec<&str> = written.iter().map(String::as_str).collect();
+        manifest.sort_unstable();
+        fs::write(
+            &site.join(MANIFEST),
+            (manifest.join("\n") + "\n").as_bytes(),
+        )?;
         for part in PARTS {
             let new = self.next.join(part);
             let live = self.out.join(part);
@@ -145,6 +162,43 @@ fn swap(new: &Path, live: &Path) -> std::io::Result<()> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Deletes the files of `previous` (a generation's manifest) that this build did not write,
+/// and the folders that leaves empty.
+fn prune_listed<'a>(
+    site: &Path,
+    previous: impl Iterator<Item = &'a str>,
+    written: &HashSet<String>,
+) -> Result<(), FsError> {
+    let mut parents: Vec<PathBuf> = Vec::new();
+    for path in previous.filter(|p| !p.is_empty() && !written.contains(*p)) {
+        if path.split('/').any(|part| part == ".." || part.is_empty()) {
+            continue;
+        }
+        let file = site.join(path);
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(FsError::new("remove", &file, e));
+            }
+            _ => {}
+        }
+        if let Some(parent) = file.parent() {
+            parents.push(parent.to_path_buf());
+        }
+    }
+    // Deepest first, so that a folder emptied by its emptied subfolder goes too.
+    parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    parents.dedup();
+    for mut dir in parents {
+        while dir != site && std::fs::remove_dir(&dir).is_ok() {
+            match dir.parent() {
+                Some(parent) => dir = parent.to_path_buf(),
+                None => break,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Deletes files under `dir` that this build did not write, and folders left empty.
