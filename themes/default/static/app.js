@@ -92,7 +92,91 @@
     }
   }
 
+  /* Instant search: results as you type from /api/search (when a server answers it; on a
+     static host the form simply submits). ARIA combobox with a listbox; arrows move, Enter
+     opens the chosen answer or, with none chosen, the full results page. */
+  function instantSearch() {
+    var input = document.getElementById("search-input");
+    var box = document.getElementById("search-results");
+    if (!input || !box || !window.fetch) return;
+    var form = input.form, timer = 0, seq = 0, active = -1, items = [];
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", "search-listbox");
+    function close() {
+      box.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function select(i) {
+      active = i;
+      items.forEach(function (el, n) { el.setAttribute("aria-selected", n === i ? "true" : "false"); });
+      if (i < 0) { input.removeAttribute("aria-activedescendant"); return; }
+      input.setAttribute("aria-activedescendant", items[i].id);
+      items[i].scrollIntoView({ block: "nearest" });
+    }
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text) e.textContent = text;
+      return e;
+    }
+    function show(data) {
+      box.textContent = "";
+      items = [];
+      var list = el("ul");
+      list.id = "search-listbox";
+      list.setAttribute("role", "listbox");
+      (data.hits || []).forEach(function (hit, n) {
+        var li = el("li"), a = el("a");
+        li.id = "search-option-" + n;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        a.href = hit.url;
+        a.tabIndex = -1;
+        a.appendChild(el("span", "title", hit.heading || hit.title));
+        a.appendChild(el("span", "section", hit.heading ? hit.title : hit.section));
+        var snippet = el("span", "snippet");
+        snippet.innerHTML = hit.snippet; /* server-escaped; only <mark> is markup */
+        a.appendChild(snippet);
+        li.appendChild(a);
+        list.appendChild(li);
+        items.push(li);
+      });
+      if (items.length) box.appendChild(list);
+      else {
+        var text = form.getAttribute("data-no-results") || "No results";
+        if (data.suggestion) text += " \u2014 " + (form.getAttribute("data-did-you-mean") || "Did you mean") + " \u201c" + data.suggestion + "\u201d?";
+        box.appendChild(el("p", "", text));
+      }
+      box.hidden = false;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      active = -1;
+    }
+    function run() {
+      var q = input.value.trim(), mine = ++seq;
+      if (!q) { close(); return; }
+      var url = "/api/search?limit=8&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data && mine === seq) show(data); })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" && items.length) { ev.preventDefault(); select(Math.min(active + 1, items.length - 1)); }
+      else if (ev.key === "ArrowUp" && items.length) { ev.preventDefault(); select(Math.max(active - 1, -1)); }
+      else if (ev.key === "Escape") { close(); }
+      else if (ev.key === "Enter" && active >= 0 && !box.hidden) { ev.preventDefault(); location.href = items[active].querySelector("a").href; }
+    });
+    box.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    input.addEventListener("blur", close);
+    input.addEventListener("focus", function () { if (box.childNodes.length && input.value.trim()) { box.hidden = false; } });
+  }
+
   function init() {
+    instantSearch();
     addAnchors();
     trackFaq();
     openFromHash();
