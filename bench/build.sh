@@ -168,6 +168,9 @@ print("%d docs (en %d, ru %d, et %d), %s words" % (s["n"], b["en"], b["ru"], b["
         if [[ $tool = helpbook ]]; then site="$hb_out/site"; else site="$hugo_out"; fi
         pages[$n.$tool]=$(find "$site" -type f -name '*.html' | wc -l)
         size[$n.$tool]=$(du -sh -- "$site" | cut -f1)
+        if [[ $tool = helpbook && -d $hb_out/index ]]; then
+            size[$n.$tool]="${size[$n.$tool]} + index $(du -sh -- "$hb_out/index" | cut -f1)"
+        fi
     done
 done
 
