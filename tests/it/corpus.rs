@@ -1,24 +1,7 @@
 //! Real public help centers nobody here wrote (`../shared/corpus/`, see each SOURCE.md for
 //! its licence): they must build, or `check` must say exactly what it does not support.
 
-use std::path::PathBuf;
-
-use crate::harness::HelpCenter;
-
-/// The corpus folder, or `None` (with a note) when this checkout has none beside it. In CI it
-/// must be there.
-fn corpus(name: &str) -> Option<PathBuf> {
-    let dir = crate::harness::repo().join("../shared/corpus").join(name);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI runs with ../shared/corpus beside the repository"
-    );
-    eprintln!("skipping: {} is not here", dir.display());
-    None
-}
+use crate::harness::{HelpCenter, corpus};
 
 #[test]
 fn arduino_help_center_builds() {

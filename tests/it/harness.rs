@@ -206,3 +206,18 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// The corpus folder, or `None` (with a note) when this checkout has none beside it. In CI it
+/// must be there.
+pub fn corpus(name: &str) -> Option<PathBuf> {
+    let dir = repo().join("../shared/corpus").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI runs with ../shared/corpus beside the repository"
+    );
+    eprintln!("skipping: {} is not here", dir.display());
+    None
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use helpbook::search::{Engine, Request};
 use serde::Deserialize;
 
-use crate::harness::{HelpCenter, repo};
+use crate::harness::{HelpCenter, corpus, repo};
 
 #[derive(Deserialize)]
 struct Set {
@@ -39,6 +39,16 @@ impl Scores {
     }
     fn mrr(&self) -> f64 {
         self.reciprocal / self.queries as f64
+    }
+
+    /// Fails when any measure falls below its floor (recall@1, recall@5, MRR@10).
+    #[track_caller]
+    fn assert_at_least(&self, floor: (f64, f64, f64)) {
+        let measured = (self.recall1(), self.recall5(), self.mrr());
+        assert!(
+            measured.0 >= floor.0 && measured.1 >= floor.1 && measured.2 >= floor.2,
+            "relevance fell below its floor: measured {measured:.3?}, floor {floor:?}"
+        );
     }
 }
 
@@ -110,40 +120,11 @@ fn article_urls(root: &Path) -> HashMap<String, String> {
         .collect()
 }
 
-fn corpus(name: &str) -> Option<std::path::PathBuf> {
-    let dir = repo().join("../shared/corpus").join(name);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI runs with ../shared/corpus beside the repository"
-    );
-    None
-}
-
 #[test]
 fn relevance_on_the_demo_help_center() {
     let scores = score(&HelpCenter::demo(), "demo.toml");
     assert!(scores.queries >= 30);
-    assert!(
-        scores.recall1() >= FLOOR_DEMO.0,
-        "recall@1 {:.2} fell below {}",
-        scores.recall1(),
-        FLOOR_DEMO.0
-    );
-    assert!(
-        scores.recall5() >= FLOOR_DEMO.1,
-        "recall@5 {:.2} fell below {}",
-        scores.recall5(),
-        FLOOR_DEMO.1
-    );
-    assert!(
-        scores.mrr() >= FLOOR_DEMO.2,
-        "MRR {:.3} fell below {}",
-        scores.mrr(),
-        FLOOR_DEMO.2
-    );
+    scores.assert_at_least(FLOOR_DEMO);
 }
 
 #[test]
@@ -158,24 +139,7 @@ fn relevance_on_the_arduino_help_center() {
     // Its few broken anchors fail the build; the index is what is measured here.
     hc.write("book.toml", "[book]\ntitle = \"Arduino Help Center\"\n");
     let scores = score_lenient(&hc, "arduino.toml");
-    assert!(
-        scores.recall1() >= FLOOR_ARDUINO.0,
-        "recall@1 {:.2} fell below {}",
-        scores.recall1(),
-        FLOOR_ARDUINO.0
-    );
-    assert!(
-        scores.recall5() >= FLOOR_ARDUINO.1,
-        "recall@5 {:.2} fell below {}",
-        scores.recall5(),
-        FLOOR_ARDUINO.1
-    );
-    assert!(
-        scores.mrr() >= FLOOR_ARDUINO.2,
-        "MRR {:.3} fell below {}",
-        scores.mrr(),
-        FLOOR_ARDUINO.2
-    );
+    scores.assert_at_least(FLOOR_ARDUINO);
 }
 
 #[test]
@@ -188,24 +152,7 @@ fn relevance_on_the_russian_billing_help_center() {
         "[book]\ntitle = \"Справка\"\nlanguage = \"ru\"\n",
     );
     let scores = score(&hc, "ms-alchemy-ru.toml");
-    assert!(
-        scores.recall1() >= FLOOR_MS.0,
-        "recall@1 {:.2} fell below {}",
-        scores.recall1(),
-        FLOOR_MS.0
-    );
-    assert!(
-        scores.recall5() >= FLOOR_MS.1,
-        "recall@5 {:.2} fell below {}",
-        scores.recall5(),
-        FLOOR_MS.1
-    );
-    assert!(
-        scores.mrr() >= FLOOR_MS.2,
-        "MRR {:.3} fell below {}",
-        scores.mrr(),
-        FLOOR_MS.2
-    );
+    scores.assert_at_least(FLOOR_MS);
 }
 
 /// The Arduino corpus has three broken anchors in its source, so its build fails; it is
