@@ -4,6 +4,7 @@
 //! ```text
 //! book.toml ─► config ─┐
 //! content/ ──► content ─► markdown ─► render (+ theme) ─► output ─► build/site/
+//! build/site + build/index ─► server (static, /search/, /api/search)
 //! ```
 //!
 //! | module | owns |
@@ -17,6 +18,7 @@
 //! | [`render`] | model + theme -> pages: contexts, JSON-LD, sitemap, redirects, link checks |
 //! | [`output`] | the staging folder beside `build/` and the atomic swap |
 //! | [`build`] | runs the pipeline (full or dry for `check`) and reports |
+//! | [`server`] | `serve`: static files, `/search/`, `/api/search`, limits, headers, hot swap |
 //! | [`init`] | scaffolds a new help center |
 //! | `cli` | the command line (binary only) |
 
@@ -30,4 +32,5 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod server;
 pub mod theme;

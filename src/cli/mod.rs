@@ -5,6 +5,7 @@
 mod build;
 mod init;
 mod search;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ enum Command {
     Check(build::CheckArgs),
     /// Search the built index from the terminal
     Search(search::Args),
+    /// Serve the site, its search API and search pages (builds first if there is no build)
+    Serve(serve::Args),
 }
 
 /// Flags every command shares.
@@ -59,6 +62,7 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build::run(&global, args),
         Command::Check(args) => build::check(&global, args),
         Command::Search(args) => search::run(&global, args),
+        Command::Serve(args) => serve::run(&global, args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 //! One binary so it links once; a module per user action. See tests/README.md.
 #![allow(clippy::print_stderr)]
 
+mod api;
 mod build;
 mod check;
 mod corpus;
@@ -10,3 +11,4 @@ mod html;
 mod init;
 mod relevance;
 mod search_cli;
+mod serve;

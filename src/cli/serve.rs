@@ -1,0 +1,139 @@
+//! `helpbook serve`: build first when there is no build yet, then serve the site, the search
+//! API and the no-JavaScript search pages until SIGINT or SIGTERM, following new builds.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use helpbook::build::{self, BuildOptions, Silent};
+use helpbook::config::Config;
+use helpbook::diag::{self, Diagnostic};
+use helpbook::server::{self, AppState, ServeOptions, ServerError};
+
+use super::Global;
+
+/// How often the output folder is checked for a new build.
+const FOLLOW_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on; 0.0.0.0:3000 accepts connections from other machines
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:3000")]
+    bind: String,
+    /// The build folder with site/ and index/ (default: build/ in the help center)
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    init_logging(global);
+    let out = args.out.unwrap_or_else(|| global.root.join("build"));
+    if (!out.join("site").is_dir() || !out.join("index").is_dir()) && !build_first(global, &out)? {
+        return Ok(ExitCode::FAILURE);
+    }
+    let config = match Config::load(&global.root) {
+        Ok((config, _)) => config,
+        Err(problems) => {
+            report(&problems);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let state = match AppState::open(&out, config) {
+        Ok(state) => state,
+        Err(ServerError::Theme(problems)) => {
+            report(&problems);
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.bind)
+            .await
+            .with_context(|| format!("cannot listen on `{}`", args.bind))?;
+        let address = listener.local_addr()?;
+        if !global.quiet {
+            eprintln!("Serving http://{address}");
+        }
+        let follower = tokio::spawn(server::follow_builds(state.clone(), FOLLOW_EVERY));
+        server::serve(
+            listener,
+            server::router(state),
+            ServeOptions::default(),
+            server::shutdown_signal(),
+        )
+        .await;
+        follower.abort();
+        anyhow::Ok(())
+    })?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds into `out` as `helpbook build` does; false (with every problem printed) when the
+/// content has errors.
+fn build_first(global: &Global, out: &Path) -> anyhow::Result<bool> {
+    if !global.quiet {
+        eprintln!("No build in `{}` yet: building first", out.display());
+    }
+    let options = BuildOptions {
+        out: Some(out.to_path_buf()),
+        include_drafts: false,
+        dry_run: false,
+    };
+    let report = build::run(&global.root, &options, &Silent)
+        .with_context(|| format!("cannot build in `{}`", global.root.display()))?;
+    for diagnostic in &report.diagnostics {
+        if global.quiet && !diagnostic.is_error() {
+            continue;
+        }
+        eprintln!("{diagnostic}");
+    }
+    if report.has_errors() {
+        eprintln!(
+            "error: {}; nothing was written",
+            diag::summary(&report.diagnostics)
+        );
+        return Ok(false);
+    }
+    if !global.quiet {
+        eprintln!(
+            "Built {} pages in {:.2} s",
+            report.summary.pages,
+            report.elapsed.as_secs_f64()
+        );
+    }
+    Ok(true)
+}
+
+fn report(problems: &[Diagnostic]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    eprintln!("error: {}", diag::summary(problems));
+}
+
+/// Logs to stderr: warnings and errors by default, `-v` adds a line per request, `--quiet`
+/// keeps errors only; `RUST_LOG` overrides all of it.
+fn init_logging(global: &Global) {
+    let default = if global.quiet {
+        "error"
+    } else if global.verbose {
+        "info,tower_http=debug"
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Fails only when a subscriber is already set, and then that one logs.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .try_init();
+}

@@ -1,0 +1,292 @@
+//! `GET /api/search`: parameters read from the raw query string and validated here (each bad
+//! one is a 400 naming it and what is allowed), the search run off the async threads, the
+//! engine's `Response` as JSON. [`ApiError`] is the one error type of the JSON API.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+use super::query::QueryString;
+use crate::search::{self, Engine};
+
+/// The longest query accepted, in characters (not bytes).
+pub const MAX_QUERY_CHARS: usize = 256;
+/// `limit` is 1..=MAX_LIMIT, 10 when not given.
+pub const MAX_LIMIT: usize = 50;
+pub const DEFAULT_LIMIT: usize = 10;
+/// `offset` is 0..=MAX_OFFSET: deeper pages are not worth a shopper's time or our CPU.
+pub const MAX_OFFSET: usize = 1000;
+
+/// An answer of the JSON API that is not a result: `{"error": "..."}` with its status.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: a parameter is missing or wrong; the message names it and what is allowed.
+    BadRequest(String),
+    /// 404: no such endpoint.
+    NotFound,
+    /// 405: the endpoint answers only GET (and HEAD).
+    MethodNotAllowed,
+    /// 500: logged in full, answered generically.
+    Internal(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "no such endpoint; the API has GET /api/search".to_string(),
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed; use GET".to_string(),
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "search failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the search failed; please try again".to_string(),
+                )
+            }
+        };
+        let mut response = (
+            status,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(json!({ "error": message })),
+        )
+            .into_response();
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        }
+        response
+    }
+}
+
+/// The search parameters shared by the API and the `/search/` page, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Params {
+    /// Trimmed; `None` when not given.
+    pub q: Option<String>,
+    pub lang: Option<String>,
+    pub section: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+impl Params {
+    /// Reads the raw (still percent-encoded) query string. `languages` are the index's.
+    /// An empty optional parameter (`lang=`) is the same as a missing one; unknown parameters
+    /// are ignored; when a parameter is given twice, the first counts.
+    pub(crate) fn parse(raw: &str, languages: &[String]) -> Result<Params, ApiError> {
+        let query = QueryString::parse(raw).map_err(ApiError::BadRequest)?;
+        let get = |name: &str| -> Result<Option<String>, ApiError> {
+            query.get(name).map_err(ApiError::BadRequest)
+        };
+        let optional = |name: &str| -> Result<Option<String>, ApiError> {
+            Ok(get(name)?.filter(|v| !v.trim().is_empty()))
+        };
+        let q = get("q")?.map(|q| q.trim().to_string());
+        if let Some(q) = &q {
+            let chars = q.chars().count();
+            if chars > MAX_QUERY_CHARS {
+                return Err(ApiError::BadRequest(format!(
+                    "q must be at most {MAX_QUERY_CHARS} characters, got {chars}"
+                )));
+            }
+        }
+        let lang = optional("lang")?;
+        if let Some(lang) = &lang
+            && !languages.contains(lang)
+        {
+            return Err(ApiError::BadRequest(format!(
+                "lang must be one of {}, got `{lang}`",
+                languages
+                    .iter()
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let limit = optional("limit")?
+            .map(|v| number("limit", &v, 1, MAX_LIMIT))
+            .transpose()?;
+        let offset = optional("offset")?
+            .map(|v| number("offset", &v, 0, MAX_OFFSET))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(Params {
+            q,
+            lang,
+            section: optional("section")?,
+            limit,
+            offset,
+        })
+    }
+
+    /// The query the API needs: given and not empty.
+    pub(crate) fn required_query(&self) -> Result<&str, ApiError> {
+        match self.q.as_deref() {
+            None => Err(ApiError::BadRequest(format!(
+                "q is required: the text to search for, 1 to {MAX_QUERY_CHARS} characters"
+            ))),
+            Some("") => Err(ApiError::BadRequest(format!(
+                "q must not be empty: give 1 to {MAX_QUERY_CHARS} characters to search for"
+            ))),
+            Some(q) => Ok(q),
+        }
+    }
+
+    pub(crate) fn request(&self, query: &str, default_limit: usize) -> search::Request {
+        search::Request {
+            query: query.to_string(),
+            lang: self.lang.clone(),
+            section: self.section.clone(),
+            limit: self.limit.unwrap_or(default_limit),
+            offset: self.offset,
+        }
+    }
+}
+
+/// A whole number in `min..=max`; the message says which rule `value` broke.
+fn number(name: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiError> {
+    let trimmed = value.trim();
+    let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::BadRequest(format!(
+            "{name} must be a whole number {min}..={max}, got `{value}`"
+        )));
+    }
+    match trimmed.parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::BadRequest(format!(
+            "{name} must be {min}..={max}, got {trimmed}"
+        ))),
+    }
+}
+
+/// Runs a search on the blocking pool: Tantivy reads memory-mapped files, and a query that
+/// falls back through every reading can take milliseconds on a big help center.
+pub(crate) async fn run(
+    engine: Arc<Engine>,
+    request: search::Request,
+) -> Result<search::Response, ApiError> {
+    tokio::task::spawn_blocking(move || engine.search(&request))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `GET /api/search?q=&lang=&section=&limit=&offset=`
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<impl IntoResponse, ApiError> {
+    let engine = state.engine();
+    let params = Params::parse(uri.query().unwrap_or(""), engine.languages())?;
+    let request = params.request(params.required_query()?, DEFAULT_LIMIT);
+    let response = run(engine, request).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
+}
+
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn languages() -> Vec<String> {
+        vec!["en".into(), "ru".into(), "et".into()]
+    }
+
+    fn error(raw: &str) -> String {
+        match Params::parse(raw, &languages()).and_then(|p| p.required_query().map(|_| ())) {
+            Err(ApiError::BadRequest(message)) => message,
+            other => panic!("{raw}: expected a 400, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_and_values() {
+        let params = Params::parse(
+            "q=+money+back+&lang=ru&section=%2Freturns%2F&limit=5&offset=10&utm_source=x",
+            &languages(),
+        )
+        .unwrap();
+        assert_eq!(params.required_query().unwrap(), "money back");
+        let request = params.request("money back", DEFAULT_LIMIT);
+        assert_eq!(request.lang.as_deref(), Some("ru"));
+        assert_eq!(request.section.as_deref(), Some("/returns/"));
+        assert_eq!((request.limit, request.offset), (5, 10));
+
+        let params = Params::parse("q=x&lang=&limit=", &languages()).unwrap();
+        let request = params.request("x", DEFAULT_LIMIT);
+        assert_eq!(request.lang, None);
+        assert_eq!((request.limit, request.offset), (DEFAULT_LIMIT, 0));
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named_with_what_is_allowed() {
+        let long = "a".repeat(257);
+        let cyrillic_ok = "д".repeat(256);
+        assert!(Params::parse(&format!("q={cyrillic_ok}"), &languages()).is_ok());
+        for (raw, expected) in [
+            ("", "q is required"),
+            ("lang=en", "q is required"),
+            ("q=", "q must not be empty"),
+            ("q=+++", "q must not be empty"),
+            (
+                &format!("q={long}")[..],
+                "q must be at most 256 characters, got 257",
+            ),
+            ("q=%FF", "q cannot be read: it is not UTF-8"),
+            (
+                "q=100%",
+                "q cannot be read: `%` is not a percent-encoded byte",
+            ),
+            ("q=x&limit=0", "limit must be 1..=50, got 0"),
+            ("q=x&limit=51", "limit must be 1..=50, got 51"),
+            (
+                "q=x&limit=abc",
+                "limit must be a whole number 1..=50, got `abc`",
+            ),
+            (
+                "q=x&limit=1.5",
+                "limit must be a whole number 1..=50, got `1.5`",
+            ),
+            ("q=x&offset=-1", "offset must be 0..=1000, got -1"),
+            ("q=x&offset=1001", "offset must be 0..=1000, got 1001"),
+            (
+                "q=x&offset=x",
+                "offset must be a whole number 0..=1000, got `x`",
+            ),
+            (
+                "q=x&offset=99999999999999999999999",
+                "offset must be 0..=1000, got 99999999999999999999999",
+            ),
+            (
+                "q=x&lang=de",
+                "lang must be one of `en`, `ru`, `et`, got `de`",
+            ),
+        ] {
+            let message = error(raw);
+            assert!(
+                message.starts_with(expected),
+                "{raw}: `{message}` should start with `{expected}`"
+            );
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The production server: [`router`] answers static files from `build/site/`, the no-JavaScript
+//! `/search/` pages, `/api/search` and `/healthz`, with limits and security headers on every
+//! response; [`AppState`] follows new builds swapped into the output folder. Never runs the
+//! pipeline or reads `content/`.
+//!
+//! ```text
+//! request ─► trace ─► security headers ─► weak ETag ─► compression ─► timeout ─► body limit
+//!         ─► /healthz | /api/search | /search/, /ru/search/ | static files (+ 404.html)
+//! ```
+
+mod api;
+mod listen;
+mod query;
+mod search_page;
+mod state;
+mod statics;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::get;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::ApiError;
+pub use listen::{ServeOptions, serve, shutdown_signal};
+pub use search_page::SearchPage;
+pub use state::{AppState, follow_builds};
+
+use crate::diag::Diagnostic;
+use crate::search::SearchError;
+
+/// Only our own scripts and styles; videos only from the two privacy-friendly embed hosts.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+    frame-src https://www.youtube-nocookie.com https://player.vimeo.com; object-src 'none'; \
+    base-uri 'self'; form-action 'self'";
+
+/// Request bodies above this are refused with 413 (the feedback widget sends far less).
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// A request that takes longer than this is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Operational failures of the server: the build cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// `build/site` or `build/index` is missing or unreadable.
+    #[error("there is no build in `{path}`: {reason}; run `helpbook build` first")]
+    NoBuild { path: String, reason: String },
+    /// The search index could not be opened.
+    #[error(transparent)]
+    Index(#[from] SearchError),
+    /// The theme (for the `/search/` page) has problems; each names its file.
+    #[error("the theme has {} problem(s)", .0.len())]
+    Theme(Vec<Diagnostic>),
+}
+
+/// Every route of `helpbook serve`, with its limits and headers.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/api/search",
+            get(api::search).fallback(api::method_not_allowed),
+        )
+        .route("/api/{*rest}", axum::routing::any(api::not_found));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api)
+        .route("/search/", get(search_page::default_language))
+        .route("/{lang}/search/", get(search_page::other_language))
+        .fallback(statics::serve)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                // Level 4 brotli/gzip: nearly the best ratio for HTML at a fraction of the CPU.
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(DefaultPredicate::new().and(Compressible)),
+        )
+        .layer(axum::middleware::map_response(statics::weaken_etag))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz() -> ([(header::HeaderName, &'static str); 1], &'static str) {
+    ([(header::CACHE_CONTROL, "no-store")], "ok")
+}
+
+/// Text, scripts, JSON, XML and SVG are worth compressing; images, fonts and videos already are.
+#[derive(Debug, Clone, Copy)]
+struct Compressible;
+
+impl Predicate for Compressible {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        let Some(content_type) = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return false;
+        };
+        content_type.starts_with("text/")
+            || ["javascript", "json", "xml", "svg"]
+                .iter()
+                .any(|kind| content_type.contains(kind))
+    }
+}

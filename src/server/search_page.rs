@@ -1,0 +1,194 @@
+//! `GET /search/?q=` (and `/ru/search/?q=`…): the theme's `search.html` rendered with the
+//! results, so that search works with JavaScript off. The template gets the variables the
+//! build gives that page (README.md, "Theming") plus `query`, `results`, `total` and
+//! `suggestion`; Tera escapes everything but the snippets, which the search module escaped.
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::api::{self, Params};
+use crate::config::{Config, language_name};
+use crate::diag::Diagnostic;
+use crate::search;
+use crate::theme::Theme;
+
+/// Results shown on the page when the URL does not say `limit`.
+const PAGE_LIMIT: usize = 20;
+
+/// The help center's settings and theme, ready to render search pages.
+pub struct SearchPage {
+    config: Config,
+    theme: Theme,
+}
+
+impl SearchPage {
+    /// Loads the theme named in `config` (the embedded default, overlaid by `themes/<name>/`).
+    pub fn load(config: Config) -> Result<SearchPage, Vec<Diagnostic>> {
+        let theme = Theme::load(&config)?;
+        Ok(SearchPage { config, theme })
+    }
+
+    /// The default language first.
+    pub fn languages(&self) -> &[String] {
+        &self.config.languages
+    }
+
+    /// Renders the search page of `lang` for `query` and what the search found; an empty
+    /// `query` (and no response) is the page the build writes: a search box and a hint.
+    pub fn render(
+        &self,
+        lang: &str,
+        query: &str,
+        response: Option<&search::Response>,
+    ) -> Result<String, Diagnostic> {
+        let mut map = self.base(lang);
+        map.insert("query".into(), json!(query));
+        let results: Vec<Value> = response
+            .map(|r| {
+                r.hits
+                    .iter()
+                    .map(|hit| {
+                        json!({
+                            "title": hit.title,
+                            "url": hit.url,
+                            "section": hit.section,
+                            "snippet": hit.snippet,
+                            "kind": hit.kind,
+                            "heading": hit.heading,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        map.insert("results".into(), Value::Array(results));
+        map.insert("total".into(), json!(response.map_or(0, |r| r.total)));
+        map.insert(
+            "suggestion".into(),
+            json!(response.and_then(|r| r.suggestion.as_deref()).unwrap_or("")),
+        );
+        let context = tera::Context::from_value(Value::Object(map))
+            .map_err(|e| Diagnostic::error("templates/search.html", e.to_string()))?;
+        self.theme.render("search.html", &context)
+    }
+
+    fn home_url(&self, lang: &str) -> String {
+        format!("{}/", self.config.lang_prefix(lang))
+    }
+
+    /// The variables every template gets, as the build sets them for the search page.
+    fn base(&self, lang: &str) -> Map<String, Value> {
+        let config = &self.config;
+        let home = self.home_url(lang);
+        let url = format!("{home}search/");
+        let strings = self.theme.strings(lang);
+        let title = strings
+            .get("search_results")
+            .and_then(Value::as_str)
+            .unwrap_or("Search")
+            .to_string();
+        let home_title = strings
+            .get("home")
+            .and_then(Value::as_str)
+            .unwrap_or("Home")
+            .to_string();
+        let languages: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|code| json!({ "code": code, "name": language_name(code), "url": self.home_url(code) }))
+            .collect();
+        let canonical = if config.base_url.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", config.base_url, crate::render::encode(&url))
+        };
+        let mut map = Map::new();
+        map.insert(
+            "site".into(),
+            json!({
+                "title": config.title,
+                "description": config.description,
+                "base_url": config.base_url,
+                "assets": { "css": self.theme.css_url, "js": self.theme.js_url },
+                "support": config.support,
+            }),
+        );
+        map.insert("lang".into(), json!(lang));
+        map.insert("lang_home".into(), json!(home));
+        map.insert("search_url".into(), json!(url));
+        map.insert("languages".into(), Value::Array(languages));
+        map.insert("translations".into(), json!([]));
+        map.insert("t".into(), Value::Object(strings));
+        map.insert("page_url".into(), json!(url));
+        map.insert("canonical".into(), json!(canonical));
+        map.insert("page_title".into(), json!(title));
+        map.insert("page_description".into(), json!(config.description));
+        map.insert(
+            "breadcrumbs".into(),
+            json!([{ "title": home_title, "url": home }]),
+        );
+        map.insert("build_mode".into(), json!("build"));
+        map
+    }
+}
+
+/// `/search/`: the default language.
+pub(crate) async fn default_language(State(state): State<AppState>, request: Request) -> Response {
+    let page = state.page();
+    let lang = page
+        .languages()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "en".to_string());
+    render(state, lang, request).await
+}
+
+/// `/{lang}/search/`: another language's page; any other folder's `search/` is a static path.
+pub(crate) async fn other_language(State(state): State<AppState>, request: Request) -> Response {
+    let page = state.page();
+    let first = request
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    match page.languages().iter().skip(1).find(|l| *l == first) {
+        Some(lang) => render(state.clone(), lang.clone(), request).await,
+        None => super::statics::serve(State(state), request).await,
+    }
+}
+
+async fn render(state: AppState, lang: String, request: Request) -> Response {
+    let page = state.page();
+    let engine = state.engine();
+    let raw = request.uri().query().unwrap_or("");
+    let (status, query, response) = match Params::parse(raw, engine.languages()) {
+        // A bad parameter on the page: the page with its search box, and a 400.
+        Err(_) => (StatusCode::BAD_REQUEST, String::new(), None),
+        Ok(params) => match params.q.as_deref() {
+            None | Some("") => (StatusCode::OK, String::new(), None),
+            Some(q) => {
+                let mut search = params.request(q, PAGE_LIMIT);
+                search.lang = Some(lang.clone());
+                match api::run(engine, search).await {
+                    Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
+                    Err(error) => return error.into_response(),
+                }
+            }
+        },
+    };
+    match page.render(&lang, &query, response.as_ref()) {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
+        Err(problem) => {
+            tracing::error!(%problem, "the search page cannot be rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the search page cannot be shown; please try again",
+            )
+                .into_response()
+        }
+    }
+}
