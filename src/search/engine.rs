@@ -2,11 +2,10 @@
 //! looser versions, the other keyboard layout, transliteration, other languages), groups hits
 //! by article with the best anchor first, and makes snippets and "did you mean" suggestions.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -220,12 +219,18 @@ impl Engine {
             ));
         }
         let searcher = self.reader.searcher();
-        let mut groups: Vec<(Score, DocAddress)> = searcher
-            .search(&BooleanQuery::new(clauses), &BestPerArticle)?
-            .into_values()
-            .collect();
-        groups.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let total = groups.len();
+        let query = BooleanQuery::new(clauses);
+        // Two passes: counting the articles needs no scores, and the top documents are found
+        // with Tantivy's pruning (block-max WAND) instead of scoring every match.
+        let total = searcher
+            .search(&query, &DistinctArticles)?
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum::<usize>();
+        if total == 0 {
+            return Ok((0, Vec::new()));
+        }
+        let groups = self.best_per_article(&searcher, &query, request.offset + request.limit)?;
         let prefix = parsed
             .last_is_prefix
             .then(|| parsed.words.last().map(String::as_str))
@@ -280,6 +285,49 @@ impl Engine {
         Ok((total, hits))
     }
 
+    /// The best document of each of the first `wanted` articles, best first. Asks for more
+    /// documents while several of the best belong to the same article.
+    fn best_per_article(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        wanted: usize,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
+        let mut limit = (wanted * 8).max(64);
+        loop {
+            let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
+            let exhausted = top.len() < limit;
+            let mut seen = rustc_hash::FxHashSet::default();
+            let mut groups = Vec::with_capacity(wanted);
+            for (score, address) in top {
+                let segment = address.segment_ord as usize;
+                if columns[segment].is_none() {
+                    columns[segment] = Some(
+                        searcher
+                            .segment_reader(address.segment_ord)
+                            .fast_fields()
+                            .u64("article")?,
+                    );
+                }
+                let article = columns[segment]
+                    .as_ref()
+                    .and_then(|c| c.first(address.doc_id))
+                    .unwrap_or(u64::MAX);
+                if seen.insert(article) {
+                    groups.push((score, address));
+                    if groups.len() == wanted {
+                        return Ok(groups);
+                    }
+                }
+            }
+            if exhausted || limit >= 8192 {
+                return Ok(groups);
+            }
+            limit *= 4;
+        }
+    }
+
     /// "Did you mean": each word the index does not know, replaced by the closest word it
     /// does (fewest typos, then most documents). `None` when nothing would change.
     fn suggest(&self, text: &str) -> Option<String> {
@@ -313,62 +361,62 @@ fn filter(term: Term) -> Box<dyn Query> {
     ))
 }
 
-/// Keeps, for every article, its best-scoring document: results are articles, not sections.
-struct BestPerArticle;
+/// Counts the distinct articles among the matches, without scoring them.
+struct DistinctArticles;
 
-struct SegmentBest {
-    segment: SegmentOrdinal,
+struct SegmentArticles {
     article: Column<u64>,
-    best: HashMap<u64, (Score, DocAddress)>,
+    seen: Vec<u64>,
 }
 
-impl Collector for BestPerArticle {
-    type Fruit = HashMap<u64, (Score, DocAddress)>;
-    type Child = SegmentBest;
+impl Collector for DistinctArticles {
+    type Fruit = Vec<u64>;
+    type Child = SegmentArticles;
 
     fn for_segment(
         &self,
-        segment: SegmentOrdinal,
+        _segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentBest> {
-        Ok(SegmentBest {
-            segment,
-            article: reader.fast_fields().u64("article")?,
-            best: HashMap::new(),
+    ) -> tantivy::Result<SegmentArticles> {
+        let article = reader.fast_fields().u64("article")?;
+        let words = (article.max_value() / 64 + 1) as usize;
+        Ok(SegmentArticles {
+            article,
+            seen: vec![0; words],
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut merged: Self::Fruit = HashMap::new();
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        let mut merged: Vec<u64> = Vec::new();
         for fruit in fruits {
-            for (article, (score, address)) in fruit {
-                let entry = merged.entry(article).or_insert((score, address));
-                if score > entry.0 {
-                    *entry = (score, address);
-                }
+            if merged.len() < fruit.len() {
+                merged.resize(fruit.len(), 0);
+            }
+            for (word, bits) in merged.iter_mut().zip(fruit) {
+                *word |= bits;
             }
         }
         Ok(merged)
     }
 }
 
-impl SegmentCollector for SegmentBest {
-    type Fruit = HashMap<u64, (Score, DocAddress)>;
+impl SegmentCollector for SegmentArticles {
+    type Fruit = Vec<u64>;
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let article = self.article.first(doc).unwrap_or(u64::MAX);
-        let address = DocAddress::new(self.segment, doc);
-        let entry = self.best.entry(article).or_insert((score, address));
-        if score > entry.0 {
-            *entry = (score, address);
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(article) = self.article.first(doc) {
+            let (word, bit) = ((article / 64) as usize, article % 64);
+            if let Some(slot) = self.seen.get_mut(word) {
+                *slot |= 1 << bit;
+            }
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
-        self.best
+    fn harvest(self) -> Vec<u64> {
+        self.seen
     }
 }

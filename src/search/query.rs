@@ -166,12 +166,25 @@ pub fn build(
         },
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let required_count = required.len();
-    let words_query = BooleanQuery::with_minimum_required_clauses(
-        required.into_iter().map(|q| (Occur::Should, q)).collect(),
-        needed.min(required_count).max(1),
-    );
-    clauses.push((Occur::Must, Box::new(words_query)));
+    let needed = needed.min(required.len()).max(1);
+    // All words required is an intersection and any one a union, both of which Tantivy
+    // prunes with block-max WAND; "m of n" needs its slower counting disjunction.
+    if needed == required.len() {
+        clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
+    } else if needed == 1 {
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::new(
+                required.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+        ));
+    } else {
+        let words_query = BooleanQuery::with_minimum_required_clauses(
+            required.into_iter().map(|q| (Occur::Should, q)).collect(),
+            needed,
+        );
+        clauses.push((Occur::Must, Box::new(words_query)));
+    }
     clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
     for word in &parsed.excluded {
         let stem = analyzer.stem(word);
