@@ -157,6 +157,7 @@ impl Engine {
                 .cloned(),
         );
         let mut readings = vec![request.query.clone()];
+        readings.extend(self.split_compounds(&request.query));
         readings.extend(other_layout(&request.query));
         readings.extend(from_translit(&request.query));
         for language in &languages {
@@ -326,6 +327,26 @@ impl Engine {
             }
             limit *= 4;
         }
+    }
+
+    /// The query with unknown words that are two known words run together split
+    /// (`giftcard balance` -> `gift card balance`); `None` when there are none.
+    fn split_compounds(&self, text: &str) -> Option<String> {
+        let mut changed = false;
+        let out: Vec<String> = text
+            .split_whitespace()
+            .map(|chunk| {
+                let folded = fold(&chunk.to_lowercase()).into_owned();
+                match self.lexicon.split_compound(&folded) {
+                    Some((head, tail)) if folded.chars().all(char::is_alphanumeric) => {
+                        changed = true;
+                        format!("{head} {tail}")
+                    }
+                    _ => chunk.to_string(),
+                }
+            })
+            .collect();
+        changed.then(|| out.join(" "))
     }
 
     /// "Did you mean": each word the index does not know, replaced by the closest word it

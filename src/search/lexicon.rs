@@ -97,6 +97,29 @@ impl Lexicon {
             .collect()
     }
 
+    /// `word` as two known words run together (`giftcard` -> `gift card`), the split with the
+    /// most common rarer half; `None` when no split gives two known words of 2+ letters.
+    pub fn split_compound(&self, word: &str) -> Option<(String, String)> {
+        if self.contains(word) {
+            return None;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        (2..chars.len().saturating_sub(1))
+            .filter_map(|at| {
+                let head: String = chars[..at].iter().collect();
+                let tail: String = chars[at..].iter().collect();
+                let count = |w: &str| {
+                    self.words
+                        .binary_search_by(|(x, _)| x.as_str().cmp(w))
+                        .ok()
+                        .map(|i| self.words[i].1)
+                };
+                Some((count(&head)?.min(count(&tail)?), head, tail))
+            })
+            .max_by_key(|(count, _, _)| *count)
+            .map(|(_, head, tail)| (head, tail))
+    }
+
     /// The closest known word for "did you mean" (two typos at most), if any.
     pub fn closest(&self, word: &str) -> Option<&str> {
         if self.contains(word) {
@@ -211,5 +234,21 @@ mod tests {
         assert_eq!(l.closest("polcy"), Some("policy"));
         assert_eq!(l.closest("policy"), None);
         assert_eq!(l.closest("xyzzyq"), None);
+    }
+
+    #[test]
+    fn words_run_together_are_split() {
+        let l = Lexicon::new(vec![
+            ("gift".into(), 5),
+            ("card".into(), 9),
+            ("cards".into(), 2),
+            ("giftcar".into(), 1),
+        ]);
+        assert_eq!(
+            l.split_compound("giftcard"),
+            Some(("gift".to_string(), "card".to_string()))
+        );
+        assert_eq!(l.split_compound("card"), None);
+        assert_eq!(l.split_compound("zzzz"), None);
     }
 }

@@ -121,6 +121,17 @@ fn russian_on_the_english_layout_and_in_latin_letters() {
 }
 
 #[test]
+fn words_run_together_are_split() {
+    let hc = demo();
+    let response = search(&hc, &["giftcard"]);
+    assert_eq!(response["searched_as"], "gift card");
+    assert!(
+        first_url(&response).starts_with("/payments/gift-cards/"),
+        "{response}"
+    );
+}
+
+#[test]
 fn synonyms_from_book_toml() {
     let hc = demo();
     // The demo never says "reimbursement"; book.toml makes it a synonym of "refund".
