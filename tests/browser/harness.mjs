@@ -31,9 +31,12 @@ export function strings(lang = 'en') {
   return out;
 }
 
-/** Starts the site server and the browser; `close()` stops both. */
-export async function start() {
-  const server = await serve(SITE);
+/**
+ * Starts the site server and the browser; `close()` stops both. With `server` given (an
+ * object with `url` and `close()`, such as a running `helpbook serve`), uses that instead.
+ */
+export async function start(server) {
+  server = server || await serve(SITE);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
@@ -110,4 +113,35 @@ export function luminance([r, g, b]) {
 export function contrast(l1, l2) {
   const [hi, lo] = l1 > l2 ? [l1, l2] : [l2, l1];
   return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Starts the real `helpbook serve` (the release binary run.sh built) on the demo's build, on a
+ * free port of 127.0.0.1; resolves once it prints its address. `close()` stops it.
+ */
+export async function helpbookServe() {
+  const { spawn } = await import('node:child_process');
+  const bin = path.join(REPO, 'target', 'release', 'helpbook');
+  const child = spawn(bin, ['serve', '--root', REPO, '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`helpbook serve printed no address:\n${seen}`)), 30_000);
+    const read = (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (m) { clearTimeout(timer); resolve(m[0]); }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`helpbook serve exited ${code}:\n${seen}`)); });
+  });
+  return {
+    url,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

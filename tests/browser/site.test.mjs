@@ -78,7 +78,8 @@ test('on a phone, pages fit the screen, the search box is tappable and the text 
     assert.ok(m.scrollWidth <= m.innerWidth, `${url}: scrolls sideways (${m.scrollWidth} > ${m.innerWidth}); wide: ${m.wide.join(', ')}`);
     assert.ok(m.bodyScrollWidth <= m.innerWidth, `${url}: body is ${m.bodyScrollWidth} px wide; wide: ${m.wide.join(', ')}`);
 
-    const search = page.getByRole('searchbox');
+    // With JavaScript the search box is an ARIA combobox (instant results); without, a searchbox.
+    const search = page.getByRole('combobox');
     assert.equal(await search.count(), 1, `${url}: one search box`);
     assert.ok(await search.isVisible(), `${url}: the search box is visible`);
     const box = await search.boundingBox();
@@ -251,8 +252,10 @@ for (const url of ['/', FAQ, '/returns/pack-a-parcel-for-return/']) {
         return !(byLabel || byAria || byRef || (el.getAttribute('title') || '').trim());
       }).map((el) => el.outerHTML.slice(0, 80)));
     assert.deepEqual(unlabelled, [], 'form fields without a label');
-    assert.equal(await page.getByRole('searchbox', { name: EN.search_label, exact: true }).count(), 1,
-      `the search box is announced as "${EN.search_label}"`);
+    const combobox = page.getByRole('combobox', { name: EN.search_label, exact: true });
+    assert.equal(await combobox.count(), 1, `the search box is announced as "${EN.search_label}"`);
+    assert.equal(await combobox.getAttribute('aria-expanded'), 'false', 'the instant results start closed');
+    assert.equal(await combobox.getAttribute('aria-controls'), 'search-listbox', 'the combobox names its listbox');
 
     // The first Tab reaches the skip link, which shows up; Enter moves focus to the content.
     await page.keyboard.press('Tab');
@@ -334,7 +337,7 @@ test('a missing page answers 404 with the not-found page and a way home', T, asy
   assert.ok(await page.getByText(EN.not_found_text).isVisible(), 'the explanation is shown');
   const home = page.locator('main').getByRole('link', { name: EN.back_home, exact: true });
   assert.ok(await home.isVisible(), `a "${EN.back_home}" link is shown`);
-  assert.ok(await page.getByRole('searchbox').isVisible(), 'the search box is there to try again');
+  assert.ok(await page.getByRole('combobox').isVisible(), 'the search box is there to try again');
   const [back] = await Promise.all([page.waitForNavigation(), home.click()]);
   assert.equal(back.status(), 200);
   assert.equal(new URL(page.url()).pathname, '/');

@@ -1,0 +1,64 @@
+// Instant search against the real `helpbook serve` (its /api/search), on a phone.
+// Run with tests/browser/run.sh. Only 127.0.0.1 is reachable; no sleeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, helpbookServe } from './harness.mjs';
+
+const T = { timeout: 90_000 };
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+let env;
+before(async () => { env = await start(await helpbookServe()); });
+after(async () => { await env?.close(); });
+
+test('typing a misspelled word on a phone shows answers as you type, and the keyboard opens one', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.tap();
+  await box.pressSequentially('refnd', { delay: 40 });
+  const options = page.getByRole('option');
+  await options.first().waitFor();
+  assert.equal(await box.getAttribute('aria-expanded'), 'true');
+  const first = options.first().locator('a');
+  assert.match(await first.getAttribute('href'), /^\/returns\//, 'the first answer is about returns');
+  assert.ok((await options.first().innerHTML()).includes('<mark>'), 'matched words are highlighted');
+  assert.equal(await page.locator('.search-results').evaluate((el) => el.getBoundingClientRect().right <= 360), true,
+    'the results fit the phone');
+  const href = await first.getAttribute('href');
+  await box.press('ArrowDown');
+  assert.equal(await options.first().getAttribute('aria-selected'), 'true');
+  assert.equal(await box.getAttribute('aria-activedescendant'), await options.first().getAttribute('id'));
+  await Promise.all([page.waitForURL((u) => u.pathname + u.hash === href), box.press('Enter')]);
+  await ctx.close();
+});
+
+test('enter without choosing opens the full results page, rendered by the server', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.fill('money back');
+  await Promise.all([page.waitForURL(/\/search\/\?q=money/), box.press('Enter')]);
+  const results = page.locator('ol.results a.result-link');
+  assert.ok(await results.count() > 0, 'the results page lists answers');
+  assert.match(await results.first().getAttribute('href'), /^\/returns\//);
+  await ctx.close();
+});
+
+test('a Russian shopper gets Russian answers; Escape closes the list', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/ru/');
+  const box = page.getByRole('combobox');
+  await box.fill('возврат');
+  const options = page.getByRole('option');
+  await options.first().waitFor();
+  const hrefs = await options.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length > 0 && hrefs.every((h) => h.startsWith('/ru/')), hrefs.join(', '));
+  await box.press('Escape');
+  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  assert.ok(await page.locator('#search-results').isHidden());
+  await ctx.close();
+});
