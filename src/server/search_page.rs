@@ -69,6 +69,21 @@ impl SearchPage {
             "suggestion".into(),
             json!(response.and_then(|r| r.suggestion.as_deref()).unwrap_or("")),
         );
+        // Another reading of the query (`ljcnfdrf` -> `доставка`) and answers in another
+        // language are said out loud, so the shopper knows why the results look different.
+        map.insert(
+            "searched_as".into(),
+            json!(
+                response
+                    .and_then(|r| r.searched_as.as_deref())
+                    .unwrap_or("")
+            ),
+        );
+        let other_language = response
+            .filter(|r| r.total > 0 && r.lang != lang)
+            .map(|r| crate::config::language_name(&r.lang))
+            .unwrap_or_default();
+        map.insert("results_language".into(), json!(other_language));
         let context = tera::Context::from_value(Value::Object(map))
             .map_err(|e| Diagnostic::error("templates/search.html", e.to_string()))?;
         self.theme.render("search.html", &context)

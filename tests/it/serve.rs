@@ -578,6 +578,13 @@ fn the_search_page_lists_results_without_javascript() {
 
     let not_a_language = server.get("/returns/search/?q=refund");
     assert_eq!(not_a_language.status, 404);
+
+    // Another reading of the query and answers in another language are said out loud.
+    let layout = server.get("/ru/search/?q=ljcnfdrf");
+    assert!(layout.body.contains("<q>доставка</q>"), "{}", layout.body);
+    let other = server.get("/search/?q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82");
+    assert!(other.body.contains("answers in: Русский"), "{}", other.body);
+    assert!(other.body.contains("href=\"/ru/returns/"), "{}", other.body);
 }
 
 #[test]

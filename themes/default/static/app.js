@@ -144,6 +144,12 @@
         list.appendChild(li);
         items.push(li);
       });
+      var lang = document.documentElement.lang;
+      if (items.length && data.lang && data.lang !== lang) {
+        box.appendChild(el("p", "", (form.getAttribute("data-other-language") || "Answers in") + ": " + (data.lang || "").toUpperCase()));
+      } else if (items.length && data.searched_as) {
+        box.appendChild(el("p", "", (form.getAttribute("data-searched-as") || "Showing results for") + " \u201c" + data.searched_as + "\u201d"));
+      }
       if (items.length) box.appendChild(list);
       else {
         var text = form.getAttribute("data-no-results") || "No results";
