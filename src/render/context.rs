@@ -167,65 +167,25 @@ impl<'a> Model<'a> {
     }
 
     fn home_url(&self, lang: &str) -> String {
-        format!("{}/", self.config.lang_prefix(lang))
+        home_url(self.config, lang)
     }
 
     fn canonical(&self, url: &str) -> String {
-        if self.config.base_url.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}", self.config.base_url, super::encode(url))
-        }
+        canonical(self.config, url)
     }
 
     /// Variables every template gets.
     fn base(&self, lang: &str, url: &str, title: &str, description: &str) -> Map<String, Value> {
-        let languages: Vec<Value> = self
-            .config
-            .languages
-            .iter()
-            .map(|code| json!({ "code": code, "name": language_name(code), "url": self.home_url(code) }))
-            .collect();
-        let page_title = if title.is_empty() || title == self.config.title {
-            self.config.title.clone()
-        } else {
-            title.to_string()
-        };
-        let page_description = if description.is_empty() {
-            self.config.description.clone()
-        } else {
-            description.to_string()
-        };
-        let mut map = Map::new();
-        map.insert(
-            "site".into(),
-            json!({
-                "title": self.config.title,
-                "description": self.config.description,
-                "base_url": self.config.base_url,
-                "assets": { "css": self.theme.css_url, "js": self.theme.js_url },
-                "support": self.config.support,
-            }),
-        );
-        map.insert("lang".into(), json!(lang));
-        map.insert("lang_home".into(), json!(self.home_url(lang)));
-        map.insert(
-            "search_url".into(),
-            json!(format!("{}search/", self.home_url(lang))),
-        );
-        map.insert("languages".into(), Value::Array(languages));
-        map.insert("translations".into(), json!([]));
-        map.insert(
-            "t".into(),
-            self.strings.get(lang).cloned().unwrap_or_else(|| json!({})),
-        );
-        map.insert("page_url".into(), json!(url));
-        map.insert("canonical".into(), json!(self.canonical(url)));
-        map.insert("page_title".into(), json!(page_title));
-        map.insert("page_description".into(), json!(page_description));
-        map.insert("breadcrumbs".into(), json!([]));
-        map.insert("build_mode".into(), json!("build"));
-        map
+        let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
+        page_variables(PageInfo {
+            config: self.config,
+            theme: self.theme,
+            t,
+            lang,
+            url,
+            title,
+            description,
+        })
     }
 
     fn breadcrumbs(&self, dir: Option<&str>, lang: &str) -> Value {
@@ -528,15 +488,13 @@ impl<'a> Model<'a> {
     }
 
     fn search(&self, lang: &str) -> (String, &'static str, Value) {
-        let url = format!("{}search/", self.home_url(lang));
-        let title = self.ui(lang, "search_results", "Search");
-        let mut map = self.base(lang, &url, &title, "");
-        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
-        map.insert("query".into(), json!(""));
-        map.insert("results".into(), json!([]));
-        map.insert("total".into(), json!(0));
-        map.insert("suggestion".into(), json!(""));
-        (url, "search.html", Value::Object(map))
+        let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
+        let map = search_page_variables(self.config, self.theme, t, lang);
+        (
+            format!("{}search/", self.home_url(lang)),
+            "search.html",
+            Value::Object(map),
+        )
     }
 
     fn not_found(&self, lang: &str) -> (String, &'static str, Value) {
@@ -554,6 +512,120 @@ impl<'a> Model<'a> {
         map.insert("redirect_to".into(), json!(target.url));
         (from.to_string(), "redirect.html", Value::Object(map))
     }
+}
+
+/// What [`page_variables`] needs to know about one page.
+struct PageInfo<'a> {
+    config: &'a Config,
+    theme: &'a Theme,
+    /// The page language's UI strings.
+    t: Value,
+    lang: &'a str,
+    url: &'a str,
+    title: &'a str,
+    description: &'a str,
+}
+
+fn home_url(config: &Config, lang: &str) -> String {
+    format!("{}/", config.lang_prefix(lang))
+}
+
+fn canonical(config: &Config, url: &str) -> String {
+    if config.base_url.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", config.base_url, super::encode(url))
+    }
+}
+
+/// The variables every template gets (README.md, "Theming").
+fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
+    let PageInfo {
+        config,
+        theme,
+        t,
+        lang,
+        url,
+        title,
+        description,
+    } = page;
+    let languages: Vec<Value> = config
+        .languages
+        .iter()
+        .map(|code| json!({ "code": code, "name": language_name(code), "url": home_url(config, code) }))
+        .collect();
+    let page_title = if title.is_empty() {
+        &config.title
+    } else {
+        title
+    };
+    let page_description = if description.is_empty() {
+        &config.description
+    } else {
+        description
+    };
+    let mut map = Map::new();
+    map.insert(
+        "site".into(),
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "assets": { "css": theme.css_url, "js": theme.js_url },
+            "support": config.support,
+        }),
+    );
+    map.insert("lang".into(), json!(lang));
+    map.insert("lang_home".into(), json!(home_url(config, lang)));
+    map.insert(
+        "search_url".into(),
+        json!(format!("{}search/", home_url(config, lang))),
+    );
+    map.insert("languages".into(), Value::Array(languages));
+    map.insert("translations".into(), json!([]));
+    map.insert("t".into(), t);
+    map.insert("page_url".into(), json!(url));
+    map.insert("canonical".into(), json!(canonical(config, url)));
+    map.insert("page_title".into(), json!(page_title));
+    map.insert("page_description".into(), json!(page_description));
+    map.insert("breadcrumbs".into(), json!([]));
+    map.insert("build_mode".into(), json!("build"));
+    map
+}
+
+/// The search page's variables with no results yet: what the build writes to `/search/`, and
+/// what `serve` adds its results to.
+pub fn search_page_variables(
+    config: &Config,
+    theme: &Theme,
+    t: Value,
+    lang: &str,
+) -> Map<String, Value> {
+    let home = home_url(config, lang);
+    let url = format!("{home}search/");
+    let ui = |key: &str, fallback: &str| {
+        t.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    let title = ui("search_results", "Search");
+    let crumbs = json!([{ "title": ui("home", "Home"), "url": home }]);
+    let mut map = page_variables(PageInfo {
+        config,
+        theme,
+        t,
+        lang,
+        url: &url,
+        title: &title,
+        description: "",
+    });
+    map.insert("breadcrumbs".into(), crumbs);
+    map.insert("query".into(), json!(""));
+    map.insert("results".into(), json!([]));
+    map.insert("total".into(), json!(0));
+    map.insert("suggestion".into(), json!(""));
+    map
 }
 
 /// `/returns/refund-policy/` -> `returns/refund-policy/index.html`; `/404.html` stays a file.

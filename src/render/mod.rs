@@ -17,6 +17,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::markdown::{self, PageRef, RenderOptions, Rendered};
 use crate::theme::Theme;
 
+pub use context::search_page_variables;
 pub use links::encode;
 
 /// Where rendered pages go: the staging folder for `build`, nowhere for `check`.

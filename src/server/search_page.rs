@@ -81,7 +81,7 @@ impl SearchPage {
         );
         let other_language = response
             .filter(|r| r.total > 0 && r.lang != lang)
-            .map(|r| crate::config::language_name(&r.lang))
+            .map(|r| language_name(&r.lang))
             .unwrap_or_default();
         map.insert("results_language".into(), json!(other_language));
         let context = tera::Context::from_value(Value::Object(map))
@@ -89,63 +89,10 @@ impl SearchPage {
         self.theme.render("search.html", &context)
     }
 
-    fn home_url(&self, lang: &str) -> String {
-        format!("{}/", self.config.lang_prefix(lang))
-    }
-
-    /// The variables every template gets, as the build sets them for the search page.
+    /// The variables of the build's search page in `lang`.
     fn base(&self, lang: &str) -> Map<String, Value> {
-        let config = &self.config;
-        let home = self.home_url(lang);
-        let url = format!("{home}search/");
-        let strings = self.theme.strings(lang);
-        let title = strings
-            .get("search_results")
-            .and_then(Value::as_str)
-            .unwrap_or("Search")
-            .to_string();
-        let home_title = strings
-            .get("home")
-            .and_then(Value::as_str)
-            .unwrap_or("Home")
-            .to_string();
-        let languages: Vec<Value> = config
-            .languages
-            .iter()
-            .map(|code| json!({ "code": code, "name": language_name(code), "url": self.home_url(code) }))
-            .collect();
-        let canonical = if config.base_url.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}", config.base_url, crate::render::encode(&url))
-        };
-        let mut map = Map::new();
-        map.insert(
-            "site".into(),
-            json!({
-                "title": config.title,
-                "description": config.description,
-                "base_url": config.base_url,
-                "assets": { "css": self.theme.css_url, "js": self.theme.js_url },
-                "support": config.support,
-            }),
-        );
-        map.insert("lang".into(), json!(lang));
-        map.insert("lang_home".into(), json!(home));
-        map.insert("search_url".into(), json!(url));
-        map.insert("languages".into(), Value::Array(languages));
-        map.insert("translations".into(), json!([]));
-        map.insert("t".into(), Value::Object(strings));
-        map.insert("page_url".into(), json!(url));
-        map.insert("canonical".into(), json!(canonical));
-        map.insert("page_title".into(), json!(title));
-        map.insert("page_description".into(), json!(config.description));
-        map.insert(
-            "breadcrumbs".into(),
-            json!([{ "title": home_title, "url": home }]),
-        );
-        map.insert("build_mode".into(), json!("build"));
-        map
+        let t = Value::Object(self.theme.strings(lang));
+        crate::render::search_page_variables(&self.config, &self.theme, t, lang)
     }
 }
 
