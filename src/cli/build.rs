@@ -56,10 +56,20 @@ impl Progress for Bar {
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let out = args.out.unwrap_or_else(|| global.root.join("build"));
+    Ok(if build_into(global, out, args.drafts)? {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Builds into `out` and prints every problem and the summary line, as `helpbook build` does
+/// (`serve` builds this way when there is no build yet). False when the content has errors.
+pub fn build_into(global: &Global, out: PathBuf, include_drafts: bool) -> anyhow::Result<bool> {
     let had_build = out.join("site").is_dir();
     let options = BuildOptions {
         out: Some(out),
-        include_drafts: args.drafts,
+        include_drafts,
         dry_run: false,
     };
     let bar = Bar(if global.quiet || !std::io::stderr().is_terminal() {
@@ -77,7 +87,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             "nothing was written"
         };
         eprintln!("error: {}; {kept}", diag::summary(&report.diagnostics));
-        return Ok(ExitCode::FAILURE);
+        return Ok(false);
     }
     if global.verbose {
         let s = &report.summary;
@@ -112,7 +122,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             warnings_note(&report),
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(true)
 }
 
 pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {

@@ -2,12 +2,11 @@
 //! API and the no-JavaScript search pages until SIGINT or SIGTERM, following new builds.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use helpbook::build::{self, BuildOptions, Silent};
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
 use helpbook::server::{self, AppState, ServeOptions, ServerError};
@@ -30,11 +29,22 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     init_logging(global);
     let out = args.out.unwrap_or_else(|| global.root.join("build"));
-    if (!out.join("site").is_dir() || !out.join("index").is_dir()) && !build_first(global, &out)? {
-        return Ok(ExitCode::FAILURE);
+    if !out.join("site").is_dir() || !out.join("index").is_dir() {
+        if !global.quiet {
+            eprintln!("No build in `{}` yet: building first", out.display());
+        }
+        if !super::build::build_into(global, out.clone(), false)? {
+            return Ok(ExitCode::FAILURE);
+        }
     }
     let config = match Config::load(&global.root) {
-        Ok((config, _)) => config,
+        // Unknown keys do not stop serving the build that exists; the next build fails on them.
+        Ok((config, problems)) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            config
+        }
         Err(problems) => {
             report(&problems);
             return Ok(ExitCode::FAILURE);
@@ -73,42 +83,6 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(ExitCode::SUCCESS)
-}
-
-/// Builds into `out` as `helpbook build` does; false (with every problem printed) when the
-/// content has errors.
-fn build_first(global: &Global, out: &Path) -> anyhow::Result<bool> {
-    if !global.quiet {
-        eprintln!("No build in `{}` yet: building first", out.display());
-    }
-    let options = BuildOptions {
-        out: Some(out.to_path_buf()),
-        include_drafts: false,
-        dry_run: false,
-    };
-    let report = build::run(&global.root, &options, &Silent)
-        .with_context(|| format!("cannot build in `{}`", global.root.display()))?;
-    for diagnostic in &report.diagnostics {
-        if global.quiet && !diagnostic.is_error() {
-            continue;
-        }
-        eprintln!("{diagnostic}");
-    }
-    if report.has_errors() {
-        eprintln!(
-            "error: {}; nothing was written",
-            diag::summary(&report.diagnostics)
-        );
-        return Ok(false);
-    }
-    if !global.quiet {
-        eprintln!(
-            "Built {} pages in {:.2} s",
-            report.summary.pages,
-            report.elapsed.as_secs_f64()
-        );
-    }
-    Ok(true)
 }
 
 fn report(problems: &[Diagnostic]) {
