@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::diag::edit_distance;
+
 pub struct Lexicon {
     /// Sorted by word.
     words: Vec<(String, u64)>,
@@ -70,7 +72,7 @@ impl Lexicon {
             .into_iter()
             .map(|i| &self.words[i as usize])
             .filter(|(w, _)| w != word)
-            .map(|(w, df)| (w.as_str(), typo_distance(word, w), *df))
+            .map(|(w, df)| (w.as_str(), edit_distance(word, w), *df))
             .filter(|(_, d, _)| *d <= max)
             .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
@@ -133,36 +135,11 @@ impl Lexicon {
         self.words
             .iter()
             .filter(|(w, _)| w.len().abs_diff(word.len()) <= max * 2)
-            .map(|(w, df)| (typo_distance(word, w), *df, w.as_str()))
+            .map(|(w, df)| (edit_distance(word, w), *df, w.as_str()))
             .filter(|(d, _, _)| *d <= max)
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, _, w)| w)
     }
-}
-
-/// Edits between two words, a swap of neighbours counting as one (optimal string alignment).
-pub fn typo_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// The word with each one of its letters deleted.
