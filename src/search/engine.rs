@@ -14,10 +14,10 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use super::analyze::{Analyzer, fold, is_stop_word, words};
+use super::analyze::{Analyzer, fold, words};
 use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::query::{self, Parsed, Strictness, SynonymGroup};
+use super::query::{self, SynonymGroup};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::{SearchError, Settings};
@@ -161,10 +161,25 @@ impl Engine {
         readings.extend(other_layout(&request.query));
         readings.extend(from_translit(&request.query));
         for language in &languages {
+            let analyzer = Analyzer::for_lang(language);
             for (n, reading) in readings.iter().enumerate() {
                 let parsed = query::parse(reading);
-                for strictness in [Strictness::Strict, Strictness::Loose] {
-                    let (total, hits) = self.run(&parsed, language, request, strictness)?;
+                let Some(built) = query::build(
+                    &parsed,
+                    &analyzer,
+                    &self.fields,
+                    &self.synonyms,
+                    &self.lexicon,
+                ) else {
+                    continue;
+                };
+                let prefix = parsed
+                    .last_is_prefix
+                    .then(|| parsed.words.last().map(String::as_str))
+                    .flatten();
+                let matcher = Matcher::new(analyzer, &built.words, prefix);
+                for query in std::iter::once(&built.strict).chain(&built.loose) {
+                    let (total, hits) = self.run(query.as_ref(), &matcher, language, request)?;
                     if total > 0 {
                         return Ok(Response {
                             query: request.query.clone(),
@@ -188,26 +203,16 @@ impl Engine {
         })
     }
 
+    /// One query in one language: the articles it finds (how many, and the page asked for).
     fn run(
         &self,
-        parsed: &Parsed,
+        words_query: &dyn Query,
+        matcher: &Matcher,
         lang: &str,
         request: &Request,
-        strictness: Strictness,
     ) -> Result<(usize, Vec<Hit>), SearchError> {
-        let analyzer = Analyzer::for_lang(lang);
-        let Some(words_query) = query::build(
-            parsed,
-            &analyzer,
-            &self.fields,
-            &self.synonyms,
-            &self.lexicon,
-            strictness,
-        ) else {
-            return Ok((0, Vec::new()));
-        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, words_query),
+            (Occur::Must, words_query.box_clone()),
             (
                 Occur::Must,
                 filter(Term::from_field_text(self.fields.lang, lang)),
@@ -232,32 +237,6 @@ impl Engine {
             return Ok((0, Vec::new()));
         }
         let groups = self.best_per_article(&searcher, &query, request.offset + request.limit)?;
-        let prefix = parsed
-            .last_is_prefix
-            .then(|| parsed.words.last().map(String::as_str))
-            .flatten();
-        let mut query_words: Vec<String> = Vec::new();
-        for (n, word) in parsed.words.iter().enumerate() {
-            if is_stop_word(word) && parsed.words.len() > 1 {
-                continue;
-            }
-            let last = n + 1 == parsed.words.len() && parsed.last_is_prefix;
-            query_words.extend(
-                query::expansions(word, &self.lexicon, last)
-                    .into_iter()
-                    .map(|(w, _)| w),
-            );
-        }
-        query_words.extend(parsed.phrases.iter().flatten().cloned());
-        for group in &self.synonyms {
-            if group
-                .iter()
-                .any(|member| member.iter().all(|w| parsed.words.contains(w)))
-            {
-                query_words.extend(group.iter().flatten().cloned());
-            }
-        }
-        let matcher = Matcher::new(analyzer, &query_words, prefix);
         let hits = groups
             .into_iter()
             .skip(request.offset)
@@ -278,7 +257,7 @@ impl Engine {
                     lang: text(self.fields.lang),
                     kind: text(self.fields.kind),
                     heading: text(self.fields.heading_text),
-                    snippet: snippet(&body, &matcher),
+                    snippet: snippet(&body, matcher),
                     score: (score * 1000.0).round() / 1000.0,
                 })
             })

@@ -96,15 +96,19 @@ fn add_words(text: &str, parsed: &mut Parsed) {
     }
 }
 
-/// How strict a query is: `Strict` wants most words, `Loose` any one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Strictness {
-    Strict,
-    Loose,
-}
-
 /// A synonym group, each member as its words (lowercased).
 pub type SynonymGroup = Vec<Vec<String>>;
+
+/// The query for one language, in its strict and (when different) loose form.
+pub struct Built {
+    /// Most of the words must match (all of one or two, all but one of three or four…).
+    pub strict: Box<dyn Query>,
+    /// Any one word may match; `None` when that is the strict query already (one word).
+    pub loose: Option<Box<dyn Query>>,
+    /// Every word a hit may contain for this query (typed words, their typo corrections and
+    /// completions, phrase and synonym words), for marking snippets.
+    pub words: Vec<String>,
+}
 
 /// Builds the query for one language. `None` when there is nothing to search for.
 pub fn build(
@@ -113,10 +117,11 @@ pub fn build(
     fields: &Fields,
     synonyms: &[SynonymGroup],
     lexicon: &Lexicon,
-    strictness: Strictness,
-) -> Option<Box<dyn Query>> {
+) -> Option<Built> {
     let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
+    let mut marked: Vec<String> = Vec::new();
+    let mut optional_marked: Vec<String> = Vec::new();
     let mut i = 0;
     let words = &parsed.words;
     while i < words.len() {
@@ -128,71 +133,95 @@ pub fn build(
                 .map(|q| (Occur::Should, q))
                 .collect();
             required.push(Box::new(BooleanQuery::new(members)));
+            marked.extend(group.iter().flatten().cloned());
             i += len;
             continue;
         }
         let word = &words[i];
-        let clause = word_query(
-            word,
-            analyzer,
-            fields,
-            lexicon,
-            last && parsed.last_is_prefix,
-        );
+        let expanded = expansions(word, lexicon, last && parsed.last_is_prefix);
+        let clause = word_query(&expanded, analyzer, fields);
+        let variants = expanded.into_iter().map(|(w, _)| w);
         if is_stop_word(word) && words.len() > 1 {
             optional.push(clause);
+            optional_marked.extend(variants);
         } else {
             required.push(clause);
+            marked.extend(variants);
         }
         i += 1;
     }
     for phrase in &parsed.phrases {
         if let Some(q) = member_query(phrase, analyzer, fields) {
             required.push(q);
+            marked.extend(phrase.iter().cloned());
         }
     }
     if required.is_empty() {
         // Only stop words: search for them after all.
         required = std::mem::take(&mut optional);
+        marked = optional_marked;
     }
     if required.is_empty() {
         return None;
     }
-    let needed = match strictness {
-        Strictness::Loose => 1,
-        Strictness::Strict => match required.len() {
-            0..=2 => required.len(),
-            n => n - n / 3,
-        },
+    let needed = match required.len() {
+        n @ 0..=2 => n,
+        n => n - n / 3,
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let excluded: Vec<String> = parsed.excluded.iter().map(|w| analyzer.stem(w)).collect();
+    let loose = (needed > 1).then(|| {
+        assemble(
+            clone_all(&required),
+            1,
+            clone_all(&optional),
+            &excluded,
+            fields,
+        )
+    });
+    Some(Built {
+        strict: assemble(required, needed, optional, &excluded, fields),
+        loose,
+        words: marked,
+    })
+}
+
+fn clone_all(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
+    queries.iter().map(|q| q.box_clone()).collect()
+}
+
+/// `needed` of the `required` clauses must match; `optional` ones only add to the score.
+fn assemble(
+    required: Vec<Box<dyn Query>>,
+    needed: usize,
+    optional: Vec<Box<dyn Query>>,
+    excluded: &[String],
+    fields: &Fields,
+) -> Box<dyn Query> {
     let needed = needed.min(required.len()).max(1);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // All words required is an intersection and any one a union, both of which Tantivy
     // prunes with block-max WAND; "m of n" needs its slower counting disjunction.
     if needed == required.len() {
         clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
     } else if needed == 1 {
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            required.into_iter().map(|q| (Occur::Should, q)).collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    } else {
+        let some: Vec<(Occur, Box<dyn Query>)> =
+            required.into_iter().map(|q| (Occur::Should, q)).collect();
         clauses.push((
             Occur::Must,
-            Box::new(BooleanQuery::new(
-                required.into_iter().map(|q| (Occur::Should, q)).collect(),
-            )),
+            Box::new(BooleanQuery::with_minimum_required_clauses(some, needed)),
         ));
-    } else {
-        let words_query = BooleanQuery::with_minimum_required_clauses(
-            required.into_iter().map(|q| (Occur::Should, q)).collect(),
-            needed,
-        );
-        clauses.push((Occur::Must, Box::new(words_query)));
     }
     clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
-    for word in &parsed.excluded {
-        let stem = analyzer.stem(word);
+    for stem in excluded {
         for field in [fields.title, fields.heading, fields.tags, fields.body] {
-            clauses.push((Occur::MustNot, term(field, &stem)));
+            clauses.push((Occur::MustNot, term(field, stem)));
         }
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A synonym group member that starts at `words[i]`, and how many words it covers.
@@ -227,7 +256,7 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {
 /// The words a typed word stands for, with how much each counts: itself, and when the index
 /// does not know it, the known words a typo away; for the last word, what it may be the
 /// start of.
-pub fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Vec<(String, f32)> {
+fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Vec<(String, f32)> {
     let folded = fold(word).into_owned();
     let mut out = vec![(word.to_string(), 1.0)];
     if !lexicon.contains(&folded) {
@@ -247,17 +276,12 @@ pub fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Vec<(String, f
 }
 
 /// One word: the stem of it and of each expansion, in every field, by field weight.
-fn word_query(
-    word: &str,
-    analyzer: &Analyzer,
-    fields: &Fields,
-    lexicon: &Lexicon,
-    prefix: bool,
-) -> Box<dyn Query> {
+fn word_query(expanded: &[(String, f32)], analyzer: &Analyzer, fields: &Fields) -> Box<dyn Query> {
     let mut seen = std::collections::HashSet::new();
     let mut clauses = Vec::new();
-    for (variant, weight) in expansions(word, lexicon, prefix) {
-        let stem = analyzer.stem(&variant);
+    for (variant, weight) in expanded {
+        let weight = *weight;
+        let stem = analyzer.stem(variant);
         if !seen.insert(stem.clone()) {
             continue;
         }
