@@ -26,17 +26,9 @@ pub struct FrontMatter {
 
 /// A file split into front matter and body; `body_offset` is where the body starts in the file.
 #[derive(Debug)]
-pub struct Split<'a> {
+pub struct Split {
     pub front_matter: FrontMatter,
-    pub body: &'a str,
     pub body_offset: usize,
-}
-
-impl Split<'_> {
-    /// The body's length, for callers that only keep the offset.
-    pub fn body_len(&self) -> usize {
-        self.body.len()
-    }
 }
 
 const KNOWN: &[&str] = &[
@@ -62,7 +54,7 @@ enum Format {
 /// Splits and checks `text`, the whole file. `path` is only used in diagnostics. Returns the
 /// split even when some keys had problems (with those keys left at their defaults) so that
 /// later checks can still run on the body.
-pub fn split<'a>(path: &str, text: &'a str) -> (Option<Split<'a>>, Vec<Diagnostic>) {
+pub fn split(path: &str, text: &str) -> (Option<Split>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
@@ -120,7 +112,6 @@ pub fn split<'a>(path: &str, text: &'a str) -> (Option<Split<'a>>, Vec<Diagnosti
             return (
                 Some(Split {
                     front_matter: FrontMatter::default(),
-                    body: &text[body_offset..],
                     body_offset,
                 }),
                 problems,
@@ -135,7 +126,6 @@ pub fn split<'a>(path: &str, text: &'a str) -> (Option<Split<'a>>, Vec<Diagnosti
     (
         Some(Split {
             front_matter,
-            body: &text[body_offset..],
             body_offset,
         }),
         problems,
@@ -545,7 +535,6 @@ mod tests {
         assert_eq!(fm.date.as_deref(), Some("2025-03-14"));
         assert_eq!(fm.aliases, vec!["/old/refunds/"]);
         assert_eq!(fm.extra.get("id"), Some(&Value::from(7)));
-        assert_eq!(split.body, "Body\n");
         assert_eq!(&text[split.body_offset..], "Body\n");
     }
 

@@ -117,7 +117,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
     section_index: HashMap<(String, String), usize>,
-    article_by_path: HashMap<String, Vec<usize>>,
+    article_by_path: HashMap<String, usize>,
     translation_index: HashMap<(String, String), usize>,
     asset_by_path: HashMap<String, usize>,
 }
@@ -129,13 +129,10 @@ impl Site {
             .map(|&i| &self.sections[i])
     }
 
-    /// The article a link names by its `content/`-relative path (`returns/refund-policy.md`);
-    /// several when the path is a default-language file with translations (`refund-policy.md`
-    /// is only the default language; translations are `refund-policy.ru.md`).
+    /// The article a link names by its `content/`-relative path (`returns/refund-policy.md`;
+    /// a translation is its own file, `returns/refund-policy.ru.md`).
     pub fn article_by_path(&self, content_path: &str) -> Option<usize> {
-        self.article_by_path
-            .get(content_path)
-            .and_then(|ids| ids.first().copied())
+        self.article_by_path.get(content_path).copied()
     }
 
     /// The article with `translation_key` in `lang`, if it was written.
@@ -199,10 +196,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
         });
     }
     for (i, article) in site.articles.iter().enumerate() {
-        site.article_by_path
-            .entry(article.content_path.clone())
-            .or_default()
-            .push(i);
+        site.article_by_path.insert(article.content_path.clone(), i);
         site.translation_index
             .entry((article.translation_key.clone(), article.lang.clone()))
             .or_insert(i);
@@ -319,7 +313,6 @@ fn parse_file(
     diagnostics.extend(problems);
     let split = split?;
     let body_offset = split.body_offset;
-    debug_assert_eq!(body_offset + split.body_len(), text.len());
     let front_matter = split.front_matter;
     let is_index = stem == "_index";
     if front_matter.title.is_none() && !is_index {
