@@ -124,9 +124,14 @@ pub struct Site {
 
 impl Site {
     pub fn section(&self, dir: &str, lang: &str) -> Option<&Section> {
+        self.section_id(dir, lang).map(|i| &self.sections[i])
+    }
+
+    /// The position in `sections` of the folder `dir` in `lang`.
+    pub fn section_id(&self, dir: &str, lang: &str) -> Option<usize> {
         self.section_index
             .get(&(dir.to_string(), lang.to_string()))
-            .map(|&i| &self.sections[i])
+            .copied()
     }
 
     /// The article a link names by its `content/`-relative path (`returns/refund-policy.md`;

@@ -75,20 +75,15 @@ impl Resolve for LinkResolver<'_> {
                 };
             }
             if let Some(dir) = self.site.section_index_file(&target) {
-                let section = self
+                // The section in the reader's language, else in whichever language it exists.
+                let id = self
                     .site
-                    .section(dir, self.lang)
-                    .or_else(|| self.site.sections.iter().find(|s| s.dir == dir));
-                if let Some(section) = section {
-                    let index = self
-                        .site
-                        .sections
-                        .iter()
-                        .position(|s| std::ptr::eq(s, section))
-                        .unwrap_or(0);
+                    .section_id(dir, self.lang)
+                    .or_else(|| self.site.sections.iter().position(|s| s.dir == dir));
+                if let Some(id) = id {
                     return Resolution::Page {
-                        url: with_fragment(&section.url),
-                        target: PageRef::Section(index),
+                        url: with_fragment(&self.site.sections[id].url),
+                        target: PageRef::Section(id),
                         anchor,
                     };
                 }
