@@ -260,7 +260,7 @@ impl<'a> Model<'a> {
         let tags: Vec<Value> = article
             .tags
             .iter()
-            .map(|t| json!({ "name": t, "url": format!("{}tags/{}/", self.home_url(&article.lang), crate::content::slugify(t)) }))
+            .map(|t| json!({ "name": t, "url": super::tag_url(&self.home_url(&article.lang), t) }))
             .collect();
         let faq: Vec<Value> = rendered
             .map(|r| r.faq.iter().map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html })).collect())
@@ -451,11 +451,9 @@ impl<'a> Model<'a> {
             .listings
             .by_tag
             .get(&(lang.to_string(), slug.to_string()))
-            .map_or((String::new(), Vec::new()), |(n, ids)| {
-                (n.clone(), ids.clone())
-            });
-        let url = format!("{}tags/{slug}/", self.home_url(lang));
-        let mut map = self.base(lang, &url, &name, "");
+            .map_or(("", &[][..]), |(n, ids)| (n.as_str(), ids.as_slice()));
+        let url = super::tag_url(&self.home_url(lang), name);
+        let mut map = self.base(lang, &url, name, "");
         let mut crumbs = self.breadcrumbs(Some(""), lang);
         if let Value::Array(items) = &mut crumbs {
             let all_tags = json!(self.ui(lang, "all_tags", "Tags"));

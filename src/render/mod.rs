@@ -201,11 +201,20 @@ fn known_urls(site: &Site, theme: &Theme, published: &[bool]) -> HashSet<String>
         if published[id] {
             urls.insert(article.url.clone());
             urls.extend(article.aliases.iter().cloned());
+            let home = site
+                .section("", &article.lang)
+                .map_or("/", |s| s.url.as_str());
+            urls.extend(article.tags.iter().map(|tag| tag_url(home, tag)));
         }
     }
     for section in &site.sections {
         urls.insert(section.url.clone());
-        urls.insert(format!("{}search/", section.url));
+        if section.dir.is_empty() {
+            // Each language's home has its own search, tag list and 404 pages.
+            for page in ["search/", "tags/", "404.html"] {
+                urls.insert(format!("{}{page}", section.url));
+            }
+        }
     }
     for asset in &site.assets {
         urls.insert(asset.url.clone());
@@ -213,10 +222,15 @@ fn known_urls(site: &Site, theme: &Theme, published: &[bool]) -> HashSet<String>
     for path in theme.static_files.keys() {
         urls.insert(format!("/{path}"));
     }
-    for file in ["/sitemap.xml", "/robots.txt", "/404.html", "/tags/"] {
+    for file in ["/sitemap.xml", "/robots.txt"] {
         urls.insert(file.to_string());
     }
     urls
+}
+
+/// A tag's page under a language's home (`/` or `/ru/`): `/ru/tags/returns/`.
+pub(crate) fn tag_url(home: &str, tag: &str) -> String {
+    format!("{home}tags/{}/", slugify(tag))
 }
 
 fn report_problems(

@@ -249,3 +249,22 @@ fn hostile_content_never_panics() {
         );
     }
 }
+
+#[test]
+fn site_links_to_tag_search_and_404_pages_are_known() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/refund-policy.md",
+        "+++\ntitle = \"Refund policy\"\ntags = [\"Money back\"]\n+++\n\n[tag](/tags/money-back/) [all](/ru/tags/) [search](/ru/search/) [404](/ru/404.html)\n",
+    );
+    hc.check().success();
+    hc.write(
+        "content/returns/refund-policy.md",
+        "+++\ntitle = \"Refund policy\"\n+++\n\n[nowhere](/returns/search/)\n",
+    );
+    let stderr = hc.check().failure().stderr;
+    assert!(
+        stderr.contains("content/returns/refund-policy.md:5:1: error: link to `/returns/search/`, which is not a page or file of this help center"),
+        "{stderr}"
+    );
+}
