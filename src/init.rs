@@ -8,7 +8,7 @@ use crate::fs::{self, FsError};
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     /// The folder already has a help center (or files we would overwrite).
-    #[error("`{}` already exists; helpbook init never overwrites files", .0.display())]
+    #[error("`{}` already exists; helpbook init never overwrites files: pick an empty or new folder, e.g. `helpbook init mykb`", .0.display())]
     Exists(PathBuf),
     #[error(transparent)]
     Fs(#[from] FsError),

@@ -35,7 +35,7 @@ const PARTS: &[&str] = &["site", "index"];
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// `--out` names a folder that holds something other than a helpbook build.
-    #[error("`{}` exists and is not a helpbook build folder; refusing to write into it", .0.display())]
+    #[error("`{}` exists and is not a helpbook build folder; refusing to write into it: pass an empty or new folder with `--out`", .0.display())]
     NotABuild(PathBuf),
     /// Another build holds the lock on the output folder.
     #[error("another helpbook build is writing `{}`; wait for it to finish", .0.display())]
@@ -43,7 +43,7 @@ pub enum OutputError {
     #[error(transparent)]
     Fs(#[from] FsError),
     /// The final swap failed; the previous build is still in place.
-    #[error("cannot swap the new build into `{}`: {source}", path.display())]
+    #[error("cannot swap the new build into `{}`: {source}; the previous build is still there (check the folder's permissions and free space)", path.display())]
     Swap {
         path: PathBuf,
         #[source]

@@ -98,7 +98,11 @@ impl Engine {
             .filter_map(|line| line.split_once('\t'))
             .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
             .collect();
-        Engine::from_index(index, settings, lexicon)
+        // An index written by another version lacks fields; say which folder to rebuild.
+        Engine::from_index(index, settings, lexicon).map_err(|e| match e {
+            SearchError::IndexOpen { reason, .. } => open_error(reason),
+            other => other,
+        })
     }
 
     /// Wraps an index already open (the in-memory one `check` builds) with its lexicon.

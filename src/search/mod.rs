@@ -53,7 +53,9 @@ pub enum SearchError {
     #[error("cannot open the search index in `{path}`: {reason}")]
     IndexOpen { path: String, reason: String },
     /// Writing the index failed (disk full, permissions).
-    #[error("cannot write the search index: {0}")]
+    #[error(
+        "cannot write the search index: {0}; check free space and permissions of the build folder"
+    )]
     IndexWrite(String),
     /// A query failed inside Tantivy.
     #[error("search failed: {0}")]
