@@ -25,11 +25,18 @@ fn arduino_help_center_builds() {
         "{}",
         run.stderr
     );
-    assert!(errors.len() <= 4, "{}", run.stderr);
+    assert_eq!(errors.len(), 3, "{}", run.stderr);
+    assert_eq!(run.code, 1, "broken anchors fail the build");
     // Its images were not copied with it: warnings, not errors.
     assert!(run.stderr.contains("warning: image `"), "{}", run.stderr);
-    let pages = hc.run(&["check"]).stderr;
-    assert!(!pages.contains("panicked"));
+    // check reports exactly what build does.
+    let check = hc.check().failure();
+    let check_errors: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(check_errors, errors);
 }
 
 #[test]
