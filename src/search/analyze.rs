@@ -132,19 +132,35 @@ fn lower_into(raw: &str, out: &mut String) {
     }
 }
 
-/// Word spans: runs of letters and digits; an apostrophe between letters joins.
+/// Word spans: runs of letters and digits; an apostrophe between letters joins. ASCII is
+/// tested byte by byte; only other characters are decoded.
 fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
+    let is_word_char = |i: usize| match bytes.get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => char_at(i).is_alphanumeric(),
+        None => false,
+    };
     let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let joins = (c == '\'' || c == '’')
-            && start.is_some()
-            && chars.peek().is_some_and(|(_, next)| next.is_alphanumeric());
-        if c.is_alphanumeric() || joins {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = if bytes[i].is_ascii() {
+            (bytes[i] as char, 1)
+        } else {
+            let c = char_at(i);
+            (c, c.len_utf8())
+        };
+        let joins = (c == '\'' || c == '’') && start.is_some() && is_word_char(i + len);
+        if joins
+            || (c.is_ascii() && c.is_ascii_alphanumeric())
+            || (!c.is_ascii() && c.is_alphanumeric())
+        {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             f(s, i);
         }
+        i += len;
     }
     if let Some(s) = start {
         f(s, text.len());

@@ -5,19 +5,15 @@
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
-};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, TantivyDocument};
 
 use super::analyze::{Analyzer, fold, words};
 use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::query::{self, SynonymGroup};
+use super::matching::{Requirements, matching_articles};
+use super::query::{self, Built, SynonymGroup};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::{SearchError, Settings};
@@ -71,7 +67,11 @@ pub struct Response {
 
 pub struct Engine {
     index: Index,
-    reader: IndexReader,
+    /// One searcher for the engine's life: the index does not change under it (a new build
+    /// gets a new engine), so `articles` stays true.
+    searcher: Searcher,
+    /// Per segment, each document's article id.
+    articles: Vec<Vec<u32>>,
     fields: Fields,
     settings: Settings,
     synonyms: Vec<SynonymGroup>,
@@ -127,9 +127,21 @@ impl Engine {
             })
             .collect();
         let lexicon = Lexicon::new(lexicon);
+        let searcher = reader.searcher();
+        let articles = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let column = segment.fast_fields().u64("article")?;
+                Ok((0..segment.max_doc())
+                    .map(|doc| column.first(doc).map_or(u32::MAX, |id| id as u32))
+                    .collect())
+            })
+            .collect::<tantivy::Result<Vec<Vec<u32>>>>()?;
         Ok(Engine {
             index,
-            reader,
+            searcher,
+            articles,
             fields,
             settings,
             synonyms,
@@ -182,8 +194,10 @@ impl Engine {
                     .then(|| parsed.words.last().map(String::as_str))
                     .flatten();
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
-                for query in std::iter::once(&built.strict).chain(&built.loose) {
-                    let (total, hits) = self.run(query.as_ref(), &matcher, language, request)?;
+                // Most words first; any one word when that finds nothing.
+                let loose = (built.needed > 1).then_some(1);
+                for needed in std::iter::once(built.needed).chain(loose) {
+                    let (total, hits) = self.run(&built, needed, &matcher, language, request)?;
                     if total > 0 {
                         return Ok(Response {
                             query: request.query.clone(),
@@ -207,41 +221,38 @@ impl Engine {
         })
     }
 
-    /// One query in one language: the articles it finds (how many, and the page asked for).
+    /// One query in one language: the articles it finds (how many, and the page asked for),
+    /// with `needed` of its word clauses.
     fn run(
         &self,
-        words_query: &dyn Query,
+        built: &Built,
+        needed: usize,
         matcher: &Matcher,
         lang: &str,
         request: &Request,
     ) -> Result<(usize, Vec<Hit>), SearchError> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, words_query.box_clone()),
-            (
-                Occur::Must,
-                filter(Term::from_field_text(self.fields.lang, lang)),
-            ),
-        ];
-        if let Some(section) = &request.section {
-            clauses.push((
-                Occur::Must,
-                filter(Term::from_field_text(self.fields.section, section)),
-            ));
-        }
-        let searcher = self.reader.searcher();
-        let query = BooleanQuery::new(clauses);
-        // Two passes: counting the articles needs no scores, and the top documents are found
-        // with Tantivy's pruning (block-max WAND) instead of scoring every match.
-        let total = searcher
-            .search(&query, &DistinctArticles)?
-            .iter()
-            .map(|w| w.count_ones() as usize)
-            .sum::<usize>();
+        let searcher = &self.searcher;
+        let requirements = Requirements {
+            clauses: &built.clauses,
+            needed,
+            phrases: &built.phrases,
+            excluded: &built.excluded,
+            lang,
+            section: request.section.as_deref(),
+        };
+        let articles = matching_articles(searcher, &self.fields, &self.articles, &requirements)?;
+        let total = articles.iter().map(|w| w.count_ones() as usize).sum();
         if total == 0 {
             return Ok((0, Vec::new()));
         }
-        let groups = self.best_per_article(&searcher, &query, request.offset + request.limit)?;
-        let hits = groups
+        let best = best_per_article(
+            searcher,
+            &self.articles,
+            built.ranking.as_ref(),
+            &articles,
+            request.offset + request.limit,
+        )?;
+        let hits = best
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
@@ -267,49 +278,6 @@ impl Engine {
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok((total, hits))
-    }
-
-    /// The best document of each of the first `wanted` articles, best first. Asks for more
-    /// documents while several of the best belong to the same article.
-    fn best_per_article(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        wanted: usize,
-    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-        let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
-        let mut limit = (wanted * 8).max(64);
-        loop {
-            let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
-            let exhausted = top.len() < limit;
-            let mut seen = rustc_hash::FxHashSet::default();
-            let mut groups = Vec::with_capacity(wanted);
-            for (score, address) in top {
-                let segment = address.segment_ord as usize;
-                if columns[segment].is_none() {
-                    columns[segment] = Some(
-                        searcher
-                            .segment_reader(address.segment_ord)
-                            .fast_fields()
-                            .u64("article")?,
-                    );
-                }
-                let article = columns[segment]
-                    .as_ref()
-                    .and_then(|c| c.first(address.doc_id))
-                    .unwrap_or(u64::MAX);
-                if seen.insert(article) {
-                    groups.push((score, address));
-                    if groups.len() == wanted {
-                        return Ok(groups);
-                    }
-                }
-            }
-            if exhausted || limit >= 8192 {
-                return Ok(groups);
-            }
-            limit *= 4;
-        }
     }
 
     /// The query with unknown words that are two known words run together split
@@ -357,70 +325,117 @@ impl Engine {
     }
 }
 
-/// A filter clause that does not change scores.
-fn filter(term: Term) -> Box<dyn Query> {
-    Box::new(tantivy::query::ConstScoreQuery::new(
-        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        0.0,
-    ))
+/// The best document of each of the first `wanted` matching articles (`matching` is a bitset
+/// of article ids), best first. Documents are offered by Tantivy's pruning (block-max WAND on
+/// the flat ranking query) only while they could still enter the top: the threshold is the
+/// score of the `wanted`-th best article, carried from one segment to the next.
+fn best_per_article(
+    searcher: &Searcher,
+    article_of: &[Vec<u32>],
+    ranking: &dyn Query,
+    matching: &[u64],
+    wanted: usize,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut top = TopArticles::new(wanted);
+    for ((ordinal, reader), article_of) in searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .zip(article_of)
+    {
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
+            let live = alive.is_none_or(|a| !a.is_deleted(doc));
+            let id = article_of.get(doc as usize).copied().unwrap_or(u32::MAX);
+            if live && is_set(matching, id) {
+                top.offer(id, score, DocAddress::new(ordinal as SegmentOrdinal, doc));
+            }
+            top.threshold()
+        })?;
+    }
+    Ok(top.into_best_first())
 }
 
-/// Counts the distinct articles among the matches, without scoring them.
-struct DistinctArticles;
-
-struct SegmentArticles {
-    article: Column<u64>,
-    seen: Vec<u64>,
+fn is_set(bits: &[u64], id: u32) -> bool {
+    bits.get((id / 64) as usize)
+        .is_some_and(|word| word & (1 << (id % 64)) != 0)
 }
 
-impl Collector for DistinctArticles {
-    type Fruit = Vec<u64>;
-    type Child = SegmentArticles;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentArticles> {
-        let article = reader.fast_fields().u64("article")?;
-        let words = (article.max_value() / 64 + 1) as usize;
-        Ok(SegmentArticles {
-            article,
-            seen: vec![0; words],
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
-        let mut merged: Vec<u64> = Vec::new();
-        for fruit in fruits {
-            if merged.len() < fruit.len() {
-                merged.resize(fruit.len(), 0);
-            }
-            for (word, bits) in merged.iter_mut().zip(fruit) {
-                *word |= bits;
-            }
-        }
-        Ok(merged)
-    }
+/// The `wanted` best articles seen so far, each at its best document.
+struct TopArticles {
+    wanted: usize,
+    best: rustc_hash::FxHashMap<u32, Ranked>,
+    /// The same entries, worst first.
+    order: std::collections::BTreeSet<(Ranked, u32)>,
 }
 
-impl SegmentCollector for SegmentArticles {
-    type Fruit = Vec<u64>;
+/// A document's place in the ranking: higher score first, then the earlier document.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Ranked {
+    /// The score's bits, which order like the score because scores are never negative.
+    score: u32,
+    address: std::cmp::Reverse<DocAddress>,
+}
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(article) = self.article.first(doc) {
-            let (word, bit) = ((article / 64) as usize, article % 64);
-            if let Some(slot) = self.seen.get_mut(word) {
-                *slot |= 1 << bit;
-            }
+impl Ranked {
+    fn new(score: Score, address: DocAddress) -> Ranked {
+        Ranked {
+            score: score.max(0.0).to_bits(),
+            address: std::cmp::Reverse(address),
         }
     }
 
-    fn harvest(self) -> Vec<u64> {
-        self.seen
+    fn score(&self) -> Score {
+        f32::from_bits(self.score)
+    }
+}
+
+impl TopArticles {
+    fn new(wanted: usize) -> TopArticles {
+        TopArticles {
+            wanted: wanted.max(1),
+            best: Default::default(),
+            order: Default::default(),
+        }
+    }
+
+    fn offer(&mut self, article: u32, score: Score, address: DocAddress) {
+        let ranked = Ranked::new(score, address);
+        if let Some(current) = self.best.get_mut(&article) {
+            if ranked > *current {
+                self.order.remove(&(*current, article));
+                self.order.insert((ranked, article));
+                *current = ranked;
+            }
+            return;
+        }
+        if self.order.len() == self.wanted {
+            match self.order.first() {
+                Some(&(worst, worst_article)) if ranked > worst => {
+                    self.order.pop_first();
+                    self.best.remove(&worst_article);
+                }
+                _ => return,
+            }
+        }
+        self.order.insert((ranked, article));
+        self.best.insert(article, ranked);
+    }
+
+    /// Documents scoring at most this cannot change the top.
+    fn threshold(&self) -> Score {
+        match self.order.first() {
+            Some((worst, _)) if self.order.len() == self.wanted => worst.score(),
+            _ => Score::MIN,
+        }
+    }
+
+    fn into_best_first(self) -> Vec<(Score, DocAddress)> {
+        self.order
+            .into_iter()
+            .rev()
+            .map(|(ranked, _)| (ranked.score(), ranked.address.0))
+            .collect()
     }
 }

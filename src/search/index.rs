@@ -26,11 +26,18 @@ pub const LEXICON_FILE: &str = "helpbook-lexicon.tsv";
 #[derive(Clone, Copy)]
 pub struct Fields {
     pub title: Field,
+    /// A section's heading or question; on an article's own document, its tags.
     pub heading: Field,
-    pub tags: Field,
     pub body: Field,
+    /// Every word of the whole article (title, tags, every heading and text), on the
+    /// article's own document only: which articles match is decided here, how well each of
+    /// its sections answers by the four fields above.
+    pub whole: Field,
     pub lang: Field,
-    pub section: Field,
+    /// The article's language and top-level section URL, on its own document only: what
+    /// searches are limited by.
+    pub filter_lang: Field,
+    pub filter_section: Field,
     /// Groups a section's documents with their article (fast field).
     pub article: Field,
     pub url: Field,
@@ -53,10 +60,19 @@ impl Fields {
         let fields = Fields {
             title: builder.add_text_field("title", positions.clone()),
             heading: builder.add_text_field("heading", positions.clone()),
-            tags: builder.add_text_field("tags", positions.clone()),
             body: builder.add_text_field("body", positions),
-            lang: builder.add_text_field("lang", STRING | STORED),
-            section: builder.add_text_field("section", STRING),
+            // Which documents hold a word, nothing more: no frequencies, no positions.
+            whole: builder.add_text_field(
+                "whole",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer("whitespace")
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
+            ),
+            lang: builder.add_text_field("lang", STORED),
+            filter_lang: builder.add_text_field("filter_lang", STRING),
+            filter_section: builder.add_text_field("filter_section", STRING),
             article: builder.add_u64_field("article", INDEXED | FAST),
             url: builder.add_text_field("url", STORED),
             article_url: builder.add_text_field("article_url", STORED),
@@ -81,10 +97,11 @@ impl Fields {
         Ok(Fields {
             title: field("title")?,
             heading: field("heading")?,
-            tags: field("tags")?,
             body: field("body")?,
+            whole: field("whole")?,
             lang: field("lang")?,
-            section: field("section")?,
+            filter_lang: field("filter_lang")?,
+            filter_section: field("filter_section")?,
             article: field("article")?,
             url: field("url")?,
             article_url: field("article_url")?,
@@ -133,37 +150,58 @@ pub fn write_index(
     // Merging the segments the writer threads leave (a dozen at 10,000 articles) would add a
     // single-threaded pass to the build and, measured, does not make searches faster.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-    let mut article_ids: HashMap<&str, u64> = HashMap::new();
+    // An article's documents, by article (the article id is the group's position).
+    let mut article_ids: HashMap<&str, usize> = HashMap::new();
+    let mut articles: Vec<Vec<&Document>> = Vec::new();
     for doc in documents {
-        let next = article_ids.len() as u64;
-        article_ids.entry(doc.article_url.as_str()).or_insert(next);
+        let next = articles.len();
+        let id = *article_ids.entry(doc.article_url.as_str()).or_insert(next);
+        if id == articles.len() {
+            articles.push(Vec::new());
+        }
+        articles[id].push(doc);
     }
     // Analysis (stemming) runs on rayon's threads; Tantivy's writer threads index. The words
-    // of each chunk of documents are counted on the way (documents per word), for the lexicon.
-    let counts = documents
-        .par_chunks(256)
-        .map(|chunk| {
+    // of each chunk of articles are counted on the way (documents per word), for the lexicon.
+    let counts = articles
+        .par_chunks(32)
+        .enumerate()
+        .map(|(chunk_no, chunk)| {
             let mut local: FxHashMap<String, (u64, usize)> = FxHashMap::default();
-            for (n, doc) in chunk.iter().enumerate() {
-                let article = article_ids
-                    .get(doc.article_url.as_str())
-                    .copied()
-                    .unwrap_or(0);
-                let tantivy_doc =
-                    to_tantivy(doc, &fields, article, &mut |folded: &str| match local
-                        .get_mut(folded)
-                    {
-                        Some((count, last)) => {
-                            if *last != n {
-                                *count += 1;
-                                *last = n;
+            let mut doc_no = 0;
+            for (n, group) in chunk.iter().enumerate() {
+                let article = (chunk_no * 32 + n) as u64;
+                let mut whole = String::new();
+                let mut analyzed: Vec<TantivyDocument> = Vec::with_capacity(group.len());
+                for doc in group {
+                    doc_no += 1;
+                    let tantivy_doc =
+                        to_tantivy(doc, &fields, article, &mut whole, &mut |folded| match local
+                            .get_mut(folded)
+                        {
+                            Some((count, last)) => {
+                                if *last != doc_no {
+                                    *count += 1;
+                                    *last = doc_no;
+                                }
                             }
-                        }
-                        None => {
-                            local.insert(folded.to_string(), (1, n));
-                        }
-                    });
-                writer.add_document(tantivy_doc)?;
+                            None => {
+                                local.insert(folded.to_string(), (1, doc_no));
+                            }
+                        });
+                    analyzed.push(tantivy_doc);
+                }
+                // The article's own document (not one of its sections) carries every word.
+                let head = group
+                    .iter()
+                    .position(|d| d.url == d.article_url)
+                    .unwrap_or(0);
+                if let Some(head) = analyzed.get_mut(head) {
+                    head.add_text(fields.whole, whole);
+                }
+                for tantivy_doc in analyzed {
+                    writer.add_document(tantivy_doc)?;
+                }
             }
             Ok::<_, tantivy::TantivyError>(local)
         })
@@ -193,34 +231,53 @@ pub fn write_index(
         index,
         IndexStats {
             documents: documents.len(),
-            articles: article_ids.len(),
+            articles: articles.len(),
             lexicon,
         },
     ))
 }
 
-/// The Tantivy document; `seen` is called with each folded word of its text.
+/// The Tantivy document. Its stemmed words are also appended to `whole` (the title and tags
+/// of the article's own document, the heading and text of every document), and `seen` is
+/// called with each folded word of its text.
 fn to_tantivy(
     doc: &Document,
     fields: &Fields,
     article: u64,
+    whole: &mut String,
     seen: &mut dyn FnMut(&str),
 ) -> TantivyDocument {
     let analyzer = Analyzer::for_lang(&doc.lang);
+    let is_head = doc.url == doc.article_url;
     let mut out = TantivyDocument::default();
-    for (field, text) in [
-        (fields.title, doc.title.as_str()),
-        (fields.heading, &doc.heading),
-        (fields.body, &doc.text),
-    ] {
-        out.add_text(field, analyze(&analyzer, text, seen));
+    let title = analyze(&analyzer, &doc.title, seen);
+    let heading = analyze(&analyzer, &doc.heading, seen);
+    let body = analyze(&analyzer, &doc.text, seen);
+    let tags = analyze(&analyzer, &doc.tags.join(" "), &mut |_| {});
+    let mut add_whole = |stems: &str| {
+        if !stems.is_empty() {
+            if !whole.is_empty() {
+                whole.push(' ');
+            }
+            whole.push_str(stems);
+        }
+    };
+    if is_head {
+        add_whole(&title);
+        add_whole(&tags);
     }
-    out.add_text(
-        fields.tags,
-        analyze(&analyzer, &doc.tags.join(" "), &mut |_| {}),
-    );
+    add_whole(&heading);
+    add_whole(&body);
+    out.add_text(fields.title, title);
+    // An article's own document has no heading; its tags, the words it should be found by,
+    // rank like one (a field fewer to search).
+    out.add_text(fields.heading, if is_head { tags } else { heading });
+    out.add_text(fields.body, body);
     out.add_text(fields.lang, &doc.lang);
-    out.add_text(fields.section, &doc.section);
+    if is_head {
+        out.add_text(fields.filter_lang, &doc.lang);
+        out.add_text(fields.filter_section, &doc.section);
+    }
     out.add_u64(fields.article, article);
     out.add_text(fields.url, &doc.url);
     out.add_text(fields.article_url, &doc.article_url);

@@ -10,6 +10,7 @@ mod analyze;
 mod engine;
 mod index;
 mod lexicon;
+mod matching;
 mod query;
 mod snippet;
 mod variants;

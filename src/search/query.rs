@@ -2,11 +2,12 @@
 //! `"an exact phrase"` and `-excluded` words; everything else (`title:`, `*`, `(`, `~`, an
 //! unbalanced quote) is plain text.
 //!
-//! Each word matches its stem in the title (weight 4), headings and questions (2.5), tags (2)
-//! and body (1); words of 4+ letters also match with one typo (8+: two) and the last word also
-//! as the start of a word (search as you type). Synonym groups from book.toml stand in for
-//! each other. Most words must match (all of one or two, all but one of three or four…); stop
-//! words never have to.
+//! Each word matches its stem; words of 4+ letters also match with one typo (8+: two) and the
+//! last word also as the start of a word (search as you type). Synonym groups from book.toml
+//! stand in for each other. An article matches when most words occur in it (all of one or
+//! two, all but one of three or four…; stop words never have to); its sections and questions
+//! are ranked by BM25 over title (weight 4), headings and questions (2.5; an article's tags
+//! rank as its heading) and body (1).
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -18,7 +19,6 @@ use super::lexicon::Lexicon;
 
 const TITLE: f32 = 4.0;
 const HEADING: f32 = 2.5;
-const TAGS: f32 = 2.0;
 const BODY: f32 = 1.0;
 /// A word one typo away from what was typed counts this much of a real match (two typos: less).
 const ONE_TYPO: f32 = 0.6;
@@ -99,12 +99,25 @@ fn add_words(text: &str, parsed: &mut Parsed) {
 /// A synonym group, each member as its words (lowercased).
 pub type SynonymGroup = Vec<Vec<String>>;
 
-/// The query for one language, in its strict and (when different) loose form.
+/// The query for one language. Searching is split in two: which articles match is decided
+/// from each article's `whole` field (see `matching`), and how well each section or question
+/// answers by a flat union of weighted terms, which Tantivy ranks with block-max WAND,
+/// skipping most documents that cannot make the top.
 pub struct Built {
-    /// Most of the words must match (all of one or two, all but one of three or four…).
-    pub strict: Box<dyn Query>,
-    /// Any one word may match; `None` when that is the strict query already (one word).
-    pub loose: Option<Box<dyn Query>>,
+    /// One clause per word (with its typo corrections and completions) or synonym group, on
+    /// the article's words.
+    pub clauses: Vec<Box<dyn Query>>,
+    /// How many clauses an article must hold: all of one or two, all but one of three or
+    /// four… Trying 1 is the looser reading.
+    pub needed: usize,
+    /// Quoted phrases, all required (each in some title, heading or body of the article).
+    pub phrases: Vec<Box<dyn Query>>,
+    /// `-word`s: no matching article holds them.
+    pub excluded: Vec<Box<dyn Query>>,
+    /// Every word's stem (and its typo corrections' and completions'), in title, heading
+    /// (an article's tags count as its heading) and body, by field weight: how well a
+    /// document answers.
+    pub ranking: Box<dyn Query>,
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
@@ -119,9 +132,10 @@ pub fn build(
     lexicon: &Lexicon,
 ) -> Option<Built> {
     let mut required: Vec<Box<dyn Query>> = Vec::new();
-    let mut optional: Vec<Box<dyn Query>> = Vec::new();
+    let mut optional_words: Vec<Box<dyn Query>> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
     let mut optional_marked: Vec<String> = Vec::new();
+    let mut ranking = Ranking::default();
     let mut i = 0;
     let words = &parsed.words;
     while i < words.len() {
@@ -133,16 +147,27 @@ pub fn build(
                 .map(|q| (Occur::Should, q))
                 .collect();
             required.push(Box::new(BooleanQuery::new(members)));
+            for word in group.iter().flatten() {
+                ranking.add(&analyzer.stem(word), 1.0, fields);
+            }
             marked.extend(group.iter().flatten().cloned());
             i += len;
             continue;
         }
         let word = &words[i];
         let expanded = expansions(word, lexicon, last && parsed.last_is_prefix);
-        let clause = word_query(&expanded, analyzer, fields);
+        let mut stems: Vec<String> = Vec::new();
+        for (variant, weight) in &expanded {
+            let stem = analyzer.stem(variant);
+            if !stems.contains(&stem) {
+                ranking.add(&stem, *weight, fields);
+                stems.push(stem);
+            }
+        }
+        let clause = any_of(&stems, fields);
         let variants = expanded.into_iter().map(|(w, _)| w);
         if is_stop_word(word) && words.len() > 1 {
-            optional.push(clause);
+            optional_words.push(clause);
             optional_marked.extend(variants);
         } else {
             required.push(clause);
@@ -150,78 +175,38 @@ pub fn build(
         }
         i += 1;
     }
+    let mut phrases: Vec<Box<dyn Query>> = Vec::new();
     for phrase in &parsed.phrases {
-        if let Some(q) = member_query(phrase, analyzer, fields) {
-            required.push(q);
-            marked.extend(phrase.iter().cloned());
+        phrases.push(phrase_query(phrase, analyzer, fields));
+        for word in phrase {
+            ranking.add(&analyzer.stem(word), 1.0, fields);
         }
+        marked.extend(phrase.iter().cloned());
     }
-    if required.is_empty() {
+    if required.is_empty() && phrases.is_empty() {
         // Only stop words: search for them after all.
-        required = std::mem::take(&mut optional);
+        required = optional_words;
         marked = optional_marked;
     }
-    if required.is_empty() {
+    if required.is_empty() && phrases.is_empty() {
         return None;
     }
     let needed = match required.len() {
         n @ 0..=2 => n,
         n => n - n / 3,
     };
-    let excluded: Vec<String> = parsed.excluded.iter().map(|w| analyzer.stem(w)).collect();
-    let loose = (needed > 1).then(|| {
-        assemble(
-            clone_all(&required),
-            1,
-            clone_all(&optional),
-            &excluded,
-            fields,
-        )
-    });
     Some(Built {
-        strict: assemble(required, needed, optional, &excluded, fields),
-        loose,
+        clauses: required,
+        needed,
+        phrases,
+        excluded: parsed
+            .excluded
+            .iter()
+            .map(|w| whole_term(fields, &analyzer.stem(w)))
+            .collect(),
+        ranking: ranking.query(),
         words: marked,
     })
-}
-
-fn clone_all(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
-    queries.iter().map(|q| q.box_clone()).collect()
-}
-
-/// `needed` of the `required` clauses must match; `optional` ones only add to the score.
-fn assemble(
-    required: Vec<Box<dyn Query>>,
-    needed: usize,
-    optional: Vec<Box<dyn Query>>,
-    excluded: &[String],
-    fields: &Fields,
-) -> Box<dyn Query> {
-    let needed = needed.min(required.len()).max(1);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // All words required is an intersection and any one a union, both of which Tantivy
-    // prunes with block-max WAND; "m of n" needs its slower counting disjunction.
-    if needed == required.len() {
-        clauses.extend(required.into_iter().map(|q| (Occur::Must, q)));
-    } else if needed == 1 {
-        let any: Vec<(Occur, Box<dyn Query>)> =
-            required.into_iter().map(|q| (Occur::Should, q)).collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-    } else {
-        let some: Vec<(Occur, Box<dyn Query>)> =
-            required.into_iter().map(|q| (Occur::Should, q)).collect();
-        clauses.push((
-            Occur::Must,
-            Box::new(BooleanQuery::with_minimum_required_clauses(some, needed)),
-        ));
-    }
-    clauses.extend(optional.into_iter().map(|q| (Occur::Should, q)));
-    for stem in excluded {
-        for field in [fields.title, fields.heading, fields.tags, fields.body] {
-            clauses.push((Occur::MustNot, term(field, stem)));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A synonym group member that starts at `words[i]`, and how many words it covers.
@@ -242,15 +227,71 @@ fn synonym_at<'a>(
         .map(|(group, member)| (group, member.len()))
 }
 
-fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+/// Whether an article holds the stem (no scores: only which articles match).
+fn whole_term(fields: &Fields, stem: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
+        Term::from_field_text(fields.whole, stem),
+        IndexRecordOption::Basic,
     ))
 }
 
-fn boosted(query: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {
-    (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+/// An article holding any of the stems (a word and its typo corrections and completions).
+fn any_of(stems: &[String], fields: &Fields) -> Box<dyn Query> {
+    match stems {
+        [stem] => whole_term(fields, stem),
+        _ => Box::new(BooleanQuery::new(
+            stems
+                .iter()
+                .map(|stem| (Occur::Should, whole_term(fields, stem)))
+                .collect(),
+        )),
+    }
+}
+
+/// The ranking query under construction: one weighted term query per field and stem, kept
+/// flat (no nesting) so that Tantivy can prune with block-max WAND.
+#[derive(Default)]
+struct Ranking {
+    /// (field, stem) -> weight; a stem reached twice counts at its best weight.
+    terms: Vec<(tantivy::schema::Field, String, f32)>,
+}
+
+impl Ranking {
+    fn add(&mut self, stem: &str, weight: f32, fields: &Fields) {
+        for (field, field_weight) in [
+            (fields.title, TITLE),
+            (fields.heading, HEADING),
+            (fields.body, BODY),
+        ] {
+            let weight = field_weight * weight;
+            match self
+                .terms
+                .iter_mut()
+                .find(|(f, s, _)| *f == field && s == stem)
+            {
+                Some(existing) => existing.2 = existing.2.max(weight),
+                None => self.terms.push((field, stem.to_string(), weight)),
+            }
+        }
+    }
+
+    fn query(self) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            self.terms
+                .into_iter()
+                .map(|(field, stem, weight)| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, &stem),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn Query>,
+                    )
+                })
+                .collect(),
+        ))
+    }
 }
 
 /// The words a typed word stands for, with how much each counts: itself, and when the index
@@ -275,53 +316,35 @@ fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Vec<(String, f32)>
     out
 }
 
-/// One word: the stem of it and of each expansion, in every field, by field weight.
-fn word_query(expanded: &[(String, f32)], analyzer: &Analyzer, fields: &Fields) -> Box<dyn Query> {
-    let mut seen = std::collections::HashSet::new();
-    let mut clauses = Vec::new();
-    for (variant, weight) in expanded {
-        let weight = *weight;
-        let stem = analyzer.stem(variant);
-        if !seen.insert(stem.clone()) {
-            continue;
-        }
-        clauses.push(boosted(term(fields.title, &stem), TITLE * weight));
-        clauses.push(boosted(term(fields.heading, &stem), HEADING * weight));
-        clauses.push(boosted(term(fields.tags, &stem), TAGS * weight));
-        clauses.push(boosted(term(fields.body, &stem), BODY * weight));
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// A synonym member or quoted phrase: one word is a word query without typos, several a phrase.
+/// A synonym group member, on the article's words: each of its words.
 fn member_query(member: &[String], analyzer: &Analyzer, fields: &Fields) -> Option<Box<dyn Query>> {
     match member {
         [] => None,
-        [word] => {
-            let stem = analyzer.stem(word);
-            Some(Box::new(BooleanQuery::new(vec![
-                boosted(term(fields.title, &stem), TITLE),
-                boosted(term(fields.heading, &stem), HEADING),
-                boosted(term(fields.tags, &stem), TAGS),
-                boosted(term(fields.body, &stem), BODY),
-            ])))
-        }
-        words => {
-            let stems: Vec<String> = words.iter().map(|w| analyzer.stem(w)).collect();
-            let phrase = |field, boost| {
-                let terms = stems
-                    .iter()
-                    .map(|s| Term::from_field_text(field, s))
-                    .collect();
-                boosted(Box::new(PhraseQuery::new(terms)), boost)
-            };
-            Some(Box::new(BooleanQuery::new(vec![
-                phrase(fields.title, TITLE),
-                phrase(fields.heading, HEADING),
-                phrase(fields.body, BODY),
-            ])))
-        }
+        [word] => Some(whole_term(fields, &analyzer.stem(word))),
+        words => Some(Box::new(BooleanQuery::new(
+            words
+                .iter()
+                .map(|w| (Occur::Must, whole_term(fields, &analyzer.stem(w))))
+                .collect(),
+        ))),
     }
+}
+
+/// A quoted phrase: its words in this order in a title, heading or body (of any section).
+fn phrase_query(phrase: &[String], analyzer: &Analyzer, fields: &Fields) -> Box<dyn Query> {
+    let stems: Vec<String> = phrase.iter().map(|w| analyzer.stem(w)).collect();
+    let in_field = |field| -> (Occur, Box<dyn Query>) {
+        let terms = stems
+            .iter()
+            .map(|s| Term::from_field_text(field, s))
+            .collect();
+        (Occur::Should, Box::new(PhraseQuery::new(terms)))
+    };
+    Box::new(BooleanQuery::new(vec![
+        in_field(fields.title),
+        in_field(fields.heading),
+        in_field(fields.body),
+    ]))
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use std::collections::HashSet;
-
-use super::analyze::{Analyzer, fold, words};
+use super::analyze::{Analyzer, each_word, fold};
 use crate::markdown::escape;
 
 /// Longest snippet, in characters of text.
@@ -12,69 +10,89 @@ const MAX_CHARS: usize = 180;
 /// Decides whether a word of the text matches the query, the way the index did.
 pub struct Matcher {
     analyzer: Analyzer,
-    stems: HashSet<String>,
+    /// The query words' stems (distinct).
+    stems: Vec<String>,
+    /// The first letter of each stem and of the prefix: a word starting with any other letter
+    /// cannot match, which spares stemming most words of a text. (Stemmers change endings,
+    /// never the first letter.)
+    first_letters: Vec<char>,
     prefix: Option<String>,
 }
 
 impl Matcher {
     pub fn new(analyzer: Analyzer, query_words: &[String], prefix: Option<&str>) -> Matcher {
-        let stems = query_words.iter().map(|w| analyzer.stem(w)).collect();
-
+        let mut stems: Vec<String> = Vec::new();
+        for word in query_words {
+            let stem = analyzer.stem(word);
+            if !stem.is_empty() && !stems.contains(&stem) {
+                stems.push(stem);
+            }
+        }
+        let prefix = prefix
+            .map(|p| fold(p).into_owned())
+            .filter(|p| p.chars().count() >= 2);
+        let mut first_letters: Vec<char> = stems
+            .iter()
+            .chain(&prefix)
+            .filter_map(|s| s.chars().next())
+            .collect();
+        first_letters.sort_unstable();
+        first_letters.dedup();
         Matcher {
             analyzer,
             stems,
-            prefix: prefix
-                .map(|p| fold(p).into_owned())
-                .filter(|p| p.chars().count() >= 2),
+            first_letters,
+            prefix,
         }
     }
 
-    fn matches(&self, lower: &str) -> bool {
-        let folded = fold(lower);
+    /// Which query word a word of the text (lowercased) matches: its stem's number, or the
+    /// number after the last stem for the unfinished last word; `None` when it matches none.
+    fn match_of(&self, lower: &str) -> Option<usize> {
+        let first = lower.chars().next()?;
+        let folded_first = fold(first.encode_utf8(&mut [0; 4])).chars().next()?;
+        if self.first_letters.binary_search(&folded_first).is_err() {
+            return None;
+        }
         // Typos were already expanded into the indexed words they stand for (the query words
         // given here), so matching stems is enough; only the unfinished last word needs more.
-        self.stems.contains(&self.analyzer.stem(lower))
-            || self
-                .prefix
-                .as_ref()
-                .is_some_and(|p| folded.starts_with(p.as_str()))
+        let stem = self.analyzer.stem(lower);
+        if let Some(n) = self.stems.iter().position(|s| *s == stem) {
+            return Some(n);
+        }
+        self.prefix
+            .as_ref()
+            .filter(|p| fold(lower).starts_with(p.as_str()))
+            .map(|_| self.stems.len())
     }
+
+    fn distinct(&self) -> usize {
+        self.stems.len() + 1
+    }
+}
+
+/// A word of the text: its bytes and, when it matches, which query word.
+struct Span {
+    from: usize,
+    to: usize,
+    matched: Option<usize>,
 }
 
 /// The best passage of `text` for the query, with matches marked. Falls back to the start of
 /// the text when no word matches.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
-    let found = words(text);
+    let mut found: Vec<Span> = Vec::new();
+    each_word(text, |from, to, lower| {
+        found.push(Span {
+            from,
+            to,
+            matched: matcher.match_of(lower),
+        })
+    });
     if found.is_empty() {
         return escape(&text.chars().take(MAX_CHARS).collect::<String>());
     }
-    let matched: Vec<bool> = found.iter().map(|w| matcher.matches(&w.lower)).collect();
-    // The window of words that fits MAX_CHARS with the most matches (distinct words count more).
-    let mut best = (0usize, 0usize, 0usize); // (score, first word, last word)
-    let mut end = 0;
-    for start in 0..found.len() {
-        end = end.max(window_end_from(&found, start, end));
-        let mut seen = HashSet::new();
-        let mut score = 0;
-        for i in start..=end {
-            if matched[i] {
-                score += if seen.insert(found[i].lower.as_str()) {
-                    3
-                } else {
-                    1
-                };
-            }
-        }
-        if score > best.0 {
-            best = (score, start, end);
-        }
-    }
-    let (_, first, last) = best;
-    let (first, last) = if best.0 == 0 {
-        (0, window_end_from(&found, 0, 0))
-    } else {
-        (first, last)
-    };
+    let (first, last) = best_window(&found, matcher.distinct());
     let from = found[first].from;
     let to = found[last].to;
     let mut html = String::new();
@@ -82,9 +100,9 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
         html.push('…');
     }
     let mut cursor = from;
-    for (i, word) in found.iter().enumerate().take(last + 1).skip(first) {
+    for word in &found[first..=last] {
         html.push_str(&escape(&text[cursor..word.from]));
-        if matched[i] {
+        if word.matched.is_some() {
             html.push_str("<mark>");
             html.push_str(&escape(&text[word.from..word.to]));
             html.push_str("</mark>");
@@ -105,13 +123,39 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
     html
 }
 
-/// The last word of the window starting at `start` (searching on from `end`).
-fn window_end_from(found: &[super::analyze::Word], start: usize, end: usize) -> usize {
-    let mut end = end.max(start);
-    while end + 1 < found.len() && found[end + 1].to - found[start].from <= MAX_CHARS {
-        end += 1;
+/// The first and last word of the window that fits MAX_CHARS with the most matches: each
+/// distinct query word counts 3, a repeat 1. The start of the text when nothing matches.
+/// One pass: the window's end moves on as its start does.
+fn best_window(found: &[Span], distinct: usize) -> (usize, usize) {
+    let mut counts = vec![0usize; distinct];
+    let mut score = 0;
+    let mut best = (0, 0, 0); // (score, first, last)
+    let mut end = 0; // one past the window's last word
+    for start in 0..found.len() {
+        while end < found.len() && (end == start || found[end].to - found[start].from <= MAX_CHARS)
+        {
+            if let Some(m) = found[end].matched {
+                counts[m] += 1;
+                score += if counts[m] == 1 { 3 } else { 1 };
+            }
+            end += 1;
+        }
+        if score > best.0 {
+            best = (score, start, end - 1);
+        }
+        if let Some(m) = found[start].matched {
+            score -= if counts[m] == 1 { 3 } else { 1 };
+            counts[m] -= 1;
+        }
     }
-    end
+    if best.0 == 0 {
+        let mut last = 0;
+        while last + 1 < found.len() && found[last + 1].to - found[0].from <= MAX_CHARS {
+            last += 1;
+        }
+        return (0, last);
+    }
+    (best.1, best.2)
 }
 
 #[cfg(test)]

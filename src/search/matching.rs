@@ -1,0 +1,233 @@
+//! Which articles match a query: most of its words somewhere in the article, every phrase,
+//! no excluded word, in the shopper's language (and section). Decided on the article's own
+//! document, which alone carries the article's whole text, with one bitset of documents per
+//! clause per segment; "at least m of n" is counted bit-parallel instead of by Tantivy's
+//! counting disjunction, which pops a heap for every matching document.
+
+use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, SegmentReader, Term};
+
+use super::SearchError;
+use super::index::Fields;
+
+/// What an article must hold.
+pub struct Requirements<'a> {
+    /// Word clauses (a word with its typo corrections and completions, or a synonym group).
+    pub clauses: &'a [Box<dyn Query>],
+    /// How many clauses must match.
+    pub needed: usize,
+    /// Phrases, all required, each somewhere in the article (these run over every document).
+    pub phrases: &'a [Box<dyn Query>],
+    /// Words no matching article may hold.
+    pub excluded: &'a [Box<dyn Query>],
+    pub lang: &'a str,
+    /// A top-level section URL, when the search is limited to one.
+    pub section: Option<&'a str>,
+}
+
+/// The matching articles, as a bitset of article ids (`article_of`: per segment, each
+/// document's article id).
+pub fn matching_articles(
+    searcher: &Searcher,
+    fields: &Fields,
+    article_of: &[Vec<u32>],
+    wanted: &Requirements<'_>,
+) -> Result<Vec<u64>, SearchError> {
+    let scoring = EnableScoring::disabled_from_searcher(searcher);
+    let weights = |queries: &[Box<dyn Query>]| -> Result<Vec<Box<dyn Weight>>, SearchError> {
+        Ok(queries
+            .iter()
+            .map(|q| q.weight(scoring))
+            .collect::<tantivy::Result<_>>()?)
+    };
+    let filter = |field, value: &str| -> Result<Box<dyn Weight>, SearchError> {
+        let query = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
+        Ok(query.weight(scoring)?)
+    };
+    let clauses = weights(wanted.clauses)?;
+    let phrases = weights(wanted.phrases)?;
+    let mut all_of = vec![filter(fields.filter_lang, wanted.lang)?];
+    if let Some(section) = wanted.section {
+        all_of.push(filter(fields.filter_section, section)?);
+    }
+    let excluded = weights(wanted.excluded)?;
+    let needed = wanted.needed.clamp(1, clauses.len().max(1));
+
+    let mut articles: Vec<u64> = Vec::new();
+    let segments = || searcher.segment_readers().iter().zip(article_of);
+    for (reader, article_of) in segments() {
+        let mut docs = docs_of(&*all_of[0], reader)?;
+        for weight in &all_of[1..] {
+            and(&mut docs, &docs_of(&**weight, reader)?);
+        }
+        if !clauses.is_empty() {
+            let mut counter = Counter::new(docs.len());
+            for weight in &clauses {
+                counter.add(&docs_of(&**weight, reader)?);
+            }
+            and(&mut docs, &counter.at_least(needed));
+        }
+        for weight in &excluded {
+            and_not(&mut docs, &docs_of(&**weight, reader)?);
+        }
+        add_articles(&docs, reader, article_of, &mut articles);
+    }
+    // A phrase may be in any section of the article, not only in its own document.
+    for weight in &phrases {
+        let mut with_phrase = Vec::new();
+        for (reader, article_of) in segments() {
+            add_articles(
+                &docs_of(&**weight, reader)?,
+                reader,
+                article_of,
+                &mut with_phrase,
+            );
+        }
+        with_phrase.resize(articles.len(), 0);
+        and(&mut articles, &with_phrase);
+    }
+    Ok(articles)
+}
+
+/// Sets the bit of the article of each live document in `docs`.
+fn add_articles(docs: &[u64], reader: &SegmentReader, article_of: &[u32], articles: &mut Vec<u64>) {
+    let alive = reader.alive_bitset();
+    for_each_set(docs, |doc| {
+        if alive.is_some_and(|a| a.is_deleted(doc)) {
+            return;
+        }
+        if let Some(&id) = article_of.get(doc as usize).filter(|id| **id != u32::MAX) {
+            let word = (id / 64) as usize;
+            if articles.len() <= word {
+                articles.resize(word + 1, 0);
+            }
+            articles[word] |= 1 << (id % 64);
+        }
+    });
+}
+
+/// The segment's documents that `weight` matches, as a bitset.
+fn docs_of(weight: &dyn Weight, reader: &SegmentReader) -> Result<Vec<u64>, SearchError> {
+    let mut bits = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+    weight.for_each_no_score(reader, &mut |docs| {
+        for &doc in docs {
+            bits[(doc / 64) as usize] |= 1 << (doc % 64);
+        }
+    })?;
+    Ok(bits)
+}
+
+fn and(bits: &mut [u64], other: &[u64]) {
+    for (a, b) in bits.iter_mut().zip(other) {
+        *a &= b;
+    }
+}
+
+fn and_not(bits: &mut [u64], other: &[u64]) {
+    for (a, b) in bits.iter_mut().zip(other) {
+        *a &= !b;
+    }
+}
+
+fn for_each_set(bits: &[u64], mut f: impl FnMut(u32)) {
+    for (n, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f(n as u32 * 64 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+}
+
+/// Counts, for every document at once, how many clauses matched it: bit `i` of `levels[k]`
+/// is bit `k` of document `i`'s count (a ripple-carry adder over 64 documents per step).
+struct Counter {
+    levels: Vec<Vec<u64>>,
+    len: usize,
+}
+
+/// Counts up to 255 clauses; a query has at most 256 characters.
+const LEVELS: usize = 8;
+
+impl Counter {
+    fn new(len: usize) -> Counter {
+        Counter {
+            levels: vec![vec![0; len]; LEVELS],
+            len,
+        }
+    }
+
+    fn add(&mut self, bits: &[u64]) {
+        for (i, &word) in bits.iter().enumerate().take(self.len) {
+            let mut carry = word;
+            for level in &mut self.levels {
+                if carry == 0 {
+                    break;
+                }
+                let next = level[i] & carry;
+                level[i] ^= carry;
+                carry = next;
+            }
+        }
+    }
+
+    /// The documents counted at least `k` times.
+    fn at_least(&self, k: usize) -> Vec<u64> {
+        (0..self.len)
+            .map(|i| {
+                // Compare each document's count with k, from the highest bit down.
+                let mut greater = 0u64;
+                let mut equal = !0u64;
+                for level in (0..LEVELS).rev() {
+                    let count_bit = self.levels[level][i];
+                    if (k >> level) & 1 == 1 {
+                        equal &= count_bit;
+                    } else {
+                        greater |= equal & count_bit;
+                        equal &= !count_bit;
+                    }
+                }
+                greater | equal
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_how_many_clauses_each_document_matched() {
+        let mut counter = Counter::new(2);
+        // Document 0 in three clauses, document 1 in two, document 64 in one, 65 in none.
+        counter.add(&[0b11, 0b1]);
+        counter.add(&[0b11, 0]);
+        counter.add(&[0b01, 0]);
+        assert_eq!(counter.at_least(1), vec![0b11, 0b1]);
+        assert_eq!(counter.at_least(2), vec![0b11, 0]);
+        assert_eq!(counter.at_least(3), vec![0b01, 0]);
+        assert_eq!(counter.at_least(4), vec![0, 0]);
+    }
+
+    #[test]
+    fn counts_past_one_level() {
+        let mut counter = Counter::new(1);
+        for _ in 0..20 {
+            counter.add(&[1]);
+        }
+        assert_eq!(counter.at_least(20), vec![1]);
+        assert_eq!(counter.at_least(21), vec![0]);
+    }
+
+    #[test]
+    fn set_bits_are_visited_in_order() {
+        let mut seen = Vec::new();
+        for_each_set(&[0b1010, 1], |d| seen.push(d));
+        assert_eq!(seen, [1, 3, 64]);
+    }
+}
