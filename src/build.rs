@@ -3,6 +3,7 @@
 //! render everything into nowhere and index in memory. Returns a report; printing is the
 //! CLI's job.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -115,6 +116,7 @@ pub fn run(
     let settings = search::Settings {
         languages: config.languages.clone(),
         synonyms: config.synonyms.clone(),
+        popular: Default::default(),
     };
     let index_dir = staging.as_ref().map(|(s, _)| s.index_dir());
     let index_settings = settings.clone();
@@ -132,6 +134,10 @@ pub fn run(
         &tick,
         |rendered| {
             let documents = search_documents(&config, &site, rendered);
+            let index_settings = search::Settings {
+                popular: popular_articles(&site, rendered),
+                ..index_settings
+            };
             search::write_index(index_dir.as_deref(), &documents, &index_settings)
                 .map(|(index, stats)| (index, stats, documents.len()))
         },
@@ -163,6 +169,65 @@ pub fn run(
         timings,
         written_to,
     })
+}
+
+/// Articles to offer when a search finds nothing, per language and top-level section URL:
+/// the first five of the section in the writers' order (weight, then title); for the whole
+/// help center (`""`), the first article of each top-level section, in section order.
+fn popular_articles(
+    site: &Site,
+    rendered: &[Option<Rendered>],
+) -> BTreeMap<String, BTreeMap<String, Vec<search::Popular>>> {
+    const SHOWN: usize = 5;
+    // (lang, top-level dir) -> published articles, in display order.
+    let mut by_section: BTreeMap<(String, String), Vec<&crate::content::Article>> = BTreeMap::new();
+    for (article, rendered) in site.articles.iter().zip(rendered) {
+        let top_dir = article.dir.split('/').next().unwrap_or_default();
+        if rendered.is_some() && !top_dir.is_empty() {
+            by_section
+                .entry((article.lang.clone(), top_dir.to_string()))
+                .or_default()
+                .push(article);
+        }
+    }
+    let mut popular: BTreeMap<String, BTreeMap<String, Vec<search::Popular>>> = BTreeMap::new();
+    // (lang) -> (section weight, title, first article) for the whole help center.
+    let mut firsts: BTreeMap<String, Vec<(i64, String, search::Popular)>> = BTreeMap::new();
+    for ((lang, dir), articles) in &mut by_section {
+        let Some(section) = site.section(dir, lang) else {
+            continue;
+        };
+        articles.sort_by_cached_key(|a| (a.weight, a.title.to_lowercase(), a.url.clone()));
+        let shown: Vec<search::Popular> = articles
+            .iter()
+            .take(SHOWN)
+            .map(|a| search::Popular {
+                title: a.title.clone(),
+                url: a.url.clone(),
+                section: section.title.clone(),
+            })
+            .collect();
+        if let Some(first) = shown.first() {
+            firsts.entry(lang.clone()).or_default().push((
+                section.weight,
+                section.title.to_lowercase(),
+                first.clone(),
+            ));
+        }
+        popular
+            .entry(lang.clone())
+            .or_default()
+            .insert(section.url.clone(), shown);
+    }
+    for (lang, mut firsts) in firsts {
+        firsts.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let whole = firsts.into_iter().take(SHOWN).map(|(_, _, p)| p).collect();
+        popular
+            .entry(lang)
+            .or_default()
+            .insert(String::new(), whole);
+    }
+    popular
 }
 
 /// One search document per published article (title, tags, description, intro) and one per

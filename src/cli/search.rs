@@ -84,6 +84,15 @@ fn as_text(response: &Response, bold: bool) -> String {
             out.push_str(&format!("; did you mean `{suggestion}`?"));
         }
         out.push('\n');
+        if !response.popular.is_empty() {
+            out.push_str("Popular articles:\n");
+            for article in &response.popular {
+                out.push_str(&format!(
+                    "   {} ({})\n   {}\n",
+                    article.title, article.section, article.url
+                ));
+            }
+        }
         return out;
     }
     for (n, hit) in response.hits.iter().enumerate() {

@@ -16,7 +16,7 @@ use super::matching::{Requirements, matching_articles};
 use super::query::{self, Built, SynonymGroup};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
-use super::{SearchError, Settings};
+use super::{Popular, SearchError, Settings};
 
 /// A search as the shopper asked for it (already validated by the caller).
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,10 @@ pub struct Response {
     /// The language the hits are in; differs from the requested one when only another
     /// language had answers.
     pub lang: String,
+    /// When nothing was found: the articles writers put first, in the section searched
+    /// (or the whole help center), so that no shopper dead-ends.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub popular: Vec<Popular>,
 }
 
 pub struct Engine {
@@ -206,6 +210,7 @@ impl Engine {
                             suggestion: None,
                             searched_as: (n > 0).then(|| reading.clone()),
                             lang: language.clone(),
+                            popular: Vec::new(),
                         });
                     }
                 }
@@ -217,8 +222,18 @@ impl Engine {
             hits: Vec::new(),
             suggestion: self.suggest(&request.query),
             searched_as: None,
+            popular: self.popular(&lang, request.section.as_deref()).to_vec(),
             lang,
         })
+    }
+
+    /// The articles offered when a search in `lang` (within `section`) finds nothing.
+    pub fn popular(&self, lang: &str, section: Option<&str>) -> &[Popular] {
+        self.settings
+            .popular
+            .get(lang)
+            .and_then(|sections| sections.get(section.unwrap_or_default()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// One query in one language: the articles it finds (how many, and the page asked for),

@@ -18,6 +18,8 @@ mod variants;
 pub use engine::{Engine, Hit, Request, Response};
 pub use index::{IndexStats, write_index};
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// One searchable unit: an article's head or one of its sections / questions.
@@ -45,6 +47,19 @@ pub struct Settings {
     /// The default language first.
     pub languages: Vec<String>,
     pub synonyms: Vec<Vec<String>>,
+    /// Articles offered when a search finds nothing: language -> top-level section URL
+    /// (`""` for the whole help center) -> articles, first first.
+    #[serde(default)]
+    pub popular: BTreeMap<String, BTreeMap<String, Vec<Popular>>>,
+}
+
+/// An article offered when a search finds nothing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Popular {
+    pub title: String,
+    pub url: String,
+    /// The section's title.
+    pub section: String,
 }
 
 /// Operational failures of the index.

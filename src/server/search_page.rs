@@ -1,7 +1,7 @@
 //! `GET /search/?q=` (and `/ru/search/?q=`…): the theme's `search.html` rendered with the
 //! results, so that search works with JavaScript off. The template gets the variables the
-//! build gives that page (README.md, "Theming") plus `query`, `results`, `total` and
-//! `suggestion`; Tera escapes everything but the snippets, which the search module escaped.
+//! build gives that page (README.md, "Theming") plus `query`, `results`, `total`,
+//! `suggestion` and, when nothing was found, `popular` (title, url, section); Tera escapes everything but the snippets, which the search module escaped.
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -65,6 +65,10 @@ impl SearchPage {
             .unwrap_or_default();
         map.insert("results".into(), Value::Array(results));
         map.insert("total".into(), json!(response.map_or(0, |r| r.total)));
+        map.insert(
+            "popular".into(),
+            json!(response.map(|r| r.popular.as_slice()).unwrap_or_default()),
+        );
         map.insert(
             "suggestion".into(),
             json!(response.and_then(|r| r.suggestion.as_deref()).unwrap_or("")),

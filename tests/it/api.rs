@@ -201,6 +201,45 @@ async fn nothing_found_is_an_empty_answer_not_an_error() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json["total"], 0);
     assert!(urls(&answer).is_empty());
+    // No dead end: the first article of each section, in the writers' order.
+    let popular: Vec<&str> = answer.json["popular"]
+        .as_array()
+        .expect("popular articles")
+        .iter()
+        .filter_map(|a| a["url"].as_str())
+        .collect();
+    assert_eq!(
+        popular,
+        [
+            "/orders/track-your-order/",
+            "/delivery/delivery-options-and-times/",
+            "/returns/return-policy/",
+            "/payments/payment-methods/",
+            "/account/create-an-account/"
+        ]
+    );
+    // Within a section, that section's first articles; in Russian, Russian ones.
+    let returns = get(&app, "/api/search?q=xqzxqzxqz&section=%2Freturns%2F").await;
+    let in_returns = returns.json["popular"].as_array().expect("popular");
+    assert!(!in_returns.is_empty());
+    assert!(
+        in_returns.iter().all(|a| a["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("/returns/"))
+            && a["section"] == "Returns and refunds"),
+        "{in_returns:?}"
+    );
+    let russian = get(&app, "/api/search?q=xqzxqzxqz&lang=ru").await;
+    let in_russian = russian.json["popular"].as_array().expect("popular");
+    assert!(
+        in_russian
+            .iter()
+            .all(|a| a["url"].as_str().is_some_and(|u| u.starts_with("/ru/"))),
+        "{in_russian:?}"
+    );
+    // Found something: no list.
+    let found = get(&app, "/api/search?q=refund").await;
+    assert!(found.json.get("popular").is_none());
 }
 
 #[tokio::test]

@@ -575,6 +575,20 @@ fn the_search_page_lists_results_without_javascript() {
     let nothing = server.get("/search/?q=xqzxqzxqz");
     assert_eq!(nothing.status, 200);
     assert!(nothing.body.contains("class=\"empty-state\""));
+    assert!(
+        nothing.body.contains("Popular articles"),
+        "{}",
+        nothing.body
+    );
+    assert!(
+        nothing.body.contains("href=\"/orders/track-your-order/\""),
+        "{}",
+        nothing.body
+    );
+    assert!(
+        nothing.body.contains("mailto:"),
+        "the support contact is on the page"
+    );
 
     let not_a_language = server.get("/returns/search/?q=refund");
     assert_eq!(not_a_language.status, 404);
