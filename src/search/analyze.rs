@@ -68,6 +68,11 @@ impl Analyzer {
 
     /// Appends the indexed form of `word` to `out` (no allocation once the word is cached).
     pub fn stem_into(&self, word: &str, out: &mut String) {
+        self.with_stem(word, |stem| out.push_str(stem));
+    }
+
+    /// Calls `f` with the indexed form of `word` (no allocation once the word is cached).
+    pub fn with_stem<R>(&self, word: &str, f: impl FnOnce(&str) -> R) -> R {
         STEMS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let key = usize::from(self.key);
@@ -76,15 +81,15 @@ impl Analyzer {
             }
             let map = &mut cache[key];
             if let Some(stem) = map.get(word) {
-                out.push_str(stem);
-                return;
+                return f(stem);
             }
             if map.len() >= STEM_CACHE {
                 map.clear();
             }
             let stem = self.stem_uncached(word);
-            out.push_str(&stem);
+            let result = f(&stem);
             map.insert(word.to_string(), stem);
+            result
         })
     }
 
@@ -103,23 +108,53 @@ impl Analyzer {
 /// Calls `f(from, to, lower)` for each word of `text` without allocating per word: the
 /// indexing hot path. Same words as [`words`].
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    each_word_if(
+        text,
+        |_| true,
+        |from, to, lower| f(from, to, lower.unwrap_or_default()),
+    );
+}
+
+/// Like [`each_word`], but only words whose first letter (lowercased, folded) `wanted`
+/// accepts are lowercased; the others come as `None`. Spares the work for words that cannot
+/// match anything.
+pub fn each_word_if(
+    text: &str,
+    wanted: impl Fn(char) -> bool,
+    mut f: impl FnMut(usize, usize, Option<&str>),
+) {
     let mut buffer = String::new();
     for_each_span(text, |from, to| {
         let raw = &text[from..to];
         if raw.len() > 64 {
             return;
         }
+        let first = raw.chars().next().map_or(' ', fold_lower_char);
+        if !wanted(first) {
+            f(from, to, None);
+            return;
+        }
         if raw
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         {
-            f(from, to, raw);
+            f(from, to, Some(raw));
             return;
         }
         buffer.clear();
         lower_into(raw, &mut buffer);
-        f(from, to, &buffer);
+        f(from, to, Some(&buffer));
     });
+}
+
+/// A letter lowercased and folded the way words are (`Ä` -> `a`, `Ё` -> `е`).
+pub fn fold_lower_char(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    let mut buffer = [0; 4];
+    fold(lower.encode_utf8(&mut buffer))
+        .chars()
+        .next()
+        .unwrap_or(lower)
 }
 
 fn lower_into(raw: &str, out: &mut String) {

@@ -157,10 +157,15 @@ pub fn build(
         let word = &words[i];
         let expanded = expansions(word, lexicon, last && parsed.last_is_prefix);
         let mut stems: Vec<String> = Vec::new();
+        // Stop words barely move BM25 scores but have the longest posting lists of all;
+        // ranking leaves them out unless they are all there is.
+        let ranked = !is_stop_word(word) || words.iter().all(|w| is_stop_word(w));
         for (variant, weight) in &expanded {
             let stem = analyzer.stem(variant);
             if !stems.contains(&stem) {
-                ranking.add(&stem, *weight, fields);
+                if ranked {
+                    ranking.add(&stem, *weight, fields);
+                }
                 stems.push(stem);
             }
         }

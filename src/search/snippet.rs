@@ -1,7 +1,7 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use super::analyze::{Analyzer, each_word, fold};
+use super::analyze::{Analyzer, each_word_if, fold};
 use crate::markdown::escape;
 
 /// Longest snippet, in characters of text.
@@ -49,21 +49,24 @@ impl Matcher {
     /// Which query word a word of the text (lowercased) matches: its stem's number, or the
     /// number after the last stem for the unfinished last word; `None` when it matches none.
     fn match_of(&self, lower: &str) -> Option<usize> {
-        let first = lower.chars().next()?;
-        let folded_first = fold(first.encode_utf8(&mut [0; 4])).chars().next()?;
-        if self.first_letters.binary_search(&folded_first).is_err() {
-            return None;
-        }
         // Typos were already expanded into the indexed words they stand for (the query words
         // given here), so matching stems is enough; only the unfinished last word needs more.
-        let stem = self.analyzer.stem(lower);
-        if let Some(n) = self.stems.iter().position(|s| *s == stem) {
+        let stems = &self.stems;
+        if let Some(n) = self
+            .analyzer
+            .with_stem(lower, |stem| stems.iter().position(|s| s == stem))
+        {
             return Some(n);
         }
         self.prefix
             .as_ref()
             .filter(|p| fold(lower).starts_with(p.as_str()))
             .map(|_| self.stems.len())
+    }
+
+    /// Whether a word starting with this letter (lowercased, folded) may match.
+    fn may_start(&self, letter: char) -> bool {
+        self.first_letters.binary_search(&letter).is_ok()
     }
 
     fn distinct(&self) -> usize {
@@ -82,13 +85,17 @@ struct Span {
 /// the text when no word matches.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
     let mut found: Vec<Span> = Vec::new();
-    each_word(text, |from, to, lower| {
-        found.push(Span {
-            from,
-            to,
-            matched: matcher.match_of(lower),
-        })
-    });
+    each_word_if(
+        text,
+        |letter| matcher.may_start(letter),
+        |from, to, lower| {
+            found.push(Span {
+                from,
+                to,
+                matched: lower.and_then(|lower| matcher.match_of(lower)),
+            })
+        },
+    );
     if found.is_empty() {
         return escape(&text.chars().take(MAX_CHARS).collect::<String>());
     }
