@@ -157,13 +157,16 @@ pub fn build(
         let word = &words[i];
         let expanded = expansions(word, lexicon, last && parsed.last_is_prefix);
         let mut stems: Vec<String> = Vec::new();
-        // Stop words barely move BM25 scores but have the longest posting lists of all;
-        // ranking leaves them out unless they are all there is.
-        let ranked = !is_stop_word(word) || words.iter().all(|w| is_stop_word(w));
+        // Stop words count in titles and questions ("How long does a refund take?"), where
+        // they tell a question from one that merely shares its words; in bodies they have the
+        // longest posting lists of all and barely move a score, so ranking skips them there.
+        let only_short = is_stop_word(word) && !words.iter().all(|w| is_stop_word(w));
         for (variant, weight) in &expanded {
             let stem = analyzer.stem(variant);
             if !stems.contains(&stem) {
-                if ranked {
+                if only_short {
+                    ranking.add_short(&stem, *weight, fields);
+                } else {
                     ranking.add(&stem, *weight, fields);
                 }
                 stems.push(stem);
@@ -262,12 +265,30 @@ struct Ranking {
 }
 
 impl Ranking {
+    /// The stem in every field.
     fn add(&mut self, stem: &str, weight: f32, fields: &Fields) {
-        for (field, field_weight) in [
-            (fields.title, TITLE),
-            (fields.heading, HEADING),
-            (fields.body, BODY),
-        ] {
+        self.add_to(
+            &[
+                (fields.title, TITLE),
+                (fields.heading, HEADING),
+                (fields.body, BODY),
+            ],
+            stem,
+            weight,
+        );
+    }
+
+    /// The stem in titles and headings only.
+    fn add_short(&mut self, stem: &str, weight: f32, fields: &Fields) {
+        self.add_to(
+            &[(fields.title, TITLE), (fields.heading, HEADING)],
+            stem,
+            weight,
+        );
+    }
+
+    fn add_to(&mut self, to: &[(tantivy::schema::Field, f32)], stem: &str, weight: f32) {
+        for &(field, field_weight) in to {
             let weight = field_weight * weight;
             match self
                 .terms
