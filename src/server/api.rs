@@ -175,9 +175,11 @@ fn number(name: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiE
 /// Runs a search on the blocking pool: Tantivy reads memory-mapped files, and a query that
 /// falls back through every reading can take milliseconds on a big help center.
 pub(crate) async fn run(
+    state: &AppState,
     engine: Arc<Engine>,
     request: search::Request,
 ) -> Result<search::Response, ApiError> {
+    let _turn = state.search_slot().await;
     tokio::task::spawn_blocking(move || engine.search(&request))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
@@ -192,7 +194,7 @@ pub(crate) async fn search(
     let engine = state.engine();
     let params = Params::parse(uri.query().unwrap_or(""), engine.languages())?;
     let request = params.request(params.required_query()?, DEFAULT_LIMIT);
-    let response = run(engine, request).await?;
+    let response = run(&state, engine, request).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
 }
 

@@ -139,7 +139,7 @@ async fn render(state: AppState, lang: String, request: Request) -> Response {
             Some(q) => {
                 let mut search = params.request(q, PAGE_LIMIT);
                 search.lang = Some(lang.clone());
-                match api::run(engine, search).await {
+                match api::run(&state, engine, search).await {
                     Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
                     Err(error) => return error.into_response(),
                 }
