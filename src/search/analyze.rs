@@ -174,7 +174,7 @@ fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
     let is_word_char = |i: usize| match bytes.get(i) {
         Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-        Some(_) => char_at(i).is_alphanumeric(),
+        Some(_) => is_letter_or_digit(char_at(i)),
         None => false,
     };
     let mut start: Option<usize> = None;
@@ -187,10 +187,7 @@ fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
             (c, c.len_utf8())
         };
         let joins = (c == '\'' || c == '’') && start.is_some() && is_word_char(i + len);
-        if joins
-            || (c.is_ascii() && c.is_ascii_alphanumeric())
-            || (!c.is_ascii() && c.is_alphanumeric())
-        {
+        if joins || (c.is_ascii() && c.is_ascii_alphanumeric()) || is_letter_or_digit(c) {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             f(s, i);
@@ -199,6 +196,17 @@ fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     }
     if let Some(s) = start {
         f(s, text.len());
+    }
+}
+
+/// `char::is_alphanumeric` with the Latin-1, Latin Extended and Cyrillic letters answered
+/// without the Unicode table lookup (which is slow, and these are most of a Russian or
+/// Estonian text).
+fn is_letter_or_digit(c: char) -> bool {
+    match c {
+        '\u{00C0}'..='\u{024F}' => c != '\u{00D7}' && c != '\u{00F7}',
+        '\u{0400}'..='\u{0481}' | '\u{048A}'..='\u{04FF}' => true,
+        _ => c.is_alphanumeric(),
     }
 }
 

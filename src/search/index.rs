@@ -137,9 +137,13 @@ pub fn write_index(
             std::fs::create_dir_all(dir).map_err(|e| write_error(&e))?;
             let settings_json = serde_json::to_vec_pretty(settings).map_err(|e| write_error(&e))?;
             std::fs::write(dir.join(SETTINGS_FILE), settings_json).map_err(|e| write_error(&e))?;
-            Index::create_in_dir(dir, schema).map_err(|e| write_error(&e))?
+            index_builder(schema)
+                .create_in_dir(dir)
+                .map_err(|e| write_error(&e))?
         }
-        None => Index::create_in_ram(schema),
+        None => index_builder(schema)
+            .create_in_ram()
+            .map_err(|e| write_error(&e))?,
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -235,6 +239,18 @@ pub fn write_index(
             lexicon,
         },
     ))
+}
+
+/// Stored text in 4 KB blocks rather than Tantivy's 16 KB: a hit's text is read by
+/// decompressing its whole block, and a search reads ten. (Measured at 10,000 articles: 5%
+/// more searches per second, an index 7 MB larger.)
+fn index_builder(schema: Schema) -> tantivy::IndexBuilder {
+    Index::builder()
+        .schema(schema)
+        .settings(tantivy::IndexSettings {
+            docstore_blocksize: 4096,
+            ..tantivy::IndexSettings::default()
+        })
 }
 
 /// The Tantivy document. Its stemmed words are also appended to `whole` (the title and tags

@@ -65,7 +65,7 @@ pub fn matching_articles(
             and(&mut docs, &docs_of(&**weight, reader)?);
         }
         if !clauses.is_empty() {
-            let mut counter = Counter::new(docs.len());
+            let mut counter = Counter::new(docs.len(), clauses.len());
             for weight in &clauses {
                 counter.add(&docs_of(&**weight, reader)?);
             }
@@ -150,13 +150,12 @@ struct Counter {
     len: usize,
 }
 
-/// Counts up to 255 clauses; a query has at most 256 characters.
-const LEVELS: usize = 8;
-
 impl Counter {
-    fn new(len: usize) -> Counter {
+    /// Room to count `clauses` matches per document.
+    fn new(len: usize, clauses: usize) -> Counter {
+        let levels = (usize::BITS - clauses.leading_zeros()).max(1) as usize;
         Counter {
-            levels: vec![vec![0; len]; LEVELS],
+            levels: vec![vec![0; len]; levels],
             len,
         }
     }
@@ -182,7 +181,10 @@ impl Counter {
                 // Compare each document's count with k, from the highest bit down.
                 let mut greater = 0u64;
                 let mut equal = !0u64;
-                for level in (0..LEVELS).rev() {
+                if k >> self.levels.len() != 0 {
+                    return 0;
+                }
+                for level in (0..self.levels.len()).rev() {
                     let count_bit = self.levels[level][i];
                     if (k >> level) & 1 == 1 {
                         equal &= count_bit;
@@ -203,7 +205,7 @@ mod tests {
 
     #[test]
     fn counts_how_many_clauses_each_document_matched() {
-        let mut counter = Counter::new(2);
+        let mut counter = Counter::new(2, 3);
         // Document 0 in three clauses, document 1 in two, document 64 in one, 65 in none.
         counter.add(&[0b11, 0b1]);
         counter.add(&[0b11, 0]);
@@ -216,7 +218,7 @@ mod tests {
 
     #[test]
     fn counts_past_one_level() {
-        let mut counter = Counter::new(1);
+        let mut counter = Counter::new(1, 20);
         for _ in 0..20 {
             counter.add(&[1]);
         }
