@@ -677,11 +677,18 @@ fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
 /// Escapes text for HTML content and attribute values. Also Tera's escaper, so it runs for
 /// every value on every page: text without special characters is copied in one go.
 pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub fn escape_into(text: &str, out: &mut String) {
     let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let Some(first) = text.bytes().position(|b| special(&b)) else {
-        return text.to_string();
+        out.push_str(text);
+        return;
     };
-    let mut out = String::with_capacity(text.len() + 16);
     out.push_str(&text[..first]);
     let mut start = first;
     for (i, b) in text.bytes().enumerate().skip(first) {
@@ -698,7 +705,6 @@ pub fn escape(text: &str) -> String {
         start = i + 1;
     }
     out.push_str(&text[start..]);
-    out
 }
 
 #[cfg(test)]

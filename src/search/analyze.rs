@@ -129,7 +129,10 @@ pub fn each_word_if(
         if raw.len() > 64 {
             return;
         }
-        let first = raw.chars().next().map_or(' ', fold_lower_char);
+        let first = match raw.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.to_ascii_lowercase() as char,
+            _ => raw.chars().next().map_or(' ', fold_lower_char),
+        };
         if !wanted(first) {
             f(from, to, None);
             return;

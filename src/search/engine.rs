@@ -12,7 +12,7 @@ use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, 
 use super::analyze::{Analyzer, fold, words};
 use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::matching::{Requirements, matching_articles};
+use super::matching::{Requirements, in_lang, matching_articles};
 use super::query::{self, Built, SynonymGroup};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
@@ -76,6 +76,8 @@ pub struct Engine {
     searcher: Searcher,
     /// Per segment, each document's article id.
     articles: Vec<Vec<u32>>,
+    /// Language -> per segment, the articles' own documents in it.
+    in_lang: rustc_hash::FxHashMap<String, Vec<Vec<u64>>>,
     fields: Fields,
     settings: Settings,
     synonyms: Vec<SynonymGroup>,
@@ -142,10 +144,16 @@ impl Engine {
                     .collect())
             })
             .collect::<tantivy::Result<Vec<Vec<u32>>>>()?;
+        let in_lang = settings
+            .languages
+            .iter()
+            .map(|lang| Ok((lang.clone(), in_lang(&searcher, &fields, lang)?)))
+            .collect::<Result<_, SearchError>>()?;
         Ok(Engine {
             index,
             searcher,
             articles,
+            in_lang,
             fields,
             settings,
             synonyms,
@@ -247,12 +255,16 @@ impl Engine {
         request: &Request,
     ) -> Result<(usize, Vec<Hit>), SearchError> {
         let searcher = &self.searcher;
+        let Some(docs_in_lang) = self.in_lang.get(lang) else {
+            // Not a language of this help center: nothing is written in it.
+            return Ok((0, Vec::new()));
+        };
         let requirements = Requirements {
             clauses: &built.clauses,
             needed,
             phrases: &built.phrases,
             excluded: &built.excluded,
-            lang,
+            in_lang: docs_in_lang,
             section: request.section.as_deref(),
         };
         let articles = matching_articles(searcher, &self.fields, &self.articles, &requirements)?;

@@ -21,7 +21,8 @@ pub struct Requirements<'a> {
     pub phrases: &'a [Box<dyn Query>],
     /// Words no matching article may hold.
     pub excluded: &'a [Box<dyn Query>],
-    pub lang: &'a str,
+    /// Per segment, the articles' own documents in the shopper's language (see [`in_lang`]).
+    pub in_lang: &'a [Vec<u64>],
     /// A top-level section URL, when the search is limited to one.
     pub section: Option<&'a str>,
 }
@@ -50,7 +51,7 @@ pub fn matching_articles(
     };
     let clauses = weights(wanted.clauses)?;
     let phrases = weights(wanted.phrases)?;
-    let mut all_of = vec![filter(fields.filter_lang, wanted.lang)?];
+    let mut all_of = Vec::new();
     if let Some(section) = wanted.section {
         all_of.push(filter(fields.filter_section, section)?);
     }
@@ -59,9 +60,9 @@ pub fn matching_articles(
 
     let mut articles: Vec<u64> = Vec::new();
     let segments = || searcher.segment_readers().iter().zip(article_of);
-    for (reader, article_of) in segments() {
-        let mut docs = docs_of(&*all_of[0], reader)?;
-        for weight in &all_of[1..] {
+    for ((reader, article_of), in_lang) in segments().zip(wanted.in_lang) {
+        let mut docs = in_lang.clone();
+        for weight in &all_of {
             and(&mut docs, &docs_of(&**weight, reader)?);
         }
         if !clauses.is_empty() {
@@ -108,6 +109,25 @@ fn add_articles(docs: &[u64], reader: &SegmentReader, article_of: &[u32], articl
             articles[word] |= 1 << (id % 64);
         }
     });
+}
+
+/// Per segment, the articles' own documents in `lang`: the same for every search in that
+/// language, so the engine works them out once.
+pub fn in_lang(
+    searcher: &Searcher,
+    fields: &Fields,
+    lang: &str,
+) -> Result<Vec<Vec<u64>>, SearchError> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.filter_lang, lang),
+        IndexRecordOption::Basic,
+    );
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|reader| docs_of(&*weight, reader))
+        .collect()
 }
 
 /// The segment's documents that `weight` matches, as a bitset.

@@ -2,7 +2,7 @@
 //! each matched word and everything else escaped.
 
 use super::analyze::{Analyzer, each_word_if, fold};
-use crate::markdown::escape;
+use crate::markdown::{escape, escape_into};
 
 /// Longest snippet, in characters of text.
 const MAX_CHARS: usize = 180;
@@ -102,19 +102,19 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
     let (first, last) = best_window(&found, matcher.distinct());
     let from = found[first].from;
     let to = found[last].to;
-    let mut html = String::new();
+    let mut html = String::with_capacity(MAX_CHARS * 2);
     if from > 0 {
         html.push('…');
     }
     let mut cursor = from;
     for word in &found[first..=last] {
-        html.push_str(&escape(&text[cursor..word.from]));
+        escape_into(&text[cursor..word.from], &mut html);
         if word.matched.is_some() {
             html.push_str("<mark>");
-            html.push_str(&escape(&text[word.from..word.to]));
+            escape_into(&text[word.from..word.to], &mut html);
             html.push_str("</mark>");
         } else {
-            html.push_str(&escape(&text[word.from..word.to]));
+            escape_into(&text[word.from..word.to], &mut html);
         }
         cursor = word.to;
     }
@@ -123,7 +123,7 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
         .chars()
         .take_while(|c| !c.is_alphanumeric() && !c.is_whitespace())
         .collect();
-    html.push_str(&escape(&tail));
+    escape_into(&tail, &mut html);
     if to + tail.len() < text.trim_end().len() {
         html.push('…');
     }
