@@ -147,7 +147,8 @@ pub fn run(
     timings.push(("render pages and index them for search", step.elapsed()));
     let step = Instant::now();
     if !config.expect.is_empty() {
-        let engine = Engine::from_index(index, settings, stats.lexicon)?;
+        let hits = tantivy::directory::OwnedBytes::new(stats.hits);
+        let engine = Engine::from_index(index, settings, stats.lexicon, hits)?;
         check_expectations(&config, &engine, &diagnostics)?;
     }
 

@@ -5,11 +5,12 @@
 use std::path::Path;
 
 use serde::Serialize;
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::query::{EnableScoring, Query};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, TantivyDocument};
+use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal};
 
 use super::analyze::{Analyzer, fold, words};
+use super::hits::{HITS_FILE, HitStore};
 use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
 use super::matching::{Requirements, in_lang, matching_articles};
@@ -76,6 +77,9 @@ pub struct Engine {
     searcher: Searcher,
     /// Per segment, each document's article id.
     articles: Vec<Vec<u32>>,
+    /// Per segment, each document's record in `hits`.
+    hit_of: Vec<Vec<u32>>,
+    hits: HitStore,
     /// Language -> per segment, the articles' own documents in it.
     in_lang: rustc_hash::FxHashMap<String, Vec<Vec<u64>>>,
     fields: Fields,
@@ -104,20 +108,33 @@ impl Engine {
             .filter_map(|line| line.split_once('\t'))
             .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
             .collect();
+        // Memory-mapped: a search reads only the records of its hits.
+        let hits = MmapDirectory::open(dir)
+            .map_err(|e| open_error(e.to_string()))?
+            .open_read(Path::new(HITS_FILE))
+            .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?
+            .read_bytes()
+            .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?;
         // An index written by another version lacks fields; say which folder to rebuild.
-        Engine::from_index(index, settings, lexicon).map_err(|e| match e {
+        Engine::from_index(index, settings, lexicon, hits).map_err(|e| match e {
             SearchError::IndexOpen { reason, .. } => open_error(reason),
             other => other,
         })
     }
 
-    /// Wraps an index already open (the in-memory one `check` builds) with its lexicon.
+    /// Wraps an index already open (the in-memory one `check` builds) with its lexicon and
+    /// its hits file's bytes.
     pub fn from_index(
         index: Index,
         settings: Settings,
         lexicon: Vec<(String, u64)>,
+        hits: OwnedBytes,
     ) -> Result<Engine, SearchError> {
         let fields = Fields::from_schema(&index.schema())?;
+        let hits = HitStore::open(hits).map_err(|reason| SearchError::IndexOpen {
+            path: String::new(),
+            reason: format!("{reason}; run `helpbook build` again"),
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -134,16 +151,20 @@ impl Engine {
             .collect();
         let lexicon = Lexicon::new(lexicon);
         let searcher = reader.searcher();
-        let articles = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                let column = segment.fast_fields().u64("article")?;
-                Ok((0..segment.max_doc())
-                    .map(|doc| column.first(doc).map_or(u32::MAX, |id| id as u32))
-                    .collect())
-            })
-            .collect::<tantivy::Result<Vec<Vec<u32>>>>()?;
+        let per_doc = |field: &str| {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| {
+                    let column = segment.fast_fields().u64(field)?;
+                    Ok((0..segment.max_doc())
+                        .map(|doc| column.first(doc).map_or(u32::MAX, |id| id as u32))
+                        .collect())
+                })
+                .collect::<tantivy::Result<Vec<Vec<u32>>>>()
+        };
+        let articles = per_doc("article")?;
+        let hit_of = per_doc("hit")?;
         let in_lang = settings
             .languages
             .iter()
@@ -153,6 +174,8 @@ impl Engine {
             index,
             searcher,
             articles,
+            hit_of,
+            hits,
             in_lang,
             fields,
             settings,
@@ -284,22 +307,24 @@ impl Engine {
             .skip(request.offset)
             .take(request.limit)
             .map(|(score, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                let text = |field| {
-                    doc.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                let body = text(self.fields.text);
+                let stored = self
+                    .hit_of
+                    .get(address.segment_ord as usize)
+                    .and_then(|hits| hits.get(address.doc_id as usize))
+                    .and_then(|&n| self.hits.get(n as usize))
+                    .ok_or_else(|| {
+                        SearchError::Query(format!(
+                            "the record of a hit ({address:?}) is missing from `{HITS_FILE}`; run `helpbook build` again"
+                        ))
+                    })?;
                 Ok(Hit {
-                    title: text(self.fields.title_text),
-                    url: text(self.fields.url),
-                    section: text(self.fields.section_title),
-                    lang: text(self.fields.lang),
-                    kind: text(self.fields.kind),
-                    heading: text(self.fields.heading_text),
-                    snippet: snippet(&body, matcher),
+                    snippet: snippet(&stored.text, matcher),
+                    title: stored.title,
+                    url: stored.url,
+                    section: stored.section,
+                    lang: stored.lang,
+                    kind: stored.kind,
+                    heading: stored.heading,
                     score: (score * 1000.0).round() / 1000.0,
                 })
             })

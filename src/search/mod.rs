@@ -8,6 +8,7 @@
 
 mod analyze;
 mod engine;
+mod hits;
 mod index;
 mod lexicon;
 mod matching;

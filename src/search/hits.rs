@@ -1,0 +1,187 @@
+//! What a hit shows — title, URL, heading, section, kind, language and the text its snippet is
+//! cut from — kept beside the index in one file, `helpbook-hits.bin`: every document's record
+//! LZ4-compressed on its own and found through a table of offsets, read straight from the
+//! memory-mapped file. (Tantivy's document store decompresses a whole block of documents to
+//! read one; a search reads ten.)
+//!
+//! Layout: `HBHITS1\n`, the record count (u32 LE), count + 1 offsets (u64 LE, from the start
+//! of the records), the records. A record, once decompressed: each field as its length (u32
+//! LE) and UTF-8 bytes, in the order of [`StoredHit`]'s fields.
+
+use rayon::prelude::*;
+use tantivy::directory::OwnedBytes;
+
+use super::Document;
+
+/// The file beside the index.
+pub const HITS_FILE: &str = "helpbook-hits.bin";
+
+const MAGIC: &[u8] = b"HBHITS1\n";
+
+/// One document as a hit shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoredHit {
+    pub url: String,
+    pub title: String,
+    /// The question or heading; empty for the article's own document.
+    pub heading: String,
+    /// The section's title.
+    pub section: String,
+    pub kind: String,
+    pub lang: String,
+    pub text: String,
+}
+
+/// The file's bytes for `documents`, in their order (a document's number is its place).
+pub fn encode(documents: &[Document]) -> Vec<u8> {
+    let records: Vec<Vec<u8>> = documents
+        .par_iter()
+        .map(|doc| {
+            let fields = [
+                &doc.url,
+                &doc.title,
+                &doc.heading,
+                &doc.section_title,
+                &doc.kind,
+                &doc.lang,
+                &doc.text,
+            ];
+            let mut raw = Vec::with_capacity(fields.iter().map(|f| f.len() + 4).sum());
+            for field in fields {
+                raw.extend_from_slice(&(field.len() as u32).to_le_bytes());
+                raw.extend_from_slice(field.as_bytes());
+            }
+            lz4_flex::compress_prepend_size(&raw)
+        })
+        .collect();
+    let table = MAGIC.len() + 4 + (records.len() + 1) * 8;
+    let mut out = Vec::with_capacity(table + records.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(records.len() as u32).to_le_bytes());
+    let mut offset = 0u64;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for record in &records {
+        offset += record.len() as u64;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for record in records {
+        out.extend_from_slice(&record);
+    }
+    out
+}
+
+/// The records of an index, read from the memory-mapped file (or memory, for `check`).
+pub struct HitStore {
+    bytes: OwnedBytes,
+    count: usize,
+}
+
+impl HitStore {
+    /// Checks the header and the offsets table; says what is wrong otherwise.
+    pub fn open(bytes: OwnedBytes) -> Result<HitStore, String> {
+        let data = bytes.as_slice();
+        if !data.starts_with(MAGIC) {
+            return Err(format!("`{HITS_FILE}` is not a helpbook hits file"));
+        }
+        let count = read_u32(data, MAGIC.len()).ok_or("the hits file is cut short")? as usize;
+        let records_start = MAGIC.len() + 4 + (count + 1) * 8;
+        let last = read_u64(data, records_start - 8).ok_or("the hits file is cut short")?;
+        if records_start as u64 + last != data.len() as u64 {
+            return Err("the hits file's size does not match its table".to_string());
+        }
+        Ok(HitStore { bytes, count })
+    }
+
+    /// Document `n`'s record; `None` when the file does not hold it intact.
+    pub fn get(&self, n: usize) -> Option<StoredHit> {
+        if n >= self.count {
+            return None;
+        }
+        let data = self.bytes.as_slice();
+        let table = MAGIC.len() + 4;
+        let records_start = table + (self.count + 1) * 8;
+        let from = read_u64(data, table + n * 8)? as usize + records_start;
+        let to = read_u64(data, table + (n + 1) * 8)? as usize + records_start;
+        let raw = lz4_flex::decompress_size_prepended(data.get(from..to)?).ok()?;
+        let mut at = 0;
+        let mut next = || -> Option<String> {
+            let len = read_u32(&raw, at)? as usize;
+            let text = std::str::from_utf8(raw.get(at + 4..at + 4 + len)?).ok()?;
+            at += 4 + len;
+            Some(text.to_string())
+        };
+        Some(StoredHit {
+            url: next()?,
+            title: next()?,
+            heading: next()?,
+            section: next()?,
+            kind: next()?,
+            lang: next()?,
+            text: next()?,
+        })
+    }
+}
+
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn read_u64(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(n: usize) -> Document {
+        Document {
+            url: format!("/returns/refund-{n}/#когда"),
+            title: format!("Refund <{n}>"),
+            heading: if n.is_multiple_of(2) {
+                String::new()
+            } else {
+                "Когда?".into()
+            },
+            section_title: "Returns".into(),
+            kind: "faq".into(),
+            lang: "ru".into(),
+            text: "Деньги вернутся за 3–5 дней. ".repeat(n + 1),
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn every_record_reads_back_as_written() {
+        let docs: Vec<Document> = (0..50).map(doc).collect();
+        let store = HitStore::open(OwnedBytes::new(encode(&docs))).expect("opens");
+        for (n, d) in docs.iter().enumerate() {
+            let hit = store.get(n).expect("record");
+            assert_eq!(
+                (hit.url, hit.title, hit.heading, hit.section, hit.text),
+                (
+                    d.url.clone(),
+                    d.title.clone(),
+                    d.heading.clone(),
+                    d.section_title.clone(),
+                    d.text.clone()
+                )
+            );
+        }
+        assert_eq!(store.get(50), None);
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_not_misread() {
+        let bytes = encode(&[doc(1), doc(2)]);
+        assert!(HitStore::open(OwnedBytes::new(bytes[..bytes.len() - 1].to_vec())).is_err());
+        assert!(HitStore::open(OwnedBytes::new(b"not a hits file".to_vec())).is_err());
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 0xff;
+        let store = HitStore::open(OwnedBytes::new(flipped)).expect("header intact");
+        assert!(store.get(0).is_some());
+        // The damaged record is either unreadable or differs; never a panic.
+        let _ = store.get(1);
+    }
+}
