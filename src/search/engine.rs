@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+use tantivy::directory::OwnedBytes;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal};
 
@@ -109,11 +109,7 @@ impl Engine {
             .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
             .collect();
         // Memory-mapped: a search reads only the records of its hits.
-        let hits = MmapDirectory::open(dir)
-            .map_err(|e| open_error(e.to_string()))?
-            .open_read(Path::new(HITS_FILE))
-            .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?
-            .read_bytes()
+        let hits = super::hits::open_file(dir)
             .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?;
         // An index written by another version lacks fields; say which folder to rebuild.
         Engine::from_index(index, settings, lexicon, hits).map_err(|e| match e {

@@ -33,8 +33,16 @@ pub struct StoredHit {
 }
 
 /// The file's bytes for `documents`, in their order (a document's number is its place).
+#[cfg(test)]
 pub fn encode(documents: &[Document]) -> Vec<u8> {
-    let records: Vec<Vec<u8>> = documents
+    let mut out = Vec::new();
+    write(&records(documents), &mut out).expect("writing to memory");
+    out
+}
+
+/// Each document's record, compressed (on rayon's threads).
+pub fn records(documents: &[Document]) -> Vec<Vec<u8>> {
+    documents
         .par_iter()
         .map(|doc| {
             let fields = [
@@ -53,21 +61,33 @@ pub fn encode(documents: &[Document]) -> Vec<u8> {
             }
             lz4_flex::compress_prepend_size(&raw)
         })
-        .collect();
-    let table = MAGIC.len() + 4 + (records.len() + 1) * 8;
-    let mut out = Vec::with_capacity(table + records.iter().map(Vec::len).sum::<usize>());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(records.len() as u32).to_le_bytes());
+        .collect()
+}
+
+/// Writes the file: header, offsets, records.
+pub fn write(records: &[Vec<u8>], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    out.write_all(&(records.len() as u32).to_le_bytes())?;
     let mut offset = 0u64;
-    out.extend_from_slice(&offset.to_le_bytes());
-    for record in &records {
+    out.write_all(&offset.to_le_bytes())?;
+    for record in records {
         offset += record.len() as u64;
-        out.extend_from_slice(&offset.to_le_bytes());
+        out.write_all(&offset.to_le_bytes())?;
     }
     for record in records {
-        out.extend_from_slice(&record);
+        out.write_all(record)?;
     }
-    out
+    Ok(())
+}
+
+/// The hits file of the index in `dir`, memory-mapped.
+pub fn open_file(dir: &std::path::Path) -> std::io::Result<OwnedBytes> {
+    use tantivy::directory::{Directory, MmapDirectory};
+    let directory = MmapDirectory::open(dir).map_err(std::io::Error::other)?;
+    directory
+        .open_read(std::path::Path::new(HITS_FILE))
+        .map_err(std::io::Error::other)?
+        .read_bytes()
 }
 
 /// The records of an index, read from the memory-mapped file (or memory, for `check`).

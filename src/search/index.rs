@@ -102,8 +102,8 @@ pub struct IndexStats {
     pub articles: usize,
     /// Every indexed word (unstemmed, folded) with the number of documents holding it.
     pub lexicon: Vec<(String, u64)>,
-    /// The hits file's bytes (see `hits`).
-    pub hits: Vec<u8>,
+    /// The hits file's bytes (see `hits`) of an index in memory; on disk, the file.
+    pub hits: Option<Vec<u8>>,
 }
 
 /// Builds the index into `dir` (created; must not hold an index yet), or in memory when
@@ -215,10 +215,23 @@ pub fn write_index(
         }
         std::fs::write(dir.join(LEXICON_FILE), text).map_err(|e| write_error(&e))?;
     }
-    let hits = hits::encode(documents);
-    if let Some(dir) = dir {
-        std::fs::write(dir.join(HITS_FILE), &hits).map_err(|e| write_error(&e))?;
-    }
+    let records = hits::records(documents);
+    let hits = match dir {
+        Some(dir) => {
+            let file = std::fs::File::create(dir.join(HITS_FILE)).map_err(|e| write_error(&e))?;
+            let mut out = std::io::BufWriter::new(file);
+            hits::write(&records, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .map_err(|e| write_error(&e))?;
+            None
+        }
+        None => {
+            let mut bytes = Vec::new();
+            hits::write(&records, &mut bytes).map_err(|e| write_error(&e))?;
+            Some(bytes)
+        }
+    };
+    drop(records);
     writer.commit().map_err(|e| write_error(&e))?;
     writer.wait_merging_threads().map_err(|e| write_error(&e))?;
     Ok((
