@@ -24,6 +24,9 @@ pub struct Args {
     /// The build folder with site/ and index/ (default: build/ in the help center)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Recent search answers to keep and give again without searching (0: search every time)
+    #[arg(long, value_name = "N", default_value_t = server::DEFAULT_CACHE)]
+    cache: usize,
 }
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
@@ -50,7 +53,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let state = match AppState::open(&out, config) {
+    let state = match AppState::open_with_cache(&out, config, args.cache) {
         Ok(state) => state,
         Err(ServerError::Theme(problems)) => {
             report(&problems);

@@ -20,7 +20,7 @@ use super::variants::{from_translit, other_layout};
 use super::{Popular, SearchError, Settings};
 
 /// A search as the shopper asked for it (already validated by the caller).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Request {
     pub query: String,
     /// The shopper's language; the default language when `None`.

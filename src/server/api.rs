@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::AppState;
 use super::query::QueryString;
-use crate::search::{self, Engine};
+use super::state::Searching;
+use crate::search;
 
 /// The longest query accepted, in characters (not bytes).
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -172,18 +173,26 @@ fn number(name: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiE
     }
 }
 
-/// Runs a search on the blocking pool: Tantivy reads memory-mapped files, and a query that
-/// falls back through every reading can take milliseconds on a big help center.
+/// Answers from the generation's recent answers, or runs the search on the blocking pool:
+/// Tantivy reads memory-mapped files, and a query that falls back through every reading can
+/// take milliseconds on a big help center.
 pub(crate) async fn run(
     state: &AppState,
-    engine: Arc<Engine>,
+    search: Arc<Searching>,
     request: search::Request,
 ) -> Result<search::Response, ApiError> {
+    if let Some(response) = search.answers.get(&request) {
+        return Ok(response);
+    }
     let _turn = state.search_slot().await;
-    tokio::task::spawn_blocking(move || engine.search(&request))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    tokio::task::spawn_blocking(move || {
+        let response = search.engine.search(&request)?;
+        search.answers.put(request, response.clone());
+        Ok(response)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e: search::SearchError| ApiError::Internal(e.to_string()))
 }
 
 /// `GET /api/search?q=&lang=&section=&limit=&offset=`
@@ -191,10 +200,10 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let engine = state.engine();
-    let params = Params::parse(uri.query().unwrap_or(""), engine.languages())?;
+    let search = state.search();
+    let params = Params::parse(uri.query().unwrap_or(""), search.engine.languages())?;
     let request = params.request(params.required_query()?, DEFAULT_LIMIT);
-    let response = run(&state, engine, request).await?;
+    let response = run(&state, search, request).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
 }
 

@@ -8,6 +8,7 @@
 //!         ─► /healthz | /api/search | /search/, /ru/search/ | static files (+ 404.html)
 //! ```
 
+mod answers;
 mod api;
 mod listen;
 mod query;
@@ -30,7 +31,7 @@ use tower_http::trace::TraceLayer;
 pub use api::ApiError;
 pub use listen::{ServeOptions, serve, shutdown_signal};
 pub use search_page::SearchPage;
-pub use state::{AppState, follow_builds};
+pub use state::{AppState, DEFAULT_CACHE, Searching, follow_builds};
 
 use crate::diag::Diagnostic;
 use crate::search::SearchError;

@@ -129,17 +129,17 @@ pub(crate) async fn other_language(State(state): State<AppState>, request: Reque
 
 async fn render(state: AppState, lang: String, request: Request) -> Response {
     let page = state.page();
-    let engine = state.engine();
+    let search = state.search();
     let raw = request.uri().query().unwrap_or("");
-    let (status, query, response) = match Params::parse(raw, engine.languages()) {
+    let (status, query, response) = match Params::parse(raw, search.engine.languages()) {
         // A bad parameter on the page: the page with its search box, and a 400.
         Err(_) => (StatusCode::BAD_REQUEST, String::new(), None),
         Ok(params) => match params.q.as_deref() {
             None | Some("") => (StatusCode::OK, String::new(), None),
             Some(q) => {
-                let mut search = params.request(q, PAGE_LIMIT);
-                search.lang = Some(lang.clone());
-                match api::run(&state, engine, search).await {
+                let mut wanted = params.request(q, PAGE_LIMIT);
+                wanted.lang = Some(lang.clone());
+                match api::run(&state, search, wanted).await {
                     Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
                     Err(error) => return error.into_response(),
                 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
+use super::answers::AnswerCache;
 use super::{SearchPage, ServerError};
 use crate::config::Config;
 use crate::search::Engine;
@@ -27,16 +28,27 @@ struct Inner {
     index_dir: PathBuf,
     /// The help center (book.toml, themes/), for the `/search/` page.
     root: PathBuf,
-    engine: ArcSwap<Engine>,
+    search: ArcSwap<Searching>,
     page: ArcSwap<SearchPage>,
-    /// The index generation that `engine` was opened from.
+    /// The index generation that `search` was opened from.
     stamp: Mutex<Option<Stamp>>,
+    /// Answers to keep per generation.
+    cache: usize,
     /// Two permits per core (one searching, one ready to): searches are CPU work, so running
     /// more at once only makes each take longer. The others wait their turn, first come first
     /// served, which keeps the slowest answers under load near the typical ones (measured
     /// with 32 connections on 2 cores: p99 13 ms instead of 33 ms, same searches per second).
     search_slots: tokio::sync::Semaphore,
 }
+
+/// One generation of the index, with the answers it gave.
+pub struct Searching {
+    pub engine: Engine,
+    pub answers: AnswerCache,
+}
+
+/// Answers kept per index generation unless `serve --cache` says otherwise.
+pub const DEFAULT_CACHE: usize = 4096;
 
 /// Identifies one generation of the index: the build swaps in a new `index/` folder, so its
 /// `meta.json` is another file (inode) with another modification time.
@@ -66,6 +78,15 @@ impl AppState {
     /// Opens the build in `out` (`site/` and `index/`, as `helpbook build` writes them) and
     /// the theme of the help center described by `config` for the `/search/` pages.
     pub fn open(out: &Path, config: Config) -> Result<AppState, ServerError> {
+        AppState::open_with_cache(out, config, DEFAULT_CACHE)
+    }
+
+    /// [`AppState::open`], keeping up to `cache` recent answers per index generation (0: none).
+    pub fn open_with_cache(
+        out: &Path,
+        config: Config,
+        cache: usize,
+    ) -> Result<AppState, ServerError> {
         let site_dir = out.join("site");
         let index_dir = out.join("index");
         for dir in [&site_dir, &index_dir] {
@@ -87,7 +108,11 @@ impl AppState {
                 site_dir,
                 index_dir,
                 root,
-                engine: ArcSwap::from_pointee(engine),
+                search: ArcSwap::from_pointee(Searching {
+                    engine,
+                    answers: AnswerCache::new(cache),
+                }),
+                cache,
                 page: ArcSwap::from_pointee(page),
                 stamp: Mutex::new(stamp),
                 search_slots: tokio::sync::Semaphore::new(
@@ -102,9 +127,9 @@ impl AppState {
         &self.inner.site_dir
     }
 
-    /// The search index of the current build.
-    pub fn engine(&self) -> Arc<Engine> {
-        self.inner.engine.load_full()
+    /// The search index of the current build, with its recent answers.
+    pub fn search(&self) -> Arc<Searching> {
+        self.inner.search.load_full()
     }
 
     /// Waits for a turn to search (see `search_slots`).
@@ -134,7 +159,10 @@ impl AppState {
         // Tried once per generation: a broken index is reported once, not every second.
         *current = stamp;
         let engine = Engine::open(&inner.index_dir)?;
-        inner.engine.store(Arc::new(engine));
+        inner.search.store(Arc::new(Searching {
+            engine,
+            answers: AnswerCache::new(inner.cache),
+        }));
         match Config::load(&inner.root) {
             Ok((config, _)) => match SearchPage::load(config) {
                 Ok(page) => inner.page.store(Arc::new(page)),

@@ -192,9 +192,9 @@ fn is_fingerprinted(name: &str) -> bool {
 async fn not_found(state: &AppState, path: &str) -> Response {
     let site = state.site_dir();
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    let engine = state.engine();
+    let search = state.search();
     let mut candidates = Vec::new();
-    if engine.languages().iter().skip(1).any(|l| l == first) {
+    if search.engine.languages().iter().skip(1).any(|l| l == first) {
         candidates.push(site.join(first).join("404.html"));
     }
     candidates.push(site.join("404.html"));

@@ -195,6 +195,19 @@ async fn limit_offset_lang_and_section_shape_the_results() {
 }
 
 #[tokio::test]
+async fn a_repeated_search_gives_the_same_answer() {
+    let (_hc, app) = app();
+    let first = get(&app, "/api/search?q=refnd+card&lang=en").await;
+    let again = get(&app, "/api/search?q=refnd+card&lang=en").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(!urls(&first).is_empty());
+    assert_eq!(first.json, again.json);
+    // Another page of the same query is its own answer.
+    let next = get(&app, "/api/search?q=refnd+card&lang=en&offset=1").await;
+    assert_eq!(urls(&next).first(), urls(&first).get(1));
+}
+
+#[tokio::test]
 async fn nothing_found_is_an_empty_answer_not_an_error() {
     let (_hc, app) = app();
     let answer = get(&app, "/api/search?q=xqzxqzxqz").await;
