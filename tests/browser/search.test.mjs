@@ -62,3 +62,20 @@ test('a Russian shopper gets Russian answers; Escape closes the list', T, async 
   assert.ok(await page.locator('#search-results').isHidden());
   await ctx.close();
 });
+
+test('a search that finds nothing offers the popular articles instead of a dead end', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.fill('xqzxqzxqz');
+  const results = page.locator('.search-results');
+  await results.getByText('Popular articles').waitFor();
+  const options = page.getByRole('option');
+  const hrefs = await options.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs.slice(0, 2), ['/orders/track-your-order/', '/delivery/delivery-options-and-times/']);
+  assert.ok(await results.getByText('No results').isVisible(), 'says that nothing was found first');
+  await box.press('ArrowDown');
+  assert.equal(await options.first().getAttribute('aria-selected'), 'true', 'the offered articles are keyboard options');
+  await ctx.close();
+});

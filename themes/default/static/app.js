@@ -128,7 +128,8 @@
       var list = el("ul");
       list.id = "search-listbox";
       list.setAttribute("role", "listbox");
-      (data.hits || []).forEach(function (hit, n) {
+      var hits = data.hits || [], popular = !hits.length && data.popular ? data.popular : [];
+      hits.concat(popular).forEach(function (hit, n) {
         var li = el("li"), a = el("a");
         li.id = "search-option-" + n;
         li.setAttribute("role", "option");
@@ -137,9 +138,11 @@
         a.tabIndex = -1;
         a.appendChild(el("span", "title", hit.heading || hit.title));
         a.appendChild(el("span", "section", hit.heading ? hit.title : hit.section));
-        var snippet = el("span", "snippet");
-        snippet.innerHTML = hit.snippet; /* server-escaped; only <mark> is markup */
-        a.appendChild(snippet);
+        if (hit.snippet) {
+          var snippet = el("span", "snippet");
+          snippet.innerHTML = hit.snippet; /* server-escaped; only <mark> is markup */
+          a.appendChild(snippet);
+        }
         li.appendChild(a);
         list.appendChild(li);
         items.push(li);
@@ -150,12 +153,14 @@
       } else if (items.length && data.searched_as) {
         box.appendChild(el("p", "", (form.getAttribute("data-searched-as") || "Showing results for") + " \u201c" + data.searched_as + "\u201d"));
       }
-      if (items.length) box.appendChild(list);
-      else {
+      if (!hits.length) {
         var text = form.getAttribute("data-no-results") || "No results";
         if (data.suggestion) text += " \u2014 " + (form.getAttribute("data-did-you-mean") || "Did you mean") + " \u201c" + data.suggestion + "\u201d?";
         box.appendChild(el("p", "", text));
+        /* No dead end: the articles writers put first. */
+        if (popular.length) box.appendChild(el("p", "", form.getAttribute("data-popular") || "Popular articles"));
       }
+      if (items.length) box.appendChild(list);
       box.hidden = false;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       active = -1;
