@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use helpbook::search::{Engine, Request, Response};
 
 use super::Global;
@@ -39,7 +39,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             index.display()
         );
     }
-    let engine = Engine::open(&index).context("cannot open the search index")?;
+    let engine = Engine::open(&index)?;
     if let Some(lang) = &args.lang
         && !engine.languages().contains(lang)
     {

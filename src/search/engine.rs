@@ -108,6 +108,11 @@ impl Engine {
             .filter_map(|line| line.split_once('\t'))
             .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
             .collect();
+        if !dir.join(HITS_FILE).is_file() {
+            return Err(open_error(format!(
+                "`{HITS_FILE}` is missing: an older helpbook built this index; run `helpbook build` again"
+            )));
+        }
         // Memory-mapped: a search reads only the records of its hits.
         let hits = super::hits::open_file(dir)
             .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?;

@@ -226,6 +226,16 @@ fn unknown_language_and_missing_index_say_what_to_do() {
         "{}",
         run.stderr
     );
+    // An index written by an older helpbook (no hits file): say which file and what to do.
+    std::fs::remove_file(hc.path("build/index/helpbook-hits.bin")).expect("remove");
+    let run = hc.run(&["search", "refund"]).failure();
+    assert!(
+        run.stderr.contains("`helpbook-hits.bin` is missing")
+            && run.stderr.contains("run `helpbook build` again")
+            && !run.stderr.contains("cannot open the search index: cannot"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
