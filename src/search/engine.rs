@@ -77,6 +77,8 @@ pub struct Engine {
     searcher: Searcher,
     /// Per segment, each document's article id.
     articles: Vec<Vec<u32>>,
+    /// Per segment, each article's documents.
+    sections: Sections,
     /// Per segment, each document's record in `hits`.
     hit_of: Vec<Vec<u32>>,
     hits: HitStore,
@@ -166,6 +168,7 @@ impl Engine {
         };
         let articles = per_doc("article")?;
         let hit_of = per_doc("hit")?;
+        let sections = Sections::new(&articles);
         let in_lang = settings
             .languages
             .iter()
@@ -175,6 +178,7 @@ impl Engine {
             index,
             searcher,
             articles,
+            sections,
             hit_of,
             hits,
             in_lang,
@@ -296,13 +300,27 @@ impl Engine {
         if total == 0 {
             return Ok((0, Vec::new()));
         }
-        let best = best_per_article(
-            searcher,
-            &self.articles,
-            built.ranking.as_ref(),
-            &articles,
-            request.offset + request.limit,
-        )?;
+        let wanted = request.offset + request.limit;
+        // Few matching articles: block-max WAND could not raise its threshold (it needs
+        // `wanted` articles) and would score the whole union; their own sections are fewer.
+        let sections = self.sections.count(&articles);
+        let best = if total < wanted || sections <= FEW_SECTIONS {
+            score_sections(
+                searcher,
+                &self.sections,
+                built.ranking.as_ref(),
+                &articles,
+                wanted,
+            )?
+        } else {
+            best_per_article(
+                searcher,
+                &self.articles,
+                built.ranking.as_ref(),
+                &articles,
+                wanted,
+            )?
+        };
         let hits = best
             .into_iter()
             .skip(request.offset)
@@ -410,6 +428,122 @@ fn best_per_article(
     Ok(top.into_best_first())
 }
 
+/// Up to this many documents of matching articles are scored one by one rather than by
+/// block-max WAND over the whole ranking union.
+const FEW_SECTIONS: usize = 256;
+
+/// Per segment, each article's documents (its own and its sections'), in document order.
+struct Sections {
+    /// Per segment: `docs[start[a]..start[a + 1]]` are article `a`'s documents.
+    segments: Vec<(Vec<u32>, Vec<u32>)>,
+}
+
+impl Sections {
+    fn new(article_of: &[Vec<u32>]) -> Sections {
+        let articles = article_of
+            .iter()
+            .flatten()
+            .filter(|a| **a != u32::MAX)
+            .max()
+            .map_or(0, |a| *a as usize + 1);
+        let segments = article_of
+            .iter()
+            .map(|segment| {
+                let mut start = vec![0u32; articles + 1];
+                for &a in segment.iter().filter(|a| **a != u32::MAX) {
+                    start[a as usize + 1] += 1;
+                }
+                for a in 0..articles {
+                    start[a + 1] += start[a];
+                }
+                let mut next = start.clone();
+                let mut docs = vec![0u32; start[articles] as usize];
+                for (doc, &a) in segment.iter().enumerate() {
+                    if a != u32::MAX {
+                        docs[next[a as usize] as usize] = doc as u32;
+                        next[a as usize] += 1;
+                    }
+                }
+                (start, docs)
+            })
+            .collect();
+        Sections { segments }
+    }
+
+    /// Article `a`'s documents in `segment`.
+    fn of(&self, segment: usize, a: u32) -> &[u32] {
+        let Some((start, docs)) = self.segments.get(segment) else {
+            return &[];
+        };
+        let a = a as usize;
+        match (start.get(a), start.get(a + 1)) {
+            (Some(&from), Some(&to)) => docs.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// How many documents the articles in the bitset have, in every segment.
+    fn count(&self, articles: &[u64]) -> usize {
+        let mut n = 0;
+        each_article(articles, |a| {
+            n += (0..self.segments.len())
+                .map(|s| self.of(s, a).len())
+                .sum::<usize>();
+        });
+        n
+    }
+}
+
+fn each_article(bits: &[u64], mut f: impl FnMut(u32)) {
+    for (n, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f(n as u32 * 64 + word.trailing_zeros());
+            word &= word - 1;
+        }
+    }
+}
+
+/// [`best_per_article`] for few matching articles: scores each of their documents.
+fn score_sections(
+    searcher: &Searcher,
+    sections: &Sections,
+    ranking: &dyn Query,
+    matching: &[u64],
+    wanted: usize,
+) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut top = TopArticles::new(wanted);
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut docs: Vec<(u32, u32)> = Vec::new();
+        each_article(matching, |a| {
+            docs.extend(sections.of(ordinal, a).iter().map(|&d| (d, a)));
+        });
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for (doc, article) in docs {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                continue;
+            }
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                top.offer(
+                    article,
+                    scorer.score(),
+                    DocAddress::new(ordinal as SegmentOrdinal, doc),
+                );
+            }
+        }
+    }
+    Ok(top.into_best_first())
+}
+
 fn is_set(bits: &[u64], id: u32) -> bool {
     bits.get((id / 64) as usize)
         .is_some_and(|word| word & (1 << (id % 64)) != 0)
@@ -490,5 +624,110 @@ impl TopArticles {
             .rev()
             .map(|(ranked, _)| (ranked.score(), ranked.address.0))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Document, write_index};
+
+    /// 40 articles of 4 documents each (its own and three sections), words spread unevenly.
+    fn engine() -> Engine {
+        let words = [
+            "refund", "card", "parcel", "order", "return", "delivery", "invoice",
+        ];
+        let mut documents = Vec::new();
+        for a in 0..40 {
+            let url = format!("/a{a}/");
+            for s in 0..4 {
+                let text: Vec<&str> = (0..12)
+                    .map(|i| words[(a * 7 + s * 3 + i * i) % 7])
+                    .collect();
+                documents.push(Document {
+                    url: if s == 0 {
+                        url.clone()
+                    } else {
+                        format!("{url}#s{s}")
+                    },
+                    article_url: url.clone(),
+                    lang: "en".into(),
+                    title: format!("Article {a} about {}", words[a % 7]),
+                    heading: if s == 0 {
+                        String::new()
+                    } else {
+                        words[(a + s) % 7].into()
+                    },
+                    text: text.join(" "),
+                    ..Document::default()
+                });
+            }
+        }
+        let settings = Settings {
+            languages: vec!["en".into()],
+            ..Settings::default()
+        };
+        let (index, stats) = write_index(None, &documents, &settings).expect("index");
+        let hits = OwnedBytes::new(stats.hits.expect("in memory"));
+        Engine::from_index(index, settings, stats.lexicon, hits).expect("engine")
+    }
+
+    #[test]
+    fn scoring_few_articles_one_by_one_ranks_like_block_max_wand() {
+        let engine = engine();
+        for (query, needed) in [
+            ("refund card", 2),
+            ("parcel", 1),
+            ("invoice order delivery", 2),
+        ] {
+            let analyzer = Analyzer::for_lang("en");
+            let parsed = query::parse(&format!("{query} "));
+            let built = query::build(
+                &parsed,
+                &analyzer,
+                &engine.fields,
+                &engine.synonyms,
+                &engine.lexicon,
+            )
+            .expect("a query");
+            let matching = matching_articles(
+                &engine.searcher,
+                &engine.fields,
+                &engine.articles,
+                &Requirements {
+                    clauses: &built.clauses,
+                    needed,
+                    phrases: &built.phrases,
+                    excluded: &built.excluded,
+                    in_lang: &engine.in_lang["en"],
+                    section: None,
+                },
+            )
+            .expect("matching");
+            assert!(
+                engine.sections.count(&matching) > 10,
+                "{query}: too few to compare"
+            );
+            for wanted in [3, 10] {
+                let by_wand = best_per_article(
+                    &engine.searcher,
+                    &engine.articles,
+                    built.ranking.as_ref(),
+                    &matching,
+                    wanted,
+                )
+                .expect("wand");
+                let one_by_one = score_sections(
+                    &engine.searcher,
+                    &engine.sections,
+                    built.ranking.as_ref(),
+                    &matching,
+                    wanted,
+                )
+                .expect("one by one");
+                assert_eq!(by_wand.len(), wanted, "{query}");
+                assert_eq!(by_wand, one_by_one, "{query}, top {wanted}");
+            }
+        }
     }
 }
