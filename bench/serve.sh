@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Search under load: builds N generated articles (default 10,000), starts `helpbook serve` on
-# loopback and runs wrk for 20 s with varied shopper queries (English, Russian, Estonian, each
-# with its language) against /api/search. Prints searches/s, latency percentiles, serve's
-# memory, the build time and the index size, once with every search computed (`serve --cache 0`)
-# and once with recent answers kept (the default), and the in-process latency of one search.
+# loopback and runs wrk for 20 s against /api/search: the generator's shopper queries (English,
+# Russian, Estonian, each with its language) in turn with every search computed (`serve
+# --cache 0`), then a stream of shoppers typing (popular questions more often, prefixes sent as
+# they type) without and with the cache of recent answers. Prints searches/s, latency
+# percentiles, serve's memory, the build time, the index size and one search's in-process cost.
 # Usage: bench/serve.sh [N] [SECONDS]
 set -euo pipefail
 
@@ -50,6 +51,38 @@ for lang in en ru et; do
 done > "$TMP/queries.tsv"
 queries=$(wc -l < "$TMP/queries.tsv")
 
+# Shoppers as the search box sends them: each asks one of the queries above, picked by
+# popularity (Zipf, s = 1.1, over a fixed random order), a third of them with a typo, and the
+# box sends up to three prefixes as they type (debounced) before the whole query.
+# Deterministic (seed 7).
+python3 - "$TMP/queries.tsv" "$TMP/stream.tsv" <<'PY'
+import random, sys
+random.seed(7)
+rows = [line.rstrip("\n").split("\t", 1) for line in open(sys.argv[1], encoding="utf-8") if "\t" in line]
+order = list(range(len(rows)))
+random.shuffle(order)
+weights = [1 / (rank + 1) ** 1.1 for rank in range(len(rows))]
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for _ in range(6000):
+        lang, query = rows[order[random.choices(range(len(rows)), weights)[0]]]
+        # A third of shoppers make a typo (a letter dropped, doubled or swapped with the next),
+        # which gives the stream its long tail of queries asked once.
+        if random.random() < 1 / 3 and len(query) > 3:
+            at = random.randrange(1, len(query) - 2)
+            query = random.choice([
+                query[:at] + query[at + 1:],
+                query[:at] + query[at] + query[at:],
+                query[:at] + query[at + 1] + query[at] + query[at + 2:],
+            ])
+        cuts = sorted(random.sample(range(2, len(query)), k=min(3, max(0, len(query) - 2))))
+        for cut in cuts + [len(query)]:
+            out.write(f"{lang}\t{query[:cut]}\n")
+PY
+stream=$(wc -l < "$TMP/stream.tsv")
+distinct=$(sort -u "$TMP/stream.tsv" | wc -l)
+
+# wrk's threads each start at another place in the list, so that they do not send the same
+# query at the same moment.
 cat > "$TMP/queries.lua" <<'LUA'
 local queries = {}
 local function encode(s)
@@ -59,7 +92,15 @@ for line in io.lines(os.getenv("QUERIES")) do
   local lang, q = line:match("^(%a+)\t(.+)$")
   if q then table.insert(queries, "/api/search?lang=" .. lang .. "&limit=10&q=" .. encode(q)) end
 end
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * 7919)
+  threads = threads + 1
+end
 local i = 0
+function init(args)
+  i = offset or 0
+end
 function request()
   i = i + 1
   return wrk.format("GET", queries[(i % #queries) + 1])
@@ -75,9 +116,9 @@ log "--- in-process search latency (examples/search_latency.rs)"
 in_process=$("$REPO/target/release/examples/search_latency" "$ROOT/build/index" "$TMP/corpus" 10)
 log "$in_process"
 
-# One wrk run against `serve --cache CACHE`; prints a table row.
+# One wrk run against `serve --cache CACHE` with the queries in FILE; prints a table row.
 run_wrk() {
-    local cache=$1 label=$2
+    local cache=$1 file=$2 label=$3
     "$HELPBOOK" serve --root "$ROOT" --bind 127.0.0.1:0 --cache "$cache" > "$TMP/serve.out" 2>&1 &
     SERVER_PID=$!
     local addr=
@@ -89,9 +130,9 @@ run_wrk() {
     [[ -n $addr ]] || { log "serve did not start:"; cat "$TMP/serve.out" >&2; exit 1; }
     local rss_idle rss_load
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
-    log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s over $queries queries"
-    QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
-    QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
+    log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s"
+    QUERIES="$file" wrk -t2 -c32 -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
+    QUERIES="$file" wrk -t2 -c32 -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
     rss_load=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
@@ -107,8 +148,9 @@ run_wrk() {
         "$((rss_idle / 1024))" "$((rss_load / 1024))"
 }
 
-rows=$(run_wrk 0 "every search computed (\`--cache 0\`)")
-rows+=$'\n'$(run_wrk 4096 "recent answers kept (default \`--cache 4096\`)")
+rows=$(run_wrk 0 "$TMP/queries.tsv" "the $queries queries in turn, every search computed (\`--cache 0\`)")
+rows+=$'\n'$(run_wrk 0 "$TMP/stream.tsv" "shoppers typing, every search computed (\`--cache 0\`)")
+rows+=$'\n'$(run_wrk 4096 "$TMP/stream.tsv" "shoppers typing, recent answers kept (default \`--cache 4096\`)")
 
 echo "| N | build s (site + index) | site | index |"
 echo "|---:|---:|---:|---:|"
@@ -120,5 +162,5 @@ echo "$rows"
 echo
 echo "In process (one thread, no HTTP): $in_process"
 echo
-echo "wrk -t2 -c32 -d${SECONDS_UNDER_LOAD}s on 127.0.0.1, $queries queries (en/ru/et with their lang) in rotation; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')."
-echo "With the cache every one of the $queries queries repeats, so that row is the best case: real traffic repeats less."
+echo "wrk -t2 -c32 -d${SECONDS_UNDER_LOAD}s on 127.0.0.1; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'). The $queries queries: the generator's (en/ru/et, each with its lang), in rotation."
+echo "Shoppers typing: $stream requests ($distinct distinct) from 6,000 shoppers, each asking one of the $queries queries by popularity (Zipf 1.1), a third with a typo, and sending up to 3 prefixes before it."

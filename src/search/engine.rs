@@ -216,17 +216,14 @@ impl Engine {
         readings.extend(self.split_compounds(&request.query));
         readings.extend(other_layout(&request.query));
         readings.extend(from_translit(&request.query));
+        let expander = query::Expander::new(&self.lexicon);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
             for (n, reading) in readings.iter().enumerate() {
                 let parsed = query::parse(reading);
-                let Some(built) = query::build(
-                    &parsed,
-                    &analyzer,
-                    &self.fields,
-                    &self.synonyms,
-                    &self.lexicon,
-                ) else {
+                let Some(built) =
+                    query::build(&parsed, &analyzer, &self.fields, &self.synonyms, &expander)
+                else {
                     continue;
                 };
                 let prefix = parsed
@@ -687,7 +684,7 @@ mod tests {
                 &analyzer,
                 &engine.fields,
                 &engine.synonyms,
-                &engine.lexicon,
+                &query::Expander::new(&engine.lexicon),
             )
             .expect("a query");
             let matching = matching_articles(

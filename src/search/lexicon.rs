@@ -3,15 +3,15 @@
 //! with a prefix. Typo and prefix matches are expanded into real words this way, so they are
 //! ranked by BM25 in every field like the words the shopper typed correctly.
 
-use std::collections::HashMap;
-
 use crate::diag::edit_distance;
 
 pub struct Lexicon {
     /// Sorted by word.
     words: Vec<(String, u64)>,
+    /// Each word's letters (same order), for edit distances without decoding UTF-8 again.
+    letters: Vec<Vec<char>>,
     /// Each word with one letter deleted -> the words it came from (indices into `words`).
-    deletes: HashMap<String, Vec<u32>>,
+    deletes: rustc_hash::FxHashMap<String, Vec<u32>>,
 }
 
 /// Typos allowed in a word of this many letters: none below 4, one below 8, else two.
@@ -26,7 +26,7 @@ pub fn typos_allowed(letters: usize) -> usize {
 impl Lexicon {
     pub fn new(mut words: Vec<(String, u64)>) -> Lexicon {
         words.sort_unstable();
-        let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut deletes: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
         for (i, (word, _)) in words.iter().enumerate() {
             if word.chars().count() < 3 {
                 continue;
@@ -35,7 +35,12 @@ impl Lexicon {
                 deletes.entry(deleted).or_default().push(i as u32);
             }
         }
-        Lexicon { words, deletes }
+        let letters = words.iter().map(|(w, _)| w.chars().collect()).collect();
+        Lexicon {
+            words,
+            letters,
+            deletes,
+        }
     }
 
     pub fn contains(&self, word: &str) -> bool {
@@ -68,12 +73,14 @@ impl Lexicon {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        let typed: Vec<char> = word.chars().collect();
         let mut found: Vec<(&str, usize, u64)> = candidates
             .into_iter()
-            .map(|i| &self.words[i as usize])
-            .filter(|(w, _)| w != word)
-            .map(|(w, df)| (w.as_str(), edit_distance(word, w), *df))
-            .filter(|(_, d, _)| *d <= max)
+            .filter_map(|i| {
+                let (w, df) = &self.words[i as usize];
+                let d = distance_within(&typed, &self.letters[i as usize], max)?;
+                (w != word).then_some((w.as_str(), d, *df))
+            })
             .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
         found
@@ -132,14 +139,58 @@ impl Lexicon {
             return None;
         }
         let max = typos_allowed(letters).max(1) + usize::from(letters >= 6);
+        let typed: Vec<char> = word.chars().collect();
         self.words
             .iter()
-            .filter(|(w, _)| w.len().abs_diff(word.len()) <= max * 2)
-            .map(|(w, df)| (edit_distance(word, w), *df, w.as_str()))
-            .filter(|(d, _, _)| *d <= max)
+            .zip(&self.letters)
+            .filter(|(_, l)| l.len().abs_diff(typed.len()) <= max)
+            .filter_map(|((w, df), l)| Some((distance_within(&typed, l, max)?, *df, w.as_str())))
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, _, w)| w)
     }
+}
+
+/// The edit distance between `a` and `b` (a swap of two neighbouring letters counts one, as
+/// in [`edit_distance`]) when it is at most `max`; `None` as soon as it cannot be. Runs in
+/// three rows with no allocation for words up to 64 letters: the lexicon asks this of
+/// thousands of words per search.
+fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    const MAX_LEN: usize = 64;
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    if a.len() > MAX_LEN || b.len() > MAX_LEN {
+        let a: String = a.iter().collect();
+        let b: String = b.iter().collect();
+        return Some(edit_distance(&a, &b)).filter(|d| *d <= max);
+    }
+    let mut before = [0usize; MAX_LEN + 1];
+    let mut previous = [0usize; MAX_LEN + 1];
+    let mut current = [0usize; MAX_LEN + 1];
+    for (j, cell) in previous.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = current[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        before = previous;
+        previous = current;
+    }
+    Some(previous[b.len()]).filter(|d| *d <= max)
 }
 
 /// The word with each one of its letters deleted.
@@ -160,6 +211,42 @@ fn one_deleted(word: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distance_within_agrees_with_the_full_edit_distance() {
+        let words = [
+            "refund",
+            "refnud",
+            "refunds",
+            "rfund",
+            "parcel",
+            "parcle",
+            "возврат",
+            "вовзрат",
+            "intenration",
+            "international",
+            "a",
+            "",
+            "ab",
+            "ba",
+            "tühistada",
+            "tuhistada",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                let (la, lb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for max in 0..4 {
+                    let within = distance_within(&la, &lb, max);
+                    assert_eq!(
+                        within,
+                        (full <= max).then_some(full),
+                        "{a} / {b} within {max}"
+                    );
+                }
+            }
+        }
+    }
 
     fn lexicon() -> Lexicon {
         Lexicon::new(

@@ -129,7 +129,7 @@ pub fn build(
     analyzer: &Analyzer,
     fields: &Fields,
     synonyms: &[SynonymGroup],
-    lexicon: &Lexicon,
+    expander: &Expander<'_>,
 ) -> Option<Built> {
     let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut optional_words: Vec<Box<dyn Query>> = Vec::new();
@@ -155,7 +155,7 @@ pub fn build(
             continue;
         }
         let word = &words[i];
-        let expanded = expansions(word, lexicon, last && parsed.last_is_prefix);
+        let expanded = expander.expand(word, last && parsed.last_is_prefix);
         let mut stems: Vec<String> = Vec::new();
         // Stop words count in titles and questions ("How long does a refund take?"), where
         // they tell a question from one that merely shares its words; in bodies they have the
@@ -322,8 +322,37 @@ impl Ranking {
 
 /// The words a typed word stands for, with how much each counts: itself, and when the index
 /// does not know it, the known words a typo away; for the last word, what it may be the
-/// start of.
-fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Vec<(String, f32)> {
+/// start of. The same whatever the language, so one search works each word out once however
+/// many languages and readings it tries.
+pub struct Expander<'a> {
+    lexicon: &'a Lexicon,
+    /// (word, whether it may be unfinished) -> its expansions.
+    done: std::cell::RefCell<rustc_hash::FxHashMap<(String, bool), Expansions>>,
+}
+
+/// Words with how much each counts.
+type Expansions = Vec<(String, f32)>;
+
+impl<'a> Expander<'a> {
+    pub fn new(lexicon: &'a Lexicon) -> Expander<'a> {
+        Expander {
+            lexicon,
+            done: Default::default(),
+        }
+    }
+
+    fn expand(&self, word: &str, prefix: bool) -> Expansions {
+        let key = (word.to_string(), prefix);
+        if let Some(done) = self.done.borrow().get(&key) {
+            return done.clone();
+        }
+        let expanded = expansions(word, self.lexicon, prefix);
+        self.done.borrow_mut().insert(key, expanded.clone());
+        expanded
+    }
+}
+
+fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Expansions {
     let folded = fold(word).into_owned();
     let mut out = vec![(word.to_string(), 1.0)];
     if !lexicon.contains(&folded) {
