@@ -13,7 +13,7 @@ use super::analyze::{Analyzer, fold, words};
 use super::hits::{HITS_FILE, HitStore};
 use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::matching::{Requirements, in_lang, matching_articles};
+use super::matching::{Requirements, for_each_set, in_lang, is_set, matching_articles};
 use super::query::{self, Built, SynonymGroup};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
@@ -482,22 +482,12 @@ impl Sections {
     /// How many documents the articles in the bitset have, in every segment.
     fn count(&self, articles: &[u64]) -> usize {
         let mut n = 0;
-        each_article(articles, |a| {
+        for_each_set(articles, |a| {
             n += (0..self.segments.len())
                 .map(|s| self.of(s, a).len())
                 .sum::<usize>();
         });
         n
-    }
-}
-
-fn each_article(bits: &[u64], mut f: impl FnMut(u32)) {
-    for (n, &word) in bits.iter().enumerate() {
-        let mut word = word;
-        while word != 0 {
-            f(n as u32 * 64 + word.trailing_zeros());
-            word &= word - 1;
-        }
     }
 }
 
@@ -513,7 +503,7 @@ fn score_sections(
     let mut top = TopArticles::new(wanted);
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let mut docs: Vec<(u32, u32)> = Vec::new();
-        each_article(matching, |a| {
+        for_each_set(matching, |a| {
             docs.extend(sections.of(ordinal, a).iter().map(|&d| (d, a)));
         });
         if docs.is_empty() {
@@ -539,11 +529,6 @@ fn score_sections(
         }
     }
     Ok(top.into_best_first())
-}
-
-fn is_set(bits: &[u64], id: u32) -> bool {
-    bits.get((id / 64) as usize)
-        .is_some_and(|word| word & (1 << (id % 64)) != 0)
 }
 
 /// The `wanted` best articles seen so far, each at its best document.

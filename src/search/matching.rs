@@ -153,7 +153,8 @@ fn and_not(bits: &mut [u64], other: &[u64]) {
     }
 }
 
-fn for_each_set(bits: &[u64], mut f: impl FnMut(u32)) {
+/// Calls `f` with each set bit's number, in order.
+pub(super) fn for_each_set(bits: &[u64], mut f: impl FnMut(u32)) {
     for (n, &word) in bits.iter().enumerate() {
         let mut word = word;
         while word != 0 {
@@ -161,6 +162,12 @@ fn for_each_set(bits: &[u64], mut f: impl FnMut(u32)) {
             word &= word - 1;
         }
     }
+}
+
+/// Whether bit `n` is set.
+pub(super) fn is_set(bits: &[u64], n: u32) -> bool {
+    bits.get((n / 64) as usize)
+        .is_some_and(|word| word & (1 << (n % 64)) != 0)
 }
 
 /// Counts, for every document at once, how many clauses matched it: bit `i` of `levels[k]`
