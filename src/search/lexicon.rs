@@ -10,6 +10,8 @@ pub struct Lexicon {
     words: Vec<(String, u64)>,
     /// Each word's letters (same order), for edit distances without decoding UTF-8 again.
     letters: Vec<Vec<char>>,
+    /// Each word's letter set (see [`letter_mask`]), to rule most words out at once.
+    masks: Vec<u64>,
     /// Each word with one letter deleted -> the words it came from (indices into `words`).
     deletes: rustc_hash::FxHashMap<String, Vec<u32>>,
 }
@@ -35,10 +37,12 @@ impl Lexicon {
                 deletes.entry(deleted).or_default().push(i as u32);
             }
         }
-        let letters = words.iter().map(|(w, _)| w.chars().collect()).collect();
+        let letters: Vec<Vec<char>> = words.iter().map(|(w, _)| w.chars().collect()).collect();
+        let masks = letters.iter().map(|l| letter_mask(l)).collect();
         Lexicon {
             words,
             letters,
+            masks,
             deletes,
         }
     }
@@ -140,14 +144,34 @@ impl Lexicon {
         }
         let max = typos_allowed(letters).max(1) + usize::from(letters >= 6);
         let typed: Vec<char> = word.chars().collect();
+        let mask = letter_mask(&typed);
         self.words
             .iter()
             .zip(&self.letters)
-            .filter(|(_, l)| l.len().abs_diff(typed.len()) <= max)
-            .filter_map(|((w, df), l)| Some((distance_within(&typed, l, max)?, *df, w.as_str())))
+            .zip(&self.masks)
+            .filter(|((_, l), m)| {
+                l.len().abs_diff(typed.len()) <= max && letters_apart(mask, **m) <= max
+            })
+            .filter_map(|(((w, df), l), _)| {
+                Some((distance_within(&typed, l, max)?, *df, w.as_str()))
+            })
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, _, w)| w)
     }
+}
+
+/// The letters of a word as bits (a letter's code point modulo 64): two words whose sets
+/// differ in k letters are at least k edits apart. Letters sharing a bit only make that bound
+/// smaller, never wrong.
+fn letter_mask(letters: &[char]) -> u64 {
+    letters
+        .iter()
+        .fold(0, |mask, c| mask | 1 << (*c as u32 % 64))
+}
+
+/// A lower bound of the edit distance of two words with these letter masks.
+fn letters_apart(a: u64, b: u64) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
 }
 
 /// The edit distance between `a` and `b` (a swap of two neighbouring letters counts one, as
@@ -164,33 +188,31 @@ fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
         let b: String = b.iter().collect();
         return Some(edit_distance(&a, &b)).filter(|d| *d <= max);
     }
-    let mut before = [0usize; MAX_LEN + 1];
-    let mut previous = [0usize; MAX_LEN + 1];
-    let mut current = [0usize; MAX_LEN + 1];
-    for (j, cell) in previous.iter_mut().enumerate().take(b.len() + 1) {
-        *cell = j;
+    // Rows i - 2, i - 1 and i take turns in three arrays: row i is `rows[i % 3]`.
+    let mut rows = [[0u8; MAX_LEN + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
-        current[0] = i;
-        let mut row_min = current[0];
+        let [current, previous, before] = [i % 3, (i + 2) % 3, (i + 1) % 3];
+        rows[current][0] = i as u8;
+        let mut row_min = i as u8;
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[previous][j] + 1)
+                .min(rows[current][j - 1] + 1)
+                .min(rows[previous][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
+                d = d.min(rows[before][j - 2] + 1);
             }
-            current[j] = d;
+            rows[current][j] = d;
             row_min = row_min.min(d);
         }
-        if row_min > max {
+        if usize::from(row_min) > max {
             return None;
         }
-        before = previous;
-        previous = current;
     }
-    Some(previous[b.len()]).filter(|d| *d <= max)
+    Some(usize::from(rows[a.len() % 3][b.len()])).filter(|d| *d <= max)
 }
 
 /// The word with each one of its letters deleted.
@@ -236,6 +258,10 @@ mod tests {
             for b in words {
                 let full = edit_distance(a, b);
                 let (la, lb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                assert!(
+                    letters_apart(letter_mask(&la), letter_mask(&lb)) <= full,
+                    "{a} / {b}: the letter bound must never exceed the distance"
+                );
                 for max in 0..4 {
                     let within = distance_within(&la, &lb, max);
                     assert_eq!(
