@@ -71,7 +71,6 @@ pub struct Response {
 }
 
 pub struct Engine {
-    index: Index,
     /// One searcher for the engine's life: the index does not change under it (a new build
     /// gets a new engine), so `articles` stays true.
     searcher: Searcher,
@@ -175,7 +174,6 @@ impl Engine {
             .map(|lang| Ok((lang.clone(), in_lang(&searcher, &fields, lang)?)))
             .collect::<Result<_, SearchError>>()?;
         Ok(Engine {
-            index,
             searcher,
             articles,
             sections,
@@ -300,8 +298,10 @@ impl Engine {
         let wanted = request.offset + request.limit;
         // Few matching articles: block-max WAND could not raise its threshold (it needs
         // `wanted` articles) and would score the whole union; their own sections are fewer.
-        let sections = self.sections.count(&articles);
-        let best = if total < wanted || sections <= FEW_SECTIONS {
+        // (Every article has a document, so more articles than that are never few.)
+        let few = total < wanted
+            || (total <= FEW_SECTIONS && self.sections.count(&articles) <= FEW_SECTIONS);
+        let best = if few {
             score_sections(
                 searcher,
                 &self.sections,
@@ -385,11 +385,6 @@ impl Engine {
             })
             .collect();
         changed.then(|| out.join(" "))
-    }
-
-    /// The index, for tests and tools.
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 }
 

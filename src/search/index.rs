@@ -95,11 +95,9 @@ impl Fields {
     }
 }
 
-/// What was indexed.
+/// What the engine needs besides the index itself.
 #[derive(Debug, Clone, Default)]
 pub struct IndexStats {
-    pub documents: usize,
-    pub articles: usize,
     /// Every indexed word (unstemmed, folded) with the number of documents holding it.
     pub lexicon: Vec<(String, u64)>,
     /// The hits file's bytes (see `hits`) of an index in memory; on disk, the file.
@@ -234,15 +232,7 @@ pub fn write_index(
     drop(records);
     writer.commit().map_err(|e| write_error(&e))?;
     writer.wait_merging_threads().map_err(|e| write_error(&e))?;
-    Ok((
-        index,
-        IndexStats {
-            documents: documents.len(),
-            articles: articles.len(),
-            lexicon,
-            hits,
-        },
-    ))
+    Ok((index, IndexStats { lexicon, hits }))
 }
 
 /// The Tantivy document. Its stemmed words are also appended to `whole` (the title and tags
