@@ -147,14 +147,7 @@ pub fn run(
     timings.push(("render pages and index them for search", step.elapsed()));
     let step = Instant::now();
     if !config.expect.is_empty() {
-        let hits = match (stats.hits, &index_dir) {
-            (Some(bytes), _) => tantivy::directory::OwnedBytes::new(bytes),
-            (None, Some(dir)) => search::open_hits(dir).map_err(|e| {
-                SearchError::IndexWrite(format!("cannot read back `{}`: {e}", dir.display()))
-            })?,
-            (None, None) => tantivy::directory::OwnedBytes::empty(),
-        };
-        let engine = Engine::from_index(index, settings, stats.lexicon, hits)?;
+        let engine = Engine::from_index(index, settings, stats.lexicon, stats.hits)?;
         check_expectations(&config, &engine, &diagnostics)?;
     }
 

@@ -645,8 +645,7 @@ mod tests {
             ..Settings::default()
         };
         let (index, stats) = write_index(None, &documents, &settings).expect("index");
-        let hits = OwnedBytes::new(stats.hits.expect("in memory"));
-        Engine::from_index(index, settings, stats.lexicon, hits).expect("engine")
+        Engine::from_index(index, settings, stats.lexicon, stats.hits).expect("engine")
     }
 
     #[test]

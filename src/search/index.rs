@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
+use tantivy::directory::OwnedBytes;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -96,12 +97,11 @@ impl Fields {
 }
 
 /// What the engine needs besides the index itself.
-#[derive(Debug, Clone, Default)]
 pub struct IndexStats {
     /// Every indexed word (unstemmed, folded) with the number of documents holding it.
     pub lexicon: Vec<(String, u64)>,
-    /// The hits file's bytes (see `hits`) of an index in memory; on disk, the file.
-    pub hits: Option<Vec<u8>>,
+    /// The hits file's bytes (see `hits`): in memory, or the written file mapped.
+    pub hits: OwnedBytes,
 }
 
 /// Builds the index into `dir` (created; must not hold an index yet), or in memory when
@@ -221,12 +221,13 @@ pub fn write_index(
             hits::write(&records, &mut out)
                 .and_then(|()| std::io::Write::flush(&mut out))
                 .map_err(|e| write_error(&e))?;
-            None
+            // Mapped back rather than kept in memory beside the rendered site.
+            hits::open_file(dir).map_err(|e| write_error(&e))?
         }
         None => {
             let mut bytes = Vec::new();
             hits::write(&records, &mut bytes).map_err(|e| write_error(&e))?;
-            Some(bytes)
+            OwnedBytes::new(bytes)
         }
     };
     drop(records);

@@ -19,9 +19,6 @@ mod variants;
 pub use engine::{Engine, Hit, Request, Response};
 pub use index::{IndexStats, write_index};
 
-/// The hits file of the index in a folder, memory-mapped (for [`Engine::from_index`]).
-pub use hits::open_file as open_hits;
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
