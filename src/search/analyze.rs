@@ -260,8 +260,9 @@ fn is_cyrillic_char(c: char) -> bool {
     ('\u{0400}'..='\u{04FF}').contains(&c)
 }
 
+/// Whether the word has a Cyrillic letter.
 pub fn is_cyrillic(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+    word.chars().any(is_cyrillic_char)
 }
 
 /// Words that carry no meaning on their own; optional in a query, never required.

@@ -3,6 +3,8 @@
 //! Latin letters (`vozvrat` -> `возврат`). The engine tries these when the text as typed finds
 //! nothing.
 
+use super::analyze::is_cyrillic;
+
 /// The same keys on the English (QWERTY) and Russian (ЙЦУКЕН) layouts.
 const EN_KEYS: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
 const RU_KEYS: &str = "йцукенгшщзхъфывапролджэячсмитьбюё";
@@ -33,11 +35,7 @@ pub fn other_layout(text: &str) -> Option<String> {
 /// `vozvrat deneg` -> `возврат денег`); `None` when the text is not Latin.
 pub fn from_translit(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
-    if !lower.chars().any(|c| c.is_ascii_lowercase())
-        || lower
-            .chars()
-            .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-    {
+    if !lower.chars().any(|c| c.is_ascii_lowercase()) || is_cyrillic(&lower) {
         return None;
     }
     // Longest spellings first: `shch` before `sh`, `zh` before `z`.
