@@ -3,7 +3,8 @@
 //! each with its language) `ROUNDS` times on one thread and prints searches per second and
 //! latency percentiles. Used by `bench/serve.sh`; handy under `perf record`.
 //!
-//! `cargo run --release --example search_latency -- INDEX_DIR QUERIES_DIR [ROUNDS]`
+//! `cargo run --release --example search_latency -- INDEX_DIR QUERIES_DIR [ROUNDS]`; with
+//! `SLOWEST=1` in the environment it also lists the 15 slowest queries (mean per search).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool
 
@@ -47,15 +48,18 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut millis = Vec::with_capacity(requests.len() * rounds);
+    let mut per_query = vec![0.0; requests.len()];
     let start = Instant::now();
     for _ in 0..rounds {
-        for request in &requests {
+        for (n, request) in requests.iter().enumerate() {
             let t = Instant::now();
             if let Err(e) = engine.search(request) {
                 eprintln!("{:?}: {e}", request.query);
                 return ExitCode::FAILURE;
             }
-            millis.push(t.elapsed().as_secs_f64() * 1e3);
+            let took = t.elapsed().as_secs_f64() * 1e3;
+            per_query[n] += took;
+            millis.push(took);
         }
     }
     let seconds = start.elapsed().as_secs_f64();
@@ -71,5 +75,14 @@ fn main() -> ExitCode {
         at(0.99),
         millis[millis.len() - 1],
     );
+    if std::env::var_os("SLOWEST").is_some() {
+        let mut order: Vec<usize> = (0..requests.len()).collect();
+        order.sort_by(|a, b| per_query[*b].total_cmp(&per_query[*a]));
+        for n in order.into_iter().take(15) {
+            let request = &requests[n];
+            let lang = request.lang.as_deref().unwrap_or("");
+            println!("{:8.3} ms  {lang}  {}", per_query[n] / rounds as f64, request.query);
+        }
+    }
     ExitCode::SUCCESS
 }
