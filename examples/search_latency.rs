@@ -81,7 +81,11 @@ fn main() -> ExitCode {
         for n in order.into_iter().take(15) {
             let request = &requests[n];
             let lang = request.lang.as_deref().unwrap_or("");
-            println!("{:8.3} ms  {lang}  {}", per_query[n] / rounds as f64, request.query);
+            println!(
+                "{:8.3} ms  {lang}  {}",
+                per_query[n] / rounds as f64,
+                request.query
+            );
         }
     }
     ExitCode::SUCCESS

@@ -147,7 +147,7 @@ pub fn run(
     timings.push(("render pages and index them for search", step.elapsed()));
     let step = Instant::now();
     if !config.expect.is_empty() {
-        let engine = Engine::from_index(index, settings, stats.lexicon, stats.hits)?;
+        let engine = Engine::from_index(index, settings, stats)?;
         check_expectations(&config, &engine, &diagnostics)?;
     }
 

@@ -5,16 +5,17 @@
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::directory::OwnedBytes;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal};
 
 use super::analyze::{Analyzer, fold, words};
 use super::hits::{HITS_FILE, HitStore};
-use super::index::{Fields, LEXICON_FILE, SETTINGS_FILE};
+use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::matching::{Requirements, for_each_set, in_lang, is_set, matching_articles};
+use super::matching::{Requirements, articles_of, docs_in_lang, for_each_set, matching_articles};
 use super::query::{self, Built, SynonymGroup};
+use super::ranking::{ArticleRanking, RANKING_FILE};
+use super::scoring::{Lists, best_articles};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::{Popular, SearchError, Settings};
@@ -81,8 +82,10 @@ pub struct Engine {
     /// Per segment, each document's record in `hits`.
     hit_of: Vec<Vec<u32>>,
     hits: HitStore,
-    /// Language -> per segment, the articles' own documents in it.
-    in_lang: rustc_hash::FxHashMap<String, Vec<Vec<u64>>>,
+    /// How well each article answers each word, and which articles hold it.
+    ranking: ArticleRanking,
+    /// Language -> the articles in it (a bitset of article ids).
+    in_lang: rustc_hash::FxHashMap<String, Vec<u64>>,
     fields: Fields,
     settings: Settings,
     synonyms: Vec<SynonymGroup>,
@@ -109,34 +112,43 @@ impl Engine {
             .filter_map(|line| line.split_once('\t'))
             .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
             .collect();
-        if !dir.join(HITS_FILE).is_file() {
-            return Err(open_error(format!(
-                "`{HITS_FILE}` is missing: an older helpbook built this index; run `helpbook build` again"
-            )));
-        }
-        // Memory-mapped: a search reads only the records of its hits.
-        let hits = super::hits::open_file(dir)
-            .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))?;
+        // Memory-mapped: a search reads only the records of its hits and the lists of its words.
+        let mapped = |name: &str| {
+            if !dir.join(name).is_file() {
+                return Err(open_error(format!(
+                    "`{name}` is missing: an older helpbook built this index; run `helpbook build` again"
+                )));
+            }
+            super::hits::open_file(dir, name)
+                .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))
+        };
+        let stats = IndexStats {
+            lexicon,
+            hits: mapped(HITS_FILE)?,
+            ranking: mapped(RANKING_FILE)?,
+        };
         // An index written by another version lacks fields; say which folder to rebuild.
-        Engine::from_index(index, settings, lexicon, hits).map_err(|e| match e {
+        Engine::from_index(index, settings, stats).map_err(|e| match e {
             SearchError::IndexOpen { reason, .. } => open_error(reason),
             other => other,
         })
     }
 
-    /// Wraps an index already open (the in-memory one `check` builds) with its lexicon and
-    /// its hits file's bytes.
+    /// Wraps an index already open (the in-memory one `check` builds) with its lexicon,
+    /// hits and ranking files.
     pub fn from_index(
         index: Index,
         settings: Settings,
-        lexicon: Vec<(String, u64)>,
-        hits: OwnedBytes,
+        stats: IndexStats,
     ) -> Result<Engine, SearchError> {
         let fields = Fields::from_schema(&index.schema())?;
-        let hits = HitStore::open(hits).map_err(|reason| SearchError::IndexOpen {
+        let damaged = |reason: String| SearchError::IndexOpen {
             path: String::new(),
             reason: format!("{reason}; run `helpbook build` again"),
-        })?;
+        };
+        let hits = HitStore::open(stats.hits).map_err(damaged)?;
+        let ranking = ArticleRanking::open(stats.ranking).map_err(damaged)?;
+        let lexicon = stats.lexicon;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -167,18 +179,33 @@ impl Engine {
         };
         let articles = per_doc("article")?;
         let hit_of = per_doc("hit")?;
-        let sections = Sections::new(&articles);
-        let in_lang = settings
-            .languages
-            .iter()
-            .map(|lang| Ok((lang.clone(), in_lang(&searcher, &fields, lang)?)))
-            .collect::<Result<_, SearchError>>()?;
+        // Every article's own document is in one of the languages.
+        let mut own: Vec<Vec<u64>> = Vec::new();
+        let mut in_lang = rustc_hash::FxHashMap::default();
+        let words = ranking.articles().div_ceil(64);
+        for lang in &settings.languages {
+            let docs = docs_in_lang(&searcher, &fields, lang)?;
+            own.resize(docs.len(), Vec::new());
+            for (all, lang) in own.iter_mut().zip(&docs) {
+                all.resize(lang.len(), 0);
+                for (all, lang) in all.iter_mut().zip(lang) {
+                    *all |= lang;
+                }
+            }
+            let mut per_segment = docs.into_iter();
+            let articles = articles_of(&searcher, &articles, words, |_| {
+                Ok(per_segment.next().unwrap_or_default())
+            })?;
+            in_lang.insert(lang.clone(), articles);
+        }
+        let sections = Sections::new(&articles, &own);
         Ok(Engine {
             searcher,
             articles,
             sections,
             hit_of,
             hits,
+            ranking,
             in_lang,
             fields,
             settings,
@@ -215,6 +242,7 @@ impl Engine {
         readings.extend(other_layout(&request.query));
         readings.extend(from_translit(&request.query));
         let expander = query::Expander::new(&self.lexicon);
+        let lists = Lists::new(&self.ranking);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
             for (n, reading) in readings.iter().enumerate() {
@@ -232,7 +260,8 @@ impl Engine {
                 // Most words first; any one word when that finds nothing.
                 let loose = (built.needed > 1).then_some(1);
                 for needed in std::iter::once(built.needed).chain(loose) {
-                    let (total, hits) = self.run(&built, needed, &matcher, language, request)?;
+                    let (total, hits) =
+                        self.run(&built, needed, &lists, &matcher, language, request)?;
                     if total > 0 {
                         return Ok(Response {
                             query: request.query.clone(),
@@ -273,12 +302,13 @@ impl Engine {
         &self,
         built: &Built,
         needed: usize,
+        lists: &Lists<'_>,
         matcher: &Matcher,
         lang: &str,
         request: &Request,
     ) -> Result<(usize, Vec<Hit>), SearchError> {
         let searcher = &self.searcher;
-        let Some(docs_in_lang) = self.in_lang.get(lang) else {
+        let Some(in_lang) = self.in_lang.get(lang) else {
             // Not a language of this help center: nothing is written in it.
             return Ok((0, Vec::new()));
         };
@@ -287,50 +317,46 @@ impl Engine {
             needed,
             phrases: &built.phrases,
             excluded: &built.excluded,
-            in_lang: docs_in_lang,
+            in_lang,
             section: request.section.as_deref(),
         };
-        let articles = matching_articles(searcher, &self.fields, &self.articles, &requirements)?;
+        let articles =
+            matching_articles(searcher, &self.fields, &self.articles, lists, &requirements)?;
         let total = articles.iter().map(|w| w.count_ones() as usize).sum();
         if total == 0 {
             return Ok((0, Vec::new()));
         }
-        let wanted = request.offset + request.limit;
-        // Few matching articles: block-max WAND could not raise its threshold (it needs
-        // `wanted` articles) and would score the whole union; their own sections are fewer.
-        // (Every article has a document, so more articles than that are never few.)
-        let few = total < wanted
-            || (total <= FEW_SECTIONS && self.sections.count(&articles) <= FEW_SECTIONS);
-        let best = if few {
-            score_sections(
-                searcher,
-                &self.sections,
-                built.ranking.as_ref(),
-                &articles,
-                wanted,
-            )?
-        } else {
-            best_per_article(
-                searcher,
-                &self.articles,
-                built.ranking.as_ref(),
-                &articles,
-                wanted,
-            )?
-        };
-        let hits = best
+        let best = best_articles(
+            lists,
+            &built.ranking,
+            &articles,
+            request.offset + request.limit,
+        );
+        let page: Vec<(Score, u32)> = best
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
-            .map(|(score, address)| {
-                let stored = self
-                    .hit_of
-                    .get(address.segment_ord as usize)
-                    .and_then(|hits| hits.get(address.doc_id as usize))
+            .collect();
+        let anchors = best_sections(
+            searcher,
+            &self.sections,
+            &built.anchors,
+            page.iter().map(|(_, article)| *article),
+        )?;
+        let hits = page
+            .into_iter()
+            .zip(anchors)
+            .map(|((score, article), address)| {
+                let stored = address
+                    .and_then(|address| {
+                        self.hit_of
+                            .get(address.segment_ord as usize)?
+                            .get(address.doc_id as usize)
+                    })
                     .and_then(|&n| self.hits.get(n as usize))
                     .ok_or_else(|| {
                         SearchError::Query(format!(
-                            "the record of a hit ({address:?}) is missing from `{HITS_FILE}`; run `helpbook build` again"
+                            "the record of a hit (article {article}) is missing from `{HITS_FILE}`; run `helpbook build` again"
                         ))
                     })?;
                 Ok(Hit {
@@ -388,50 +414,97 @@ impl Engine {
     }
 }
 
-/// The best document of each of the first `wanted` matching articles (`matching` is a bitset
-/// of article ids), best first. Documents are offered by Tantivy's pruning (block-max WAND on
-/// the flat ranking query) only while they could still enter the top: the threshold is the
-/// score of the `wanted`-th best article, carried from one segment to the next.
-fn best_per_article(
-    searcher: &Searcher,
-    article_of: &[Vec<u32>],
-    ranking: &dyn Query,
-    matching: &[u64],
-    wanted: usize,
-) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut top = TopArticles::new(wanted);
-    for ((ordinal, reader), article_of) in searcher
-        .segment_readers()
-        .iter()
-        .enumerate()
-        .zip(article_of)
-    {
-        let alive = reader.alive_bitset();
-        weight.for_each_pruning(top.threshold(), reader, &mut |doc, score| {
-            let live = alive.is_none_or(|a| !a.is_deleted(doc));
-            let id = article_of.get(doc as usize).copied().unwrap_or(u32::MAX);
-            if live && is_set(matching, id) {
-                top.offer(id, score, DocAddress::new(ordinal as SegmentOrdinal, doc));
-            }
-            top.threshold()
-        })?;
+/// Scores the segment's `(document, tag)` pairs, in document order: each one's score is the
+/// sum of the `terms`' scores (each a single weighted term: seeking each on its own skips
+/// through its postings, where a union would decode every block in between).
+fn score_each(
+    terms: &[Box<dyn tantivy::query::Weight>],
+    reader: &tantivy::SegmentReader,
+    mut docs: Vec<(u32, u32)>,
+    mut scored: impl FnMut(u32, u32, Score),
+) -> Result<(), SearchError> {
+    if docs.is_empty() {
+        return Ok(());
     }
-    Ok(top.into_best_first())
+    docs.sort_unstable();
+    let alive = reader.alive_bitset();
+    let mut scorers = terms
+        .iter()
+        .map(|term| term.scorer(reader, 1.0))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    for (doc, tag) in docs {
+        if alive.is_some_and(|a| a.is_deleted(doc)) {
+            continue;
+        }
+        let mut score = 0.0;
+        for scorer in &mut scorers {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                score += scorer.score();
+            }
+        }
+        scored(doc, tag, score);
+    }
+    Ok(())
 }
 
-/// Up to this many documents of matching articles are scored one by one rather than by
-/// block-max WAND over the whole ranking union.
-const FEW_SECTIONS: usize = 256;
+/// Where each of `articles` is best linked to: the document (its own, or one of its sections
+/// or questions) whose heading and text score highest on `anchors`; the article's own
+/// document when none of them holds a word of the query.
+fn best_sections(
+    searcher: &Searcher,
+    sections: &Sections,
+    anchors: &[Box<dyn Query>],
+    articles: impl Iterator<Item = u32>,
+) -> Result<Vec<Option<DocAddress>>, SearchError> {
+    let articles: Vec<u32> = articles.collect();
+    // Per article: the best document so far, with its score.
+    let mut best: Vec<Option<(Ranked, DocAddress)>> = vec![None; articles.len()];
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let terms = anchors
+        .iter()
+        .map(|term| term.weight(scoring))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut docs: Vec<(u32, u32)> = Vec::new();
+        for (n, &article) in articles.iter().enumerate() {
+            docs.extend(sections.of(ordinal, article).iter().map(|&d| (d, n as u32)));
+        }
+        score_each(&terms, reader, docs, |doc, n, score| {
+            let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
+            let ranked = Ranked::new(score, address);
+            if let Some(slot) = best.get_mut(n as usize)
+                && slot.is_none_or(|(current, _)| ranked > current)
+            {
+                *slot = Some((ranked, address));
+            }
+        })?;
+    }
+    Ok(articles
+        .iter()
+        .zip(best)
+        .map(|(&article, best)| match best {
+            Some((ranked, address)) if ranked.score() > 0.0 => Some(address),
+            _ => sections.head_address(article),
+        })
+        .collect())
+}
 
-/// Per segment, each article's documents (its own and its sections'), in document order.
+/// Per segment, each article's documents (its own and its sections'), in document order, and
+/// which of them is the article's own.
 struct Sections {
     /// Per segment: `docs[start[a]..start[a + 1]]` are article `a`'s documents.
     segments: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per segment, each article's own document (`u32::MAX`: in another segment).
+    heads: Vec<Vec<u32>>,
 }
 
 impl Sections {
-    fn new(article_of: &[Vec<u32>]) -> Sections {
+    /// `article_of`: per segment, each document's article; `own`: per segment, a bitset of
+    /// the articles' own documents.
+    fn new(article_of: &[Vec<u32>], own: &[Vec<u64>]) -> Sections {
         let articles = article_of
             .iter()
             .flatten()
@@ -459,7 +532,22 @@ impl Sections {
                 (start, docs)
             })
             .collect();
-        Sections { segments }
+        let heads = article_of
+            .iter()
+            .zip(own)
+            .map(|(segment, own)| {
+                let mut heads = vec![u32::MAX; articles];
+                for_each_set(own, |doc| {
+                    if let Some(&a) = segment.get(doc as usize)
+                        && let Some(head) = heads.get_mut(a as usize)
+                    {
+                        *head = doc;
+                    }
+                });
+                heads
+            })
+            .collect();
+        Sections { segments, heads }
     }
 
     /// Article `a`'s documents in `segment`.
@@ -474,64 +562,19 @@ impl Sections {
         }
     }
 
-    /// How many documents the articles in the bitset have, in every segment.
-    fn count(&self, articles: &[u64]) -> usize {
-        let mut n = 0;
-        for_each_set(articles, |a| {
-            n += (0..self.segments.len())
-                .map(|s| self.of(s, a).len())
-                .sum::<usize>();
-        });
-        n
+    /// Article `a`'s own document, when it is in `segment`.
+    fn head(&self, segment: usize, a: u32) -> Option<u32> {
+        let head = *self.heads.get(segment)?.get(a as usize)?;
+        (head != u32::MAX).then_some(head)
     }
-}
 
-/// [`best_per_article`] for few matching articles: scores each of their documents.
-fn score_sections(
-    searcher: &Searcher,
-    sections: &Sections,
-    ranking: &dyn Query,
-    matching: &[u64],
-    wanted: usize,
-) -> Result<Vec<(Score, DocAddress)>, SearchError> {
-    let weight = ranking.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut top = TopArticles::new(wanted);
-    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut docs: Vec<(u32, u32)> = Vec::new();
-        for_each_set(matching, |a| {
-            docs.extend(sections.of(ordinal, a).iter().map(|&d| (d, a)));
-        });
-        if docs.is_empty() {
-            continue;
-        }
-        docs.sort_unstable();
-        let alive = reader.alive_bitset();
-        let mut scorer = weight.scorer(reader, 1.0)?;
-        for (doc, article) in docs {
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                continue;
-            }
-            if scorer.doc() < doc {
-                scorer.seek(doc);
-            }
-            if scorer.doc() == doc {
-                top.offer(
-                    article,
-                    scorer.score(),
-                    DocAddress::new(ordinal as SegmentOrdinal, doc),
-                );
-            }
-        }
+    /// Article `a`'s own document, wherever it is.
+    fn head_address(&self, a: u32) -> Option<DocAddress> {
+        (0..self.heads.len()).find_map(|segment| {
+            self.head(segment, a)
+                .map(|doc| DocAddress::new(segment as SegmentOrdinal, doc))
+        })
     }
-    Ok(top.into_best_first())
-}
-
-/// The `wanted` best articles seen so far, each at its best document.
-struct TopArticles {
-    wanted: usize,
-    best: rustc_hash::FxHashMap<u32, Ranked>,
-    /// The same entries, worst first.
-    order: std::collections::BTreeSet<(Ranked, u32)>,
 }
 
 /// A document's place in the ranking: higher score first, then the earlier document.
@@ -552,55 +595,6 @@ impl Ranked {
 
     fn score(&self) -> Score {
         f32::from_bits(self.score)
-    }
-}
-
-impl TopArticles {
-    fn new(wanted: usize) -> TopArticles {
-        TopArticles {
-            wanted: wanted.max(1),
-            best: Default::default(),
-            order: Default::default(),
-        }
-    }
-
-    fn offer(&mut self, article: u32, score: Score, address: DocAddress) {
-        let ranked = Ranked::new(score, address);
-        if let Some(current) = self.best.get_mut(&article) {
-            if ranked > *current {
-                self.order.remove(&(*current, article));
-                self.order.insert((ranked, article));
-                *current = ranked;
-            }
-            return;
-        }
-        if self.order.len() == self.wanted {
-            match self.order.first() {
-                Some(&(worst, worst_article)) if ranked > worst => {
-                    self.order.pop_first();
-                    self.best.remove(&worst_article);
-                }
-                _ => return,
-            }
-        }
-        self.order.insert((ranked, article));
-        self.best.insert(article, ranked);
-    }
-
-    /// Documents scoring at most this cannot change the top.
-    fn threshold(&self) -> Score {
-        match self.order.first() {
-            Some((worst, _)) if self.order.len() == self.wanted => worst.score(),
-            _ => Score::MIN,
-        }
-    }
-
-    fn into_best_first(self) -> Vec<(Score, DocAddress)> {
-        self.order
-            .into_iter()
-            .rev()
-            .map(|(ranked, _)| (ranked.score(), ranked.address.0))
-            .collect()
     }
 }
 
@@ -645,31 +639,36 @@ mod tests {
             ..Settings::default()
         };
         let (index, stats) = write_index(None, &documents, &settings).expect("index");
-        Engine::from_index(index, settings, stats.lexicon, stats.hits).expect("engine")
+        Engine::from_index(index, settings, stats).expect("engine")
+    }
+
+    fn built(engine: &Engine, query: &str) -> Built {
+        let parsed = query::parse(&format!("{query} "));
+        query::build(
+            &parsed,
+            &Analyzer::for_lang("en"),
+            &engine.fields,
+            &engine.synonyms,
+            &query::Expander::new(&engine.lexicon),
+        )
+        .expect("a query")
     }
 
     #[test]
-    fn scoring_few_articles_one_by_one_ranks_like_block_max_wand() {
+    fn the_best_articles_are_the_top_of_all_matching_articles_sorted() {
         let engine = engine();
         for (query, needed) in [
             ("refund card", 2),
             ("parcel", 1),
             ("invoice order delivery", 2),
         ] {
-            let analyzer = Analyzer::for_lang("en");
-            let parsed = query::parse(&format!("{query} "));
-            let built = query::build(
-                &parsed,
-                &analyzer,
-                &engine.fields,
-                &engine.synonyms,
-                &query::Expander::new(&engine.lexicon),
-            )
-            .expect("a query");
+            let built = built(&engine, query);
+            let lists = Lists::new(&engine.ranking);
             let matching = matching_articles(
                 &engine.searcher,
                 &engine.fields,
                 &engine.articles,
+                &lists,
                 &Requirements {
                     clauses: &built.clauses,
                     needed,
@@ -680,30 +679,41 @@ mod tests {
                 },
             )
             .expect("matching");
-            assert!(
-                engine.sections.count(&matching) > 10,
-                "{query}: too few to compare"
-            );
-            for wanted in [3, 10] {
-                let by_wand = best_per_article(
-                    &engine.searcher,
-                    &engine.articles,
-                    built.ranking.as_ref(),
-                    &matching,
-                    wanted,
-                )
-                .expect("wand");
-                let one_by_one = score_sections(
-                    &engine.searcher,
-                    &engine.sections,
-                    built.ranking.as_ref(),
-                    &matching,
-                    wanted,
-                )
-                .expect("one by one");
-                assert_eq!(by_wand.len(), wanted, "{query}");
-                assert_eq!(by_wand, one_by_one, "{query}, top {wanted}");
+            let mut all = best_articles(&lists, &built.ranking, &matching, 1000);
+            let mut count = 0;
+            for_each_set(&matching, |_| count += 1);
+            assert!(count > 10, "{query}: too few to compare");
+            assert_eq!(all.len(), count, "{query}: every matching article, once");
+            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for wanted in [1, 3, 10] {
+                let best = best_articles(&lists, &built.ranking, &matching, wanted);
+                assert_eq!(best, all[..wanted], "{query}, top {wanted}");
             }
         }
+    }
+
+    #[test]
+    fn a_found_article_links_to_the_section_whose_heading_answers() {
+        let engine = engine();
+        let built = built(&engine, "invoice");
+        // Article 3's sections are headed (3 + s) % 7: section 3 is "invoice" (word 6).
+        let anchors = best_sections(
+            &engine.searcher,
+            &engine.sections,
+            &built.anchors,
+            [3u32, 6].into_iter(),
+        )
+        .expect("anchors");
+        let urls: Vec<String> = anchors
+            .into_iter()
+            .map(|address| {
+                let address = address.expect("an anchor");
+                let n = engine.hit_of[address.segment_ord as usize][address.doc_id as usize];
+                engine.hits.get(n as usize).expect("record").url
+            })
+            .collect();
+        // Article 6's title is about "invoice" (6 % 7) but no heading is; its own text never
+        // says it, section 2 twice and section 3 three times (text word i is (3s + i²) % 7).
+        assert_eq!(urls, ["/a3/#s3", "/a6/#s3"]);
     }
 }

@@ -80,12 +80,12 @@ pub fn write(records: &[Vec<u8>], out: &mut impl std::io::Write) -> std::io::Res
     Ok(())
 }
 
-/// The hits file of the index in `dir`, memory-mapped.
-pub fn open_file(dir: &std::path::Path) -> std::io::Result<OwnedBytes> {
+/// A file of the index in `dir` (the hits or the ranking file), memory-mapped.
+pub fn open_file(dir: &std::path::Path, name: &str) -> std::io::Result<OwnedBytes> {
     use tantivy::directory::{Directory, MmapDirectory};
     let directory = MmapDirectory::open(dir).map_err(std::io::Error::other)?;
     directory
-        .open_read(std::path::Path::new(HITS_FILE))
+        .open_read(std::path::Path::new(name))
         .map_err(std::io::Error::other)?
         .read_bytes()
 }

@@ -17,6 +17,7 @@ use tantivy::{Index, TantivyDocument};
 
 use super::analyze::{Analyzer, each_word, fold};
 use super::hits::{self, HITS_FILE};
+use super::ranking::{self, RANKING_FILE};
 use super::{Document, SearchError, Settings};
 
 /// The settings file beside the index.
@@ -25,16 +26,18 @@ pub const SETTINGS_FILE: &str = "helpbook-search.json";
 pub const LEXICON_FILE: &str = "helpbook-lexicon.tsv";
 
 /// Every field of the index.
+///
+/// Which articles match and how well each answers is decided from the ranking file (see
+/// `ranking`), one entry per article; the Tantivy index holds every document's title, heading
+/// and text with positions, for phrases and for which section of a found article to link to.
 #[derive(Clone, Copy)]
 pub struct Fields {
+    /// The article's title, on its own document only.
     pub title: Field,
-    /// A section's heading or question; on an article's own document, its tags.
+    /// A section's heading or question (empty on the article's own document).
     pub heading: Field,
+    /// The document's own text: a section's, or the article's opening text.
     pub body: Field,
-    /// Every word of the whole article (title, tags, every heading and text), on the
-    /// article's own document only: which articles match is decided here, how well each of
-    /// its sections answers by the four fields above.
-    pub whole: Field,
     /// The article's language and top-level section URL, on its own document only: what
     /// searches are limited by.
     pub filter_lang: Field,
@@ -57,15 +60,6 @@ impl Fields {
             title: builder.add_text_field("title", positions.clone()),
             heading: builder.add_text_field("heading", positions.clone()),
             body: builder.add_text_field("body", positions),
-            // Which documents hold a word, nothing more: no frequencies, no positions.
-            whole: builder.add_text_field(
-                "whole",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer("whitespace")
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
             filter_lang: builder.add_text_field("filter_lang", STRING),
             filter_section: builder.add_text_field("filter_section", STRING),
             article: builder.add_u64_field("article", INDEXED | FAST),
@@ -87,7 +81,6 @@ impl Fields {
             title: field("title")?,
             heading: field("heading")?,
             body: field("body")?,
-            whole: field("whole")?,
             filter_lang: field("filter_lang")?,
             filter_section: field("filter_section")?,
             article: field("article")?,
@@ -102,6 +95,8 @@ pub struct IndexStats {
     pub lexicon: Vec<(String, u64)>,
     /// The hits file's bytes (see `hits`): in memory, or the written file mapped.
     pub hits: OwnedBytes,
+    /// The ranking file's bytes (see `ranking`), the same way.
+    pub ranking: OwnedBytes,
 }
 
 /// Builds the index into `dir` (created; must not hold an index yet), or in memory when
@@ -146,15 +141,17 @@ pub fn write_index(
     }
     // Analysis (stemming) runs on rayon's threads; Tantivy's writer threads index. The words
     // of each chunk of articles are counted on the way (documents per word), for the lexicon.
-    let counts = articles
+    let average_topic = average_topic(documents);
+    let chunks = articles
         .par_chunks(32)
         .enumerate()
         .map(|(chunk_no, chunk)| {
             let mut local: FxHashMap<String, (u64, usize)> = FxHashMap::default();
+            let mut counted = Vec::with_capacity(chunk.len());
             let mut doc_no = 0;
             for (n, group) in chunk.iter().enumerate() {
                 let article = (chunk_no * 32 + n) as u64;
-                let mut whole = String::new();
+                let mut words = ArticleWords::default();
                 let mut analyzed: Vec<TantivyDocument> = Vec::with_capacity(group.len());
                 for &hit in group {
                     let doc = &documents[hit];
@@ -164,7 +161,7 @@ pub fn write_index(
                         &fields,
                         article,
                         hit as u64,
-                        &mut whole,
+                        &mut words,
                         &mut |folded| match local.get_mut(folded) {
                             Some((count, last)) => {
                                 if *last != doc_no {
@@ -179,27 +176,35 @@ pub fn write_index(
                     );
                     analyzed.push(tantivy_doc);
                 }
-                // The article's own document (not one of its sections) carries every word.
-                let head = group
-                    .iter()
-                    .position(|&n| documents[n].url == documents[n].article_url)
-                    .unwrap_or(0);
-                if let Some(head) = analyzed.get_mut(head) {
-                    head.add_text(fields.whole, whole);
-                }
+                let topics: Vec<&str> = words.topics.iter().map(String::as_str).collect();
+                counted.push(ranking::count(
+                    &words.title,
+                    &topics,
+                    &words.text,
+                    average_topic,
+                ));
                 for tantivy_doc in analyzed {
                     writer.add_document(tantivy_doc)?;
                 }
             }
-            Ok::<_, tantivy::TantivyError>(local)
+            Ok::<_, tantivy::TantivyError>((local, counted))
         })
-        .try_reduce(FxHashMap::default, |mut a, b| {
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| write_error(&e))?;
+    let mut counted = Vec::with_capacity(articles.len());
+    let mut locals = Vec::with_capacity(chunks.len());
+    for (local, chunk) in chunks {
+        locals.push(local);
+        counted.extend(chunk);
+    }
+    let counts = locals
+        .into_par_iter()
+        .reduce(FxHashMap::default, |mut a, b| {
             for (word, (n, _)) in b {
                 a.entry(word).or_insert((0, 0)).0 += n;
             }
-            Ok(a)
-        })
-        .map_err(|e| write_error(&e))?;
+            a
+        });
     let counts = counts.into_iter().map(|(word, (n, _))| (word, n));
     let mut lexicon: Vec<(String, u64)> = counts.into_iter().collect();
     lexicon.sort_unstable();
@@ -222,7 +227,7 @@ pub fn write_index(
                 .and_then(|()| std::io::Write::flush(&mut out))
                 .map_err(|e| write_error(&e))?;
             // Mapped back rather than kept in memory beside the rendered site.
-            hits::open_file(dir).map_err(|e| write_error(&e))?
+            hits::open_file(dir, HITS_FILE).map_err(|e| write_error(&e))?
         }
         None => {
             let mut bytes = Vec::new();
@@ -233,53 +238,104 @@ pub fn write_index(
     drop(records);
     writer.commit().map_err(|e| write_error(&e))?;
     writer.wait_merging_threads().map_err(|e| write_error(&e))?;
-    Ok((index, IndexStats { lexicon, hits }))
+    // Once Tantivy has let go of its buffers, so that they are not held at the same time.
+    let ranking_bytes = ranking::encode(&counted);
+    drop(counted);
+    let ranking = match dir {
+        Some(dir) => {
+            std::fs::write(dir.join(RANKING_FILE), &ranking_bytes).map_err(|e| write_error(&e))?;
+            drop(ranking_bytes);
+            hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))?
+        }
+        None => OwnedBytes::new(ranking_bytes),
+    };
+    Ok((
+        index,
+        IndexStats {
+            lexicon,
+            hits,
+            ranking,
+        },
+    ))
 }
 
-/// The Tantivy document. Its stemmed words are also appended to `whole` (the title and tags
-/// of the article's own document, the heading and text of every document), and `seen` is
-/// called with each folded word of its text.
+/// How many words an article's topic (its tags, a heading or a question) has on average.
+fn average_topic(documents: &[Document]) -> f32 {
+    let (mut topics, mut words) = (0usize, 0usize);
+    for doc in documents {
+        let tags = if doc.url == doc.article_url {
+            doc.tags.join(" ")
+        } else {
+            String::new()
+        };
+        for text in [&doc.heading, &tags] {
+            let before = words;
+            each_word(text, |_, _, _| words += 1);
+            topics += usize::from(words > before);
+        }
+    }
+    words as f32 / topics.max(1) as f32
+}
+
+/// An article's words (stemmed, space-separated) by the part it is ranked on.
+#[derive(Default)]
+struct ArticleWords {
+    title: String,
+    /// The tags, and each heading and question.
+    topics: Vec<String>,
+    /// Every word, title and topics included.
+    text: String,
+}
+
+/// The Tantivy document. Its stemmed words are also added to its article's `words`, and
+/// `seen` is called with each folded word of its text.
 fn to_tantivy(
     doc: &Document,
     fields: &Fields,
     article: u64,
     hit: u64,
-    whole: &mut String,
+    words: &mut ArticleWords,
     seen: &mut dyn FnMut(&str),
 ) -> TantivyDocument {
     let analyzer = Analyzer::for_lang(&doc.lang);
     let is_head = doc.url == doc.article_url;
     let mut out = TantivyDocument::default();
-    let title = analyze(&analyzer, &doc.title, seen);
     let heading = analyze(&analyzer, &doc.heading, seen);
     let body = analyze(&analyzer, &doc.text, seen);
-    let tags = analyze(&analyzer, &doc.tags.join(" "), &mut |_| {});
-    let mut add_whole = |stems: &str| {
-        if !stems.is_empty() {
-            if !whole.is_empty() {
-                whole.push(' ');
-            }
-            whole.push_str(stems);
+    if is_head {
+        let title = analyze(&analyzer, &doc.title, seen);
+        append(&mut words.title, &title);
+        append(&mut words.text, &title);
+        // The tags together are one topic: the words the article should be found by.
+        let tags = analyze(&analyzer, &doc.tags.join(" "), &mut |_| {});
+        append(&mut words.text, &tags);
+        if !tags.is_empty() {
+            words.topics.push(tags);
         }
-    };
-    if is_head {
-        add_whole(&title);
-        add_whole(&tags);
-    }
-    add_whole(&heading);
-    add_whole(&body);
-    out.add_text(fields.title, title);
-    // An article's own document has no heading; its tags, the words it should be found by,
-    // rank like one (a field fewer to search).
-    out.add_text(fields.heading, if is_head { tags } else { heading });
-    out.add_text(fields.body, body);
-    if is_head {
+        out.add_text(fields.title, title);
         out.add_text(fields.filter_lang, &doc.lang);
         out.add_text(fields.filter_section, &doc.section);
     }
+    append(&mut words.text, &heading);
+    append(&mut words.text, &body);
+    out.add_text(fields.heading, &heading);
+    if !heading.is_empty() {
+        words.topics.push(heading);
+    }
+    out.add_text(fields.body, body);
     out.add_u64(fields.article, article);
     out.add_u64(fields.hit, hit);
     out
+}
+
+/// Adds space-separated words to a field's text.
+fn append(text: &mut String, words: &str) {
+    if !words.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(words);
+    }
 }
 
 /// The text's stemmed words, space-separated; each folded word goes to `seen`.

@@ -1,8 +1,7 @@
 //! Which articles match a query: most of its words somewhere in the article, every phrase,
-//! no excluded word, in the shopper's language (and section). Decided on the article's own
-//! document, which alone carries the article's whole text, with one bitset of documents per
-//! clause per segment; "at least m of n" is counted bit-parallel instead of by Tantivy's
-//! counting disjunction, which pops a heap for every matching document.
+//! no excluded word, in the shopper's language (and section). Decided on bitsets of article
+//! ids: which articles hold a word comes from the ranking file's lists (one entry per
+//! article), phrases and filters from Tantivy; "at least m of n" is counted bit-parallel.
 
 use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -10,19 +9,21 @@ use tantivy::{Searcher, SegmentReader, Term};
 
 use super::SearchError;
 use super::index::Fields;
+use super::query::Clause;
+use super::scoring::Lists;
 
 /// What an article must hold.
 pub struct Requirements<'a> {
     /// Word clauses (a word with its typo corrections and completions, or a synonym group).
-    pub clauses: &'a [Box<dyn Query>],
+    pub clauses: &'a [Clause],
     /// How many clauses must match.
     pub needed: usize,
     /// Phrases, all required, each somewhere in the article (these run over every document).
     pub phrases: &'a [Box<dyn Query>],
-    /// Words no matching article may hold.
-    pub excluded: &'a [Box<dyn Query>],
-    /// Per segment, the articles' own documents in the shopper's language (see [`in_lang`]).
-    pub in_lang: &'a [Vec<u64>],
+    /// Stems no matching article may hold.
+    pub excluded: &'a [String],
+    /// The articles in the shopper's language (see [`articles_of`]).
+    pub in_lang: &'a [u64],
     /// A top-level section URL, when the search is limited to one.
     pub section: Option<&'a str>,
 }
@@ -33,87 +34,82 @@ pub fn matching_articles(
     searcher: &Searcher,
     fields: &Fields,
     article_of: &[Vec<u32>],
+    lists: &Lists<'_>,
     wanted: &Requirements<'_>,
 ) -> Result<Vec<u64>, SearchError> {
-    let scoring = EnableScoring::disabled_from_searcher(searcher);
-    let weights = |queries: &[Box<dyn Query>]| -> Result<Vec<Box<dyn Weight>>, SearchError> {
-        Ok(queries
-            .iter()
-            .map(|q| q.weight(scoring))
-            .collect::<tantivy::Result<_>>()?)
-    };
-    let filter = |field, value: &str| -> Result<Box<dyn Weight>, SearchError> {
+    let words = lists.articles().div_ceil(64);
+    let holders = |stem: &str| lists.text(stem).holders.clone();
+    let mut articles = wanted.in_lang.to_vec();
+    articles.resize(words, 0);
+    if let Some(section) = wanted.section {
         let query = TermQuery::new(
-            Term::from_field_text(field, value),
+            Term::from_field_text(fields.filter_section, section),
             IndexRecordOption::Basic,
         );
-        Ok(query.weight(scoring)?)
-    };
-    let clauses = weights(wanted.clauses)?;
-    let phrases = weights(wanted.phrases)?;
-    let mut all_of = Vec::new();
-    if let Some(section) = wanted.section {
-        all_of.push(filter(fields.filter_section, section)?);
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let in_section = articles_of(searcher, article_of, words, |reader| {
+            docs_of(&*weight, reader)
+        })?;
+        and(&mut articles, &in_section);
     }
-    let excluded = weights(wanted.excluded)?;
-    let needed = wanted.needed.clamp(1, clauses.len().max(1));
-
-    let mut articles: Vec<u64> = Vec::new();
-    let segments = || searcher.segment_readers().iter().zip(article_of);
-    for ((reader, article_of), in_lang) in segments().zip(wanted.in_lang) {
-        let mut docs = in_lang.clone();
-        for weight in &all_of {
-            and(&mut docs, &docs_of(&**weight, reader)?);
-        }
-        if !clauses.is_empty() {
-            let mut counter = Counter::new(docs.len(), clauses.len());
-            for weight in &clauses {
-                counter.add(&docs_of(&**weight, reader)?);
+    if !wanted.clauses.is_empty() {
+        let needed = wanted.needed.clamp(1, wanted.clauses.len());
+        let mut counter = Counter::new(words, wanted.clauses.len());
+        for clause in wanted.clauses {
+            let mut any = vec![0u64; words];
+            for member in clause {
+                let mut stems = member.iter();
+                let Some(first) = stems.next() else { continue };
+                let mut all = holders(first);
+                for stem in stems {
+                    and(&mut all, &holders(stem));
+                }
+                or(&mut any, &all);
             }
-            and(&mut docs, &counter.at_least(needed));
+            counter.add(&any);
         }
-        for weight in &excluded {
-            and_not(&mut docs, &docs_of(&**weight, reader)?);
-        }
-        add_articles(&docs, reader, article_of, &mut articles);
+        and(&mut articles, &counter.at_least(needed));
+    }
+    for stem in wanted.excluded {
+        and_not(&mut articles, &holders(stem));
     }
     // A phrase may be in any section of the article, not only in its own document.
-    for weight in &phrases {
-        let mut with_phrase = Vec::new();
-        for (reader, article_of) in segments() {
-            add_articles(
-                &docs_of(&**weight, reader)?,
-                reader,
-                article_of,
-                &mut with_phrase,
-            );
-        }
-        with_phrase.resize(articles.len(), 0);
+    for phrase in wanted.phrases {
+        let weight = phrase.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let with_phrase = articles_of(searcher, article_of, words, |reader| {
+            docs_of(&*weight, reader)
+        })?;
         and(&mut articles, &with_phrase);
     }
     Ok(articles)
 }
 
-/// Sets the bit of the article of each live document in `docs`.
-fn add_articles(docs: &[u64], reader: &SegmentReader, article_of: &[u32], articles: &mut Vec<u64>) {
-    let alive = reader.alive_bitset();
-    for_each_set(docs, |doc| {
-        if alive.is_some_and(|a| a.is_deleted(doc)) {
-            return;
-        }
-        if let Some(&id) = article_of.get(doc as usize).filter(|id| **id != u32::MAX) {
-            let word = (id / 64) as usize;
-            if articles.len() <= word {
-                articles.resize(word + 1, 0);
+/// The articles (a bitset `words` long) of the documents `docs` gives for each segment.
+pub fn articles_of(
+    searcher: &Searcher,
+    article_of: &[Vec<u32>],
+    words: usize,
+    mut docs: impl FnMut(&SegmentReader) -> Result<Vec<u64>, SearchError>,
+) -> Result<Vec<u64>, SearchError> {
+    let mut articles = vec![0u64; words];
+    for (reader, article_of) in searcher.segment_readers().iter().zip(article_of) {
+        let alive = reader.alive_bitset();
+        for_each_set(&docs(reader)?, |doc| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return;
             }
-            articles[word] |= 1 << (id % 64);
-        }
-    });
+            if let Some(&id) = article_of.get(doc as usize)
+                && let Some(word) = articles.get_mut((id / 64) as usize)
+            {
+                *word |= 1 << (id % 64);
+            }
+        });
+    }
+    Ok(articles)
 }
 
-/// Per segment, the articles' own documents in `lang`: the same for every search in that
-/// language, so the engine works them out once.
-pub fn in_lang(
+/// Per segment, the articles' own documents in `lang`.
+pub fn docs_in_lang(
     searcher: &Searcher,
     fields: &Fields,
     lang: &str,
@@ -147,6 +143,12 @@ fn and(bits: &mut [u64], other: &[u64]) {
     }
 }
 
+fn or(bits: &mut [u64], other: &[u64]) {
+    for (a, b) in bits.iter_mut().zip(other) {
+        *a |= b;
+    }
+}
+
 fn and_not(bits: &mut [u64], other: &[u64]) {
     for (a, b) in bits.iter_mut().zip(other) {
         *a &= !b;
@@ -162,12 +164,6 @@ pub(super) fn for_each_set(bits: &[u64], mut f: impl FnMut(u32)) {
             word &= word - 1;
         }
     }
-}
-
-/// Whether bit `n` is set.
-pub(super) fn is_set(bits: &[u64], n: u32) -> bool {
-    bits.get((n / 64) as usize)
-        .is_some_and(|word| word & (1 << (n % 64)) != 0)
 }
 
 /// Counts, for every document at once, how many clauses matched it: bit `i` of `levels[k]`

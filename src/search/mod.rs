@@ -13,6 +13,8 @@ mod index;
 mod lexicon;
 mod matching;
 mod query;
+mod ranking;
+mod scoring;
 mod snippet;
 mod variants;
 

@@ -1,28 +1,32 @@
-//! Shopper text -> a Tantivy query. Only two things in the text mean anything beyond words:
+//! Shopper text -> what to search for. Only two things in the text mean anything beyond words:
 //! `"an exact phrase"` and `-excluded` words; everything else (`title:`, `*`, `(`, `~`, an
 //! unbalanced quote) is plain text.
 //!
 //! Each word matches its stem; words of 4+ letters also match with one typo (8+: two) and the
 //! last word also as the start of a word (search as you type). Synonym groups from book.toml
 //! stand in for each other. An article matches when most words occur in it (all of one or
-//! two, all but one of three or four…; stop words never have to); its sections and questions
-//! are ranked by BM25 over title (weight 4), headings and questions (2.5; an article's tags
-//! rank as its heading) and body (1).
+//! two, all but one of three or four…; stop words never have to). Articles are ranked by
+//! BM25 over their title (weight 4), their best topic — tags, or one heading or question —
+//! (2.5) and their whole text (1); a hit links to the section or question whose heading (2.5)
+//! and text (1) answer best.
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::index::Fields;
 use super::lexicon::Lexicon;
+use super::ranking::Part;
 
 const TITLE: f32 = 4.0;
 const HEADING: f32 = 2.5;
-const BODY: f32 = 1.0;
+const TEXT: f32 = 1.0;
 /// A word one typo away from what was typed counts this much of a real match (two typos: less).
 const ONE_TYPO: f32 = 0.6;
 const TWO_TYPOS: f32 = 0.35;
+/// A synonym of what was typed (shared by its words when it has several).
+const SYNONYM: f32 = 0.6;
 /// A word the typed prefix completes to.
 const COMPLETION: f32 = 0.7;
 /// How many typo corrections and completions one word may expand to.
@@ -99,25 +103,26 @@ fn add_words(text: &str, parsed: &mut Parsed) {
 /// A synonym group, each member as its words (lowercased).
 pub type SynonymGroup = Vec<Vec<String>>;
 
-/// The query for one language. Searching is split in two: which articles match is decided
-/// from each article's `whole` field (see `matching`), and how well each section or question
-/// answers by a flat union of weighted terms, which Tantivy ranks with block-max WAND,
-/// skipping most documents that cannot make the top.
+/// The query for one language. Searching is split in three: which articles match (the
+/// clauses, phrases and exclusions; see `matching`); how well each answers (`ranking`, from
+/// the ranking file; see `scoring`); and where in a found article to link to (`anchors`,
+/// scored by Tantivy on the article's own documents only).
 pub struct Built {
     /// One clause per word (with its typo corrections and completions) or synonym group, on
     /// the article's words.
-    pub clauses: Vec<Box<dyn Query>>,
+    pub clauses: Vec<Clause>,
     /// How many clauses an article must hold: all of one or two, all but one of three or
     /// four… Trying 1 is the looser reading.
     pub needed: usize,
     /// Quoted phrases, all required (each in some title, heading or body of the article).
     pub phrases: Vec<Box<dyn Query>>,
-    /// `-word`s: no matching article holds them.
-    pub excluded: Vec<Box<dyn Query>>,
-    /// Every word's stem (and its typo corrections' and completions'), in title, heading
-    /// (an article's tags count as its heading) and body, by field weight: how well a
-    /// document answers.
-    pub ranking: Box<dyn Query>,
+    /// The stems of `-word`s: no matching article holds them.
+    pub excluded: Vec<String>,
+    /// Every word's stem (and its typo corrections' and completions'), in the article's
+    /// title, topics and whole text, by weight: how well an article answers.
+    pub ranking: Vec<(Part, String, f32)>,
+    /// The same stems in each section's heading and text: which section answers best.
+    pub anchors: Vec<Box<dyn Query>>,
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
@@ -131,24 +136,36 @@ pub fn build(
     synonyms: &[SynonymGroup],
     expander: &Expander<'_>,
 ) -> Option<Built> {
-    let mut required: Vec<Box<dyn Query>> = Vec::new();
-    let mut optional_words: Vec<Box<dyn Query>> = Vec::new();
+    let mut required: Vec<Clause> = Vec::new();
+    let mut optional_words: Vec<Clause> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
     let mut optional_marked: Vec<String> = Vec::new();
-    let mut ranking = Ranking::default();
+    let mut ranking = Ranking::new(fields);
     let mut i = 0;
     let words = &parsed.words;
     while i < words.len() {
         let last = i + 1 == words.len();
         if let Some((group, len)) = synonym_at(words, i, synonyms) {
-            let members: Vec<(Occur, Box<dyn Query>)> = group
-                .iter()
-                .filter_map(|member| member_query(member, analyzer, fields))
-                .map(|q| (Occur::Should, q))
-                .collect();
-            required.push(Box::new(BooleanQuery::new(members)));
-            for word in group.iter().flatten() {
-                ranking.add(&analyzer.stem(word), 1.0, fields);
+            required.push(
+                group
+                    .iter()
+                    .filter(|member| !member.is_empty())
+                    .map(|member| member.iter().map(|w| analyzer.stem(w)).collect())
+                    .collect(),
+            );
+            // What was typed counts fully; another way to say it counts as a typo would,
+            // shared by its words, so that an article saying it both ways ("refund: get your
+            // money back") does not count the one idea three times.
+            let typed = &words[i..i + len];
+            for member in group {
+                let weight = if member[..] == *typed {
+                    1.0
+                } else {
+                    SYNONYM / member.len().max(1) as f32
+                };
+                for word in member {
+                    ranking.add(&analyzer.stem(word), weight);
+                }
             }
             marked.extend(group.iter().flatten().cloned());
             i += len;
@@ -165,14 +182,14 @@ pub fn build(
             let stem = analyzer.stem(variant);
             if !stems.contains(&stem) {
                 if only_short {
-                    ranking.add_short(&stem, *weight, fields);
+                    ranking.add_short(&stem, *weight);
                 } else {
-                    ranking.add(&stem, *weight, fields);
+                    ranking.add(&stem, *weight);
                 }
                 stems.push(stem);
             }
         }
-        let clause = any_of(&stems, fields);
+        let clause = stems.iter().map(|stem| vec![stem.clone()]).collect();
         let variants = expanded.into_iter().map(|(w, _)| w);
         if is_stop_word(word) && words.len() > 1 {
             optional_words.push(clause);
@@ -187,7 +204,7 @@ pub fn build(
     for phrase in &parsed.phrases {
         phrases.push(phrase_query(phrase, analyzer, fields));
         for word in phrase {
-            ranking.add(&analyzer.stem(word), 1.0, fields);
+            ranking.add(&analyzer.stem(word), 1.0);
         }
         marked.extend(phrase.iter().cloned());
     }
@@ -207,12 +224,9 @@ pub fn build(
         clauses: required,
         needed,
         phrases,
-        excluded: parsed
-            .excluded
-            .iter()
-            .map(|w| whole_term(fields, &analyzer.stem(w)))
-            .collect(),
-        ranking: ranking.query(),
+        excluded: parsed.excluded.iter().map(|w| analyzer.stem(w)).collect(),
+        ranking: ranking.articles,
+        anchors: weighted_terms(ranking.anchors),
         words: marked,
     })
 }
@@ -235,89 +249,73 @@ fn synonym_at<'a>(
         .map(|(group, member)| (group, member.len()))
 }
 
-/// Whether an article holds the stem (no scores: only which articles match).
-fn whole_term(fields: &Fields, stem: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(fields.whole, stem),
-        IndexRecordOption::Basic,
-    ))
-}
+/// A word clause: any of its members, each all of its stems (a word and its typo
+/// corrections and completions are one-stem members; a synonym like "money back" has two).
+pub type Clause = Vec<Vec<String>>;
 
-/// An article holding any of the stems (a word and its typo corrections and completions).
-fn any_of(stems: &[String], fields: &Fields) -> Box<dyn Query> {
-    match stems {
-        [stem] => whole_term(fields, stem),
-        _ => Box::new(BooleanQuery::new(
-            stems
-                .iter()
-                .map(|stem| (Occur::Should, whole_term(fields, stem)))
-                .collect(),
-        )),
-    }
-}
-
-/// The ranking query under construction: one weighted term query per field and stem, kept
-/// flat (no nesting) so that Tantivy can prune with block-max WAND.
-#[derive(Default)]
+/// The ranking under construction: weighted stems for the articles' parts, and a flat
+/// union (no nesting, so that Tantivy can prune) for their sections' fields.
 struct Ranking {
-    /// (field, stem) -> weight; a stem reached twice counts at its best weight.
-    terms: Vec<(tantivy::schema::Field, String, f32)>,
+    /// The parts articles are ranked on, with their weights…
+    article_parts: [(Part, f32); 3],
+    /// …and the fields a found article's sections are ranked on.
+    section_fields: [(Field, f32); 2],
+    articles: Terms<Part>,
+    anchors: Terms<Field>,
 }
+
+/// (part or field, stem) -> weight; a stem reached twice counts at its best weight.
+type Terms<F> = Vec<(F, String, f32)>;
 
 impl Ranking {
-    /// The stem in every field.
-    fn add(&mut self, stem: &str, weight: f32, fields: &Fields) {
-        self.add_to(
-            &[
-                (fields.title, TITLE),
-                (fields.heading, HEADING),
-                (fields.body, BODY),
+    fn new(fields: &Fields) -> Ranking {
+        Ranking {
+            article_parts: [
+                (Part::Title, TITLE),
+                (Part::Topics, HEADING),
+                (Part::Text, TEXT),
             ],
-            stem,
-            weight,
-        );
-    }
-
-    /// The stem in titles and headings only.
-    fn add_short(&mut self, stem: &str, weight: f32, fields: &Fields) {
-        self.add_to(
-            &[(fields.title, TITLE), (fields.heading, HEADING)],
-            stem,
-            weight,
-        );
-    }
-
-    fn add_to(&mut self, to: &[(tantivy::schema::Field, f32)], stem: &str, weight: f32) {
-        for &(field, field_weight) in to {
-            let weight = field_weight * weight;
-            match self
-                .terms
-                .iter_mut()
-                .find(|(f, s, _)| *f == field && s == stem)
-            {
-                Some(existing) => existing.2 = existing.2.max(weight),
-                None => self.terms.push((field, stem.to_string(), weight)),
-            }
+            section_fields: [(fields.heading, HEADING), (fields.body, TEXT)],
+            articles: Vec::new(),
+            anchors: Vec::new(),
         }
     }
 
-    fn query(self) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(
-            self.terms
-                .into_iter()
-                .map(|(field, stem, weight)| {
-                    let term = TermQuery::new(
-                        Term::from_field_text(field, &stem),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn Query>,
-                    )
-                })
-                .collect(),
-        ))
+    /// The stem in every field.
+    fn add(&mut self, stem: &str, weight: f32) {
+        add_to(&mut self.articles, &self.article_parts, stem, weight);
+        add_to(&mut self.anchors, &self.section_fields, stem, weight);
     }
+
+    /// The stem in titles, headings and questions only.
+    fn add_short(&mut self, stem: &str, weight: f32) {
+        add_to(&mut self.articles, &self.article_parts[..2], stem, weight);
+        add_to(&mut self.anchors, &self.section_fields[..1], stem, weight);
+    }
+}
+
+fn add_to<F: Copy + PartialEq>(terms: &mut Terms<F>, to: &[(F, f32)], stem: &str, weight: f32) {
+    for &(field, field_weight) in to {
+        let weight = field_weight * weight;
+        match terms.iter_mut().find(|(f, s, _)| *f == field && s == stem) {
+            Some(existing) => existing.2 = existing.2.max(weight),
+            None => terms.push((field, stem.to_string(), weight)),
+        }
+    }
+}
+
+/// One query per weighted term.
+fn weighted_terms(terms: Terms<Field>) -> Vec<Box<dyn Query>> {
+    terms
+        .into_iter()
+        .map(|(field, stem, weight)| {
+            let term = TermQuery::new(
+                Term::from_field_text(field, &stem),
+                IndexRecordOption::WithFreqs,
+            );
+            Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn Query>
+        })
+        .collect()
 }
 
 /// The words a typed word stands for, with how much each counts: itself, and when the index
@@ -369,20 +367,6 @@ fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Expansions {
         }
     }
     out
-}
-
-/// A synonym group member, on the article's words: each of its words.
-fn member_query(member: &[String], analyzer: &Analyzer, fields: &Fields) -> Option<Box<dyn Query>> {
-    match member {
-        [] => None,
-        [word] => Some(whole_term(fields, &analyzer.stem(word))),
-        words => Some(Box::new(BooleanQuery::new(
-            words
-                .iter()
-                .map(|w| (Occur::Must, whole_term(fields, &analyzer.stem(w))))
-                .collect(),
-        ))),
-    }
 }
 
 /// A quoted phrase: its words in this order in a title, heading or body (of any section).

@@ -1,0 +1,600 @@
+//! How well each article answers a word: `helpbook-ranking.bin`, written beside the index.
+//!
+//! An article's score is BM25 over three parts of it, added up with the query's weights: its
+//! title, its whole text, and its best topic, a topic being its tags or one heading or
+//! question. The index never changes once built, so each word's BM25 weight in each title,
+//! text and topic is worked out at build time: a search adds up a few lists of weights
+//! instead of evaluating BM25 posting by posting, and learns which articles hold a word from
+//! the same lists.
+//!
+//! Layout (integers little-endian): `HBRANK1\n`; the article count and the word count (u32);
+//! per part, the score one weight unit stands for (f32); word count + 1 offsets (u32) into
+//! the words; word count × 3 + 1 offsets (u64) into the lists; the words (UTF-8, sorted,
+//! back to back); the lists, per word its title, topics and text list. Title and text lists
+//! are runs of (article id as the gap from the previous one, LEB128; weight, u16); a topics
+//! list is fixed-width (article id, u32; topic number in the article, u16; weight, u16),
+//! ordered by article and topic, so that one article's entries can be found by bisection.
+
+use rustc_hash::FxHashMap;
+use tantivy::directory::OwnedBytes;
+
+/// The file beside the index.
+pub const RANKING_FILE: &str = "helpbook-ranking.bin";
+
+const MAGIC: &[u8] = b"HBRANK1\n";
+
+/// BM25's parameters, as Tantivy (and Lucene) use them.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// A part of an article that is ranked on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Title = 0,
+    /// Tags, headings and questions.
+    Topics = 1,
+    /// Every word of the article, title and topics included.
+    Text = 2,
+}
+
+const PARTS: usize = 3;
+
+/// One article's words, counted: each distinct stem with how often it occurs in the title
+/// and in the whole text, and how well each topic holding it matches it.
+pub struct Counted {
+    /// The distinct stems, space-separated, in the order of `entries`.
+    stems: String,
+    entries: Vec<Entry>,
+    /// (stem's place in `entries`, topic number, BM25's term-frequency part), by topic.
+    topics: Vec<(u32, u16, f32)>,
+    /// The title's and the whole text's length in words.
+    lengths: [u32; 2],
+}
+
+/// Four bytes: a title holding a word more than 255 times counts it 255 times.
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    title: u8,
+    in_topics: bool,
+    text: u16,
+}
+
+/// Counts an article's stemmed words (space-separated): its title, its topics (its tags
+/// together, and each heading and question on its own) and its whole text. Each topic is
+/// weighed on its own length against `average_topic` (in words), so that a question matching
+/// the query word for word counts fully however many other questions the article has.
+pub fn count(title: &str, topics: &[&str], text: &str, average_topic: f32) -> Counted {
+    let mut at: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut stems = String::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut lengths = [0u32; 2];
+    let mut place = |word, stems: &mut String, entries: &mut Vec<Entry>| -> usize {
+        *at.entry(word).or_insert_with(|| {
+            if !stems.is_empty() {
+                stems.push(' ');
+            }
+            stems.push_str(word);
+            entries.push(Entry::default());
+            (entries.len() - 1) as u32
+        }) as usize
+    };
+    for word in title.split(' ').filter(|w| !w.is_empty()) {
+        let n = place(word, &mut stems, &mut entries);
+        entries[n].title = entries[n].title.saturating_add(1);
+        lengths[0] += 1;
+    }
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let n = place(word, &mut stems, &mut entries);
+        entries[n].text = entries[n].text.saturating_add(1);
+        lengths[1] += 1;
+    }
+    let mut in_topics = Vec::new();
+    let mut in_topic: Vec<(u32, u16)> = Vec::new();
+    for (number, topic) in topics.iter().enumerate().take(usize::from(u16::MAX)) {
+        in_topic.clear();
+        let mut len = 0;
+        for word in topic.split(' ').filter(|w| !w.is_empty()) {
+            let n = place(word, &mut stems, &mut entries) as u32;
+            match in_topic.iter_mut().find(|(m, _)| *m == n) {
+                Some((_, tf)) => *tf = tf.saturating_add(1),
+                None => in_topic.push((n, 1)),
+            }
+            len += 1;
+        }
+        for &(n, tf) in &in_topic {
+            entries[n as usize].in_topics = true;
+            let norm = tf_norm(f32::from(tf), len as f32, average_topic);
+            in_topics.push((n, number as u16, norm));
+        }
+    }
+    stems.shrink_to_fit();
+    entries.shrink_to_fit();
+    in_topics.shrink_to_fit();
+    Counted {
+        stems,
+        entries,
+        topics: in_topics,
+        lengths,
+    }
+}
+
+/// BM25's term-frequency part: `tf` occurrences in `len` words, where `average` is usual.
+fn tf_norm(tf: f32, len: f32, average: f32) -> f32 {
+    tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / average.max(1.0)))
+}
+
+/// The file's bytes for the articles, in article-id order.
+pub fn encode(articles: &[Counted]) -> Vec<u8> {
+    let n = articles.len().max(1) as f32;
+    let mut average = [0f32; 2];
+    for article in articles {
+        for (sum, len) in average.iter_mut().zip(article.lengths) {
+            *sum += len as f32;
+        }
+    }
+    for sum in &mut average {
+        *sum = (*sum / n).max(1.0);
+    }
+    // Each word once, with how many articles hold it in each part.
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut words: Vec<&str> = Vec::new();
+    let mut holding: Vec<[u32; PARTS]> = Vec::new();
+    let mut article_words: Vec<Vec<u32>> = Vec::with_capacity(articles.len());
+    for article in articles {
+        let mut these = Vec::with_capacity(article.entries.len());
+        for (stem, entry) in article.stems.split(' ').zip(&article.entries) {
+            let id = *ids.entry(stem).or_insert_with(|| {
+                words.push(stem);
+                holding.push([0; PARTS]);
+                (words.len() - 1) as u32
+            });
+            let held = &mut holding[id as usize];
+            held[Part::Title as usize] += u32::from(entry.title > 0);
+            held[Part::Topics as usize] += u32::from(entry.in_topics);
+            held[Part::Text as usize] += u32::from(entry.text > 0);
+            these.push(id);
+        }
+        article_words.push(these);
+    }
+    let idfs: Vec<[f32; PARTS]> = holding
+        .iter()
+        .map(|held| held.map(|h| idf(n, h as f32)))
+        .collect();
+    // Each word's weights in each article, part by part, in article (and topic) order:
+    // once to find each part's highest weight, which sets its scale, once to write them.
+    let each_weight = |f: &mut dyn FnMut(u32, Part, u32, u16, f32)| {
+        for (a, (article, these)) in articles.iter().zip(&article_words).enumerate() {
+            for (&id, entry) in these.iter().zip(&article.entries) {
+                let idf = idfs[id as usize];
+                if entry.title > 0 {
+                    let tf = f32::from(entry.title);
+                    let norm = tf_norm(tf, article.lengths[0] as f32, average[0]);
+                    f(
+                        id,
+                        Part::Title,
+                        a as u32,
+                        0,
+                        idf[Part::Title as usize] * norm,
+                    );
+                }
+                if entry.text > 0 {
+                    let tf = f32::from(entry.text);
+                    let norm = tf_norm(tf, article.lengths[1] as f32, average[1]);
+                    f(id, Part::Text, a as u32, 0, idf[Part::Text as usize] * norm);
+                }
+            }
+            for &(n, topic, norm) in &article.topics {
+                if let Some(&id) = these.get(n as usize) {
+                    let weight = idfs[id as usize][Part::Topics as usize] * norm;
+                    f(id, Part::Topics, a as u32, topic, weight);
+                }
+            }
+        }
+    };
+    let mut highest = [0f32; PARTS];
+    each_weight(&mut |_, part, _, _, weight| {
+        highest[part as usize] = highest[part as usize].max(weight);
+    });
+    let scale = highest.map(|h| {
+        if h > 0.0 {
+            h / f32::from(u16::MAX)
+        } else {
+            1.0
+        }
+    });
+    let mut lists: Vec<[Vec<u8>; PARTS]> = vec![Default::default(); words.len()];
+    // Per word and part, the last article written (title and text lists hold gaps).
+    let mut last: Vec<[u32; 2]> = vec![[0; 2]; words.len()];
+    each_weight(&mut |id, part, article, topic, weight| {
+        let list = &mut lists[id as usize][part as usize];
+        let units = (weight / scale[part as usize])
+            .round()
+            .clamp(1.0, f32::from(u16::MAX)) as u16;
+        match part {
+            Part::Topics => {
+                list.extend_from_slice(&article.to_le_bytes());
+                list.extend_from_slice(&topic.to_le_bytes());
+            }
+            Part::Title | Part::Text => {
+                let last = &mut last[id as usize][usize::from(part == Part::Text)];
+                write_varint(list, article - *last);
+                *last = article;
+            }
+        }
+        list.extend_from_slice(&units.to_le_bytes());
+    });
+    drop(last);
+
+    let mut order: Vec<u32> = (0..words.len() as u32).collect();
+    order.sort_unstable_by_key(|&id| words[id as usize]);
+    let words_len: usize = words.iter().map(|w| w.len()).sum();
+    let lists_len: usize = lists.iter().flatten().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(
+        MAGIC.len()
+            + 8
+            + 12
+            + (words.len() + 1) * 4
+            + (words.len() * PARTS + 1) * 8
+            + words_len
+            + lists_len,
+    );
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(articles.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(words.len() as u32).to_le_bytes());
+    for s in scale {
+        out.extend_from_slice(&s.to_le_bytes());
+    }
+    let mut offset = 0u32;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for &id in &order {
+        offset += words[id as usize].len() as u32;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    let mut offset = 0u64;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for &id in &order {
+        for list in &lists[id as usize] {
+            offset += list.len() as u64;
+            out.extend_from_slice(&offset.to_le_bytes());
+        }
+    }
+    for &id in &order {
+        out.extend_from_slice(words[id as usize].as_bytes());
+    }
+    for &id in &order {
+        for list in &mut lists[id as usize] {
+            out.extend_from_slice(list);
+            *list = Vec::new();
+        }
+    }
+    out
+}
+
+/// BM25's inverse document frequency of a word `held` of `n` articles hold.
+fn idf(n: f32, held: f32) -> f32 {
+    (1.0 + (n - held + 0.5) / (held + 0.5)).ln()
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// The ranking file of an index, read in place (memory-mapped, or in memory for `check`).
+pub struct ArticleRanking {
+    bytes: OwnedBytes,
+    articles: usize,
+    words: usize,
+    scale: [f32; PARTS],
+    /// Where the word offsets, list offsets, words and lists start.
+    word_offsets: usize,
+    list_offsets: usize,
+    word_bytes: usize,
+    list_bytes: usize,
+}
+
+impl ArticleRanking {
+    /// Checks the header and the tables' sizes; says what is wrong otherwise.
+    pub fn open(bytes: OwnedBytes) -> Result<ArticleRanking, String> {
+        let data = bytes.as_slice();
+        if !data.starts_with(MAGIC) {
+            return Err(format!("`{RANKING_FILE}` is not a helpbook ranking file"));
+        }
+        let short = || format!("`{RANKING_FILE}` is cut short");
+        let articles = read_u32(data, MAGIC.len()).ok_or_else(short)? as usize;
+        let words = read_u32(data, MAGIC.len() + 4).ok_or_else(short)? as usize;
+        let mut scale = [0f32; PARTS];
+        for (part, s) in scale.iter_mut().enumerate() {
+            let bits = read_u32(data, MAGIC.len() + 8 + part * 4).ok_or_else(short)?;
+            *s = f32::from_bits(bits);
+        }
+        let word_offsets = MAGIC.len() + 8 + PARTS * 4;
+        let list_offsets = word_offsets + (words + 1) * 4;
+        let word_bytes = list_offsets + (words * PARTS + 1) * 8;
+        let words_len = read_u32(data, list_offsets - 4).ok_or_else(short)? as usize;
+        let list_bytes = word_bytes + words_len;
+        let lists_len = read_u64(data, word_bytes - 8).ok_or_else(short)?;
+        if list_bytes as u64 + lists_len != data.len() as u64 {
+            return Err(format!("`{RANKING_FILE}`'s size does not match its tables"));
+        }
+        Ok(ArticleRanking {
+            bytes,
+            articles,
+            words,
+            scale,
+            word_offsets,
+            list_offsets,
+            word_bytes,
+            list_bytes,
+        })
+    }
+
+    /// How many articles the index has (article ids are below this).
+    pub fn articles(&self) -> usize {
+        self.articles
+    }
+
+    /// The word's number, when an article holds it.
+    fn find(&self, stem: &str) -> Option<usize> {
+        let data = self.bytes.as_slice();
+        let word = |i: usize| -> Option<&[u8]> {
+            let from = read_u32(data, self.word_offsets + i * 4)? as usize;
+            let to = read_u32(data, self.word_offsets + (i + 1) * 4)? as usize;
+            data.get(self.word_bytes + from..self.word_bytes + to)
+        };
+        let (mut low, mut high) = (0, self.words);
+        while low < high {
+            let middle = (low + high) / 2;
+            match word(middle)?.cmp(stem.as_bytes()) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+
+    /// Calls `f` with each article holding `stem` in its title or text (`part`) and the
+    /// word's BM25 weight there, in article order. A damaged list ends early rather than
+    /// misleads.
+    pub fn for_each(&self, stem: &str, part: Part, mut f: impl FnMut(u32, f32)) {
+        if part == Part::Topics {
+            let mut current: Option<(u32, f32)> = None;
+            self.for_each_topic(stem, |article, _, weight| match &mut current {
+                Some((a, best)) if *a == article => *best = best.max(weight),
+                _ => {
+                    if let Some((a, best)) = current.replace((article, weight)) {
+                        f(a, best);
+                    }
+                }
+            });
+            if let Some((a, best)) = current {
+                f(a, best);
+            }
+            return;
+        }
+        let Some(list) = self.find(stem).and_then(|word| self.list(word, part)) else {
+            return;
+        };
+        let scale = self.scale[part as usize];
+        let mut at = 0;
+        let mut article = 0u32;
+        while at < list.len() {
+            let mut gap = 0u32;
+            let mut shift = 0;
+            loop {
+                let Some(&byte) = list.get(at) else { return };
+                at += 1;
+                gap |= u32::from(byte & 0x7f) << shift;
+                if byte < 0x80 {
+                    break;
+                }
+                shift += 7;
+                if shift > 28 {
+                    return;
+                }
+            }
+            let Some(units) = list.get(at..at + 2) else {
+                return;
+            };
+            at += 2;
+            article = article.wrapping_add(gap);
+            f(
+                article,
+                f32::from(u16::from_le_bytes([units[0], units[1]])) * scale,
+            );
+        }
+    }
+
+    /// Calls `f` with each (article, topic number, weight) of `stem`'s topics list, in order;
+    /// [`Self::for_each`] with `Part::Topics` gives each article's best topic instead.
+    pub fn for_each_topic(&self, stem: &str, mut f: impl FnMut(u32, u16, f32)) {
+        let Some(list) = self.find(stem).and_then(|w| self.list(w, Part::Topics)) else {
+            return;
+        };
+        let scale = self.scale[Part::Topics as usize];
+        for entry in list.chunks_exact(TOPIC_ENTRY) {
+            let (article, topic, units) = topic_entry(entry);
+            f(article, topic, f32::from(units) * scale);
+        }
+    }
+
+    /// `stem`'s topics list, to look articles up in with [`Self::topics_in`].
+    pub fn topics(&self, stem: &str) -> Topics<'_> {
+        Topics {
+            list: self
+                .find(stem)
+                .and_then(|w| self.list(w, Part::Topics))
+                .unwrap_or(&[]),
+            scale: self.scale[Part::Topics as usize],
+        }
+    }
+
+    fn list(&self, word: usize, part: Part) -> Option<&[u8]> {
+        let data = self.bytes.as_slice();
+        let n = word * PARTS + part as usize;
+        let from = read_u64(data, self.list_offsets + n * 8)? as usize;
+        let to = read_u64(data, self.list_offsets + (n + 1) * 8)? as usize;
+        data.get(self.list_bytes + from..self.list_bytes + to)
+    }
+}
+
+/// The bytes of one topics-list entry: article (u32), topic (u16), weight (u16).
+const TOPIC_ENTRY: usize = 8;
+
+fn topic_entry(entry: &[u8]) -> (u32, u16, u16) {
+    let [a0, a1, a2, a3, t0, t1, w0, w1] = entry.try_into().unwrap_or([0; TOPIC_ENTRY]);
+    (
+        u32::from_le_bytes([a0, a1, a2, a3]),
+        u16::from_le_bytes([t0, t1]),
+        u16::from_le_bytes([w0, w1]),
+    )
+}
+
+/// One word's topics list.
+#[derive(Clone, Copy)]
+pub struct Topics<'a> {
+    list: &'a [u8],
+    scale: f32,
+}
+
+impl Topics<'_> {
+    /// Calls `f` with each topic of `article` holding the word, and its weight there.
+    pub fn of(&self, article: u32, mut f: impl FnMut(u16, f32)) {
+        let entries = self.list.len() / TOPIC_ENTRY;
+        let article_at = |i: usize| topic_entry(&self.list[i * TOPIC_ENTRY..][..TOPIC_ENTRY]).0;
+        let (mut low, mut high) = (0, entries);
+        while low < high {
+            let middle = (low + high) / 2;
+            if article_at(middle) < article {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        for entry in self.list[low * TOPIC_ENTRY..entries * TOPIC_ENTRY].chunks_exact(TOPIC_ENTRY) {
+            let (a, topic, units) = topic_entry(entry);
+            if a != article {
+                break;
+            }
+            f(topic, f32::from(units) * self.scale);
+        }
+    }
+}
+
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn read_u64(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranking(articles: &[(&str, &str, &str)]) -> ArticleRanking {
+        let counted: Vec<Counted> = articles
+            .iter()
+            .map(|(title, topics, text)| count(title, &[topics], text, 2.0))
+            .collect();
+        ArticleRanking::open(OwnedBytes::new(encode(&counted))).expect("opens")
+    }
+
+    fn weights(ranking: &ArticleRanking, stem: &str, part: Part) -> Vec<(u32, f32)> {
+        let mut out = Vec::new();
+        ranking.for_each(stem, part, |a, w| out.push((a, w)));
+        out
+    }
+
+    #[test]
+    fn weights_are_bm25_of_each_part() {
+        let r = ranking(&[
+            ("refund", "", "refund card refund"),
+            ("parcel", "refund", "parcel refund"),
+            ("parcel", "", "parcel"),
+        ]);
+        assert_eq!(r.articles(), 3);
+        // Text: "refund" in articles 0 (twice in 3 words) and 1 (once in 2); average length 2.
+        let n = 3.0;
+        let idf = idf(n, 2.0);
+        let bm25 =
+            |tf: f32, len: f32| idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / 2.0));
+        let text = weights(&r, "refund", Part::Text);
+        assert_eq!(text.iter().map(|(a, _)| *a).collect::<Vec<_>>(), [0, 1]);
+        for ((_, got), want) in text.iter().zip([bm25(2.0, 3.0), bm25(1.0, 2.0)]) {
+            assert!((got - want).abs() < want / 1000.0, "{got} vs {want}");
+        }
+        assert_eq!(weights(&r, "refund", Part::Title).len(), 1);
+        assert_eq!(weights(&r, "refund", Part::Topics)[0].0, 1);
+        assert!(weights(&r, "absent", Part::Text).is_empty());
+    }
+
+    #[test]
+    fn a_question_matching_word_for_word_counts_fully_among_many() {
+        let faq = [
+            "how long refund take",
+            "where parcel",
+            "who pay ship",
+            "can exchang",
+        ];
+        let counted = [
+            count("faq", &faq, "faq", 4.0),
+            count(
+                "refund polici",
+                &["how long it take reach you"],
+                "refund polici",
+                4.0,
+            ),
+        ];
+        let r = ArticleRanking::open(OwnedBytes::new(encode(&counted))).expect("opens");
+        let topics = weights(&r, "long", Part::Topics);
+        // The FAQ's 4-word question weighs "long" more than the other's 6-word heading does,
+        // however many other questions the FAQ has.
+        assert_eq!(topics.iter().map(|(a, _)| *a).collect::<Vec<_>>(), [0, 1]);
+        assert!(topics[0].1 > topics[1].1, "{topics:?}");
+    }
+
+    #[test]
+    fn the_text_list_is_every_article_with_the_word_anywhere() {
+        // The text holds every word of the article, topics and title included.
+        let r = ranking(&[("a", "", "a x"), ("b", "", "b"), ("c x", "x", "c x x")]);
+        let holders: Vec<u32> = weights(&r, "x", Part::Text)
+            .iter()
+            .map(|(a, _)| *a)
+            .collect();
+        assert_eq!(holders, [0, 2]);
+        assert_eq!(weights(&r, "x", Part::Title).len(), 1);
+    }
+
+    #[test]
+    fn article_ids_past_one_varint_byte_read_back() {
+        let many: Vec<(&str, &str, &str)> = (0..300)
+            .map(|i| {
+                if i % 97 == 0 {
+                    ("t", "", "rare t")
+                } else {
+                    ("t", "", "t")
+                }
+            })
+            .collect();
+        let r = ranking(&many);
+        let holders: Vec<u32> = weights(&r, "rare", Part::Text)
+            .iter()
+            .map(|(a, _)| *a)
+            .collect();
+        assert_eq!(holders, [0, 97, 194, 291]);
+    }
+
+    #[test]
+    fn a_damaged_file_is_refused_not_misread() {
+        let bytes = encode(&[count("a", &[], "a b", 1.0)]);
+        assert!(ArticleRanking::open(OwnedBytes::new(bytes[..bytes.len() - 1].to_vec())).is_err());
+        assert!(ArticleRanking::open(OwnedBytes::new(b"HBRANK1\n".to_vec())).is_err());
+        assert!(ArticleRanking::open(OwnedBytes::new(b"something else".to_vec())).is_err());
+    }
+}

@@ -1,0 +1,168 @@
+//! Article scores at search time, from the ranking file (see `ranking`): which articles hold
+//! each word, and the best of the matching articles.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+use tantivy::Score;
+
+use super::matching::for_each_set;
+use super::ranking::{ArticleRanking, Part};
+
+/// The ranking file's lists as one search reads them: each word's text list is decoded once,
+/// though matching (which articles hold it) and scoring (how much) both need it, however
+/// many looser readings the search tries.
+pub struct Lists<'a> {
+    ranking: &'a ArticleRanking,
+    text: RefCell<FxHashMap<String, Rc<TextList>>>,
+}
+
+/// A word's text list, decoded.
+pub struct TextList {
+    /// The articles holding the word anywhere (a bitset of article ids).
+    pub holders: Vec<u64>,
+    /// (article, BM25 weight of the word in the article's whole text), by article.
+    weights: Vec<(u32, f32)>,
+}
+
+impl<'a> Lists<'a> {
+    pub fn new(ranking: &'a ArticleRanking) -> Lists<'a> {
+        Lists {
+            ranking,
+            text: RefCell::default(),
+        }
+    }
+
+    /// How many articles the index has: the length of article bitsets, in bits.
+    pub fn articles(&self) -> usize {
+        self.ranking.articles()
+    }
+
+    /// `stem`'s text list.
+    pub fn text(&self, stem: &str) -> Rc<TextList> {
+        if let Some(list) = self.text.borrow().get(stem) {
+            return Rc::clone(list);
+        }
+        let mut holders = vec![0u64; self.articles().div_ceil(64)];
+        let mut weights = Vec::new();
+        self.ranking.for_each(stem, Part::Text, |article, weight| {
+            if let Some(word) = holders.get_mut((article / 64) as usize) {
+                *word |= 1 << (article % 64);
+                weights.push((article, weight));
+            }
+        });
+        let list = Rc::new(TextList { holders, weights });
+        self.text
+            .borrow_mut()
+            .insert(stem.to_string(), Rc::clone(&list));
+        list
+    }
+}
+
+/// The first `wanted` matching articles (`matching` is a bitset of article ids), best first,
+/// with their scores; equal scores go to the earlier article.
+///
+/// An article's score adds up, by the query's weights, its stems' BM25 weights in its title
+/// and text and in its best topic (the one heading, question or tag set that answers best).
+/// The title and text weights are added list by list; summing each stem's best topic instead
+/// of one topic's stems gives a score no lower than the real one, so only the articles whose
+/// bound could reach the top are scored exactly, topic by topic.
+pub fn best_articles(
+    lists: &Lists<'_>,
+    terms: &[(Part, String, f32)],
+    matching: &[u64],
+    wanted: usize,
+) -> Vec<(Score, u32)> {
+    let ranking = lists.ranking;
+    let mut base = vec![0f32; ranking.articles()];
+    let mut bound = vec![0f32; ranking.articles()];
+    let mut topics = Vec::new();
+    for (part, stem, weight) in terms {
+        let add = |sums: &mut [f32], article: u32, score: f32| {
+            if let Some(sum) = sums.get_mut(article as usize) {
+                *sum += weight * score;
+            }
+        };
+        match part {
+            Part::Text => {
+                for &(article, score) in &lists.text(stem).weights {
+                    add(&mut base, article, score);
+                }
+            }
+            Part::Title => ranking.for_each(stem, *part, |a, score| add(&mut base, a, score)),
+            Part::Topics => {
+                topics.push((ranking.topics(stem), *weight));
+                ranking.for_each(stem, *part, |a, score| add(&mut bound, a, score));
+            }
+        }
+    }
+    let base_of = |article: u32| base.get(article as usize).copied().unwrap_or_default();
+    let bound_of =
+        |article: u32| base_of(article) + bound.get(article as usize).copied().unwrap_or_default();
+    let mut by_topic: Vec<(u16, f32)> = Vec::new();
+    let mut exact = |article: u32| {
+        by_topic.clear();
+        for (list, weight) in &topics {
+            list.of(article, |topic, score| {
+                match by_topic.iter_mut().find(|(t, _)| *t == topic) {
+                    Some((_, sum)) => *sum += weight * score,
+                    None => by_topic.push((topic, weight * score)),
+                }
+            });
+        }
+        base_of(article) + by_topic.iter().map(|(_, s)| *s).fold(0.0, f32::max)
+    };
+    // First the best bounds, scored exactly; then any other article whose bound beats the
+    // last of those.
+    let mut likely = Top::new(wanted);
+    for_each_set(matching, |article| likely.offer(bound_of(article), article));
+    let mut best = Top::new(wanted);
+    let mut done = vec![0u64; matching.len()];
+    for &(_, article) in &likely.best {
+        best.offer(exact(article), article);
+        done[(article / 64) as usize] |= 1 << (article % 64);
+    }
+    for_each_set(matching, |article| {
+        let seen = done[(article / 64) as usize] & (1 << (article % 64)) != 0;
+        if !seen && best.could_enter(bound_of(article), article) {
+            best.offer(exact(article), article);
+        }
+    });
+    best.best
+}
+
+/// The `wanted` best (score, article) pairs offered, best first; equal scores go to the
+/// earlier article.
+struct Top {
+    wanted: usize,
+    best: Vec<(Score, u32)>,
+}
+
+impl Top {
+    fn new(wanted: usize) -> Top {
+        Top {
+            wanted,
+            best: Vec::with_capacity(wanted + 1),
+        }
+    }
+
+    fn could_enter(&self, score: Score, article: u32) -> bool {
+        self.best.len() < self.wanted
+            || self
+                .best
+                .last()
+                .is_some_and(|&(s, a)| score > s || (score == s && article < a))
+    }
+
+    fn offer(&mut self, score: Score, article: u32) {
+        if !self.could_enter(score, article) {
+            return;
+        }
+        let at = self
+            .best
+            .partition_point(|&(s, a)| s > score || (s == score && a < article));
+        self.best.insert(at, (score, article));
+        self.best.truncate(self.wanted);
+    }
+}
