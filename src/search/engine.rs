@@ -15,7 +15,7 @@ use super::lexicon::Lexicon;
 use super::matching::{Requirements, articles_of, docs_in_lang, for_each_set, matching_articles};
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, RANKING_FILE};
-use super::scoring::{Lists, best_articles};
+use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::{Popular, SearchError, Settings};
@@ -332,28 +332,39 @@ impl Engine {
             &articles,
             request.offset + request.limit,
         );
-        let page: Vec<(Score, u32)> = best
+        let page: Vec<Found> = best
             .into_iter()
             .skip(request.offset)
             .take(request.limit)
             .collect();
-        let anchors = best_sections(
-            searcher,
-            &self.sections,
-            &built.anchors,
-            page.iter().map(|(_, article)| *article),
-        )?;
+        // A hit links to its best topic's document (a question or heading, or the article's
+        // tags: its top); when no topic holds a word of the query, to the document whose text
+        // answers best.
+        let unplaced: Vec<u32> = page
+            .iter()
+            .filter(|found| found.topic.is_none())
+            .map(|found| found.article)
+            .collect();
+        let mut by_text =
+            best_sections(searcher, &self.sections, &built.anchors, &unplaced)?.into_iter();
+        let mut records = Vec::with_capacity(page.len());
+        for found in &page {
+            records.push(match found.topic {
+                Some(topic) => self.ranking.document(found.article, topic),
+                None => by_text.next().flatten().and_then(|address| {
+                    self.hit_of
+                        .get(address.segment_ord as usize)?
+                        .get(address.doc_id as usize)
+                        .copied()
+                }),
+            });
+        }
         let hits = page
             .into_iter()
-            .zip(anchors)
-            .map(|((score, article), address)| {
-                let stored = address
-                    .and_then(|address| {
-                        self.hit_of
-                            .get(address.segment_ord as usize)?
-                            .get(address.doc_id as usize)
-                    })
-                    .and_then(|&n| self.hits.get(n as usize))
+            .zip(records)
+            .map(|(Found { score, article, .. }, record)| {
+                let stored = record
+                    .and_then(|n| self.hits.get(n as usize))
                     .ok_or_else(|| {
                         SearchError::Query(format!(
                             "the record of a hit (article {article}) is missing from `{HITS_FILE}`; run `helpbook build` again"
@@ -457,9 +468,11 @@ fn best_sections(
     searcher: &Searcher,
     sections: &Sections,
     anchors: &[Box<dyn Query>],
-    articles: impl Iterator<Item = u32>,
+    articles: &[u32],
 ) -> Result<Vec<Option<DocAddress>>, SearchError> {
-    let articles: Vec<u32> = articles.collect();
+    if articles.is_empty() {
+        return Ok(Vec::new());
+    }
     // Per article: the best document so far, with its score.
     let mut best: Vec<Option<(Ranked, DocAddress)>> = vec![None; articles.len()];
     let scoring = EnableScoring::enabled_from_searcher(searcher);
@@ -684,7 +697,7 @@ mod tests {
             for_each_set(&matching, |_| count += 1);
             assert!(count > 10, "{query}: too few to compare");
             assert_eq!(all.len(), count, "{query}: every matching article, once");
-            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
             for wanted in [1, 3, 10] {
                 let best = best_articles(&lists, &built.ranking, &matching, wanted);
                 assert_eq!(best, all[..wanted], "{query}, top {wanted}");
@@ -695,15 +708,29 @@ mod tests {
     #[test]
     fn a_found_article_links_to_the_section_whose_heading_answers() {
         let engine = engine();
-        let built = built(&engine, "invoice");
+        let response = engine
+            .search(&Request {
+                query: "invoice ".into(),
+                limit: 50,
+                ..Request::default()
+            })
+            .expect("search");
         // Article 3's sections are headed (3 + s) % 7: section 3 is "invoice" (word 6).
-        let anchors = best_sections(
-            &engine.searcher,
-            &engine.sections,
-            &built.anchors,
-            [3u32, 6].into_iter(),
-        )
-        .expect("anchors");
+        let a3: Vec<&str> = response
+            .hits
+            .iter()
+            .map(|hit| hit.url.as_str())
+            .filter(|url| url.starts_with("/a3/"))
+            .collect();
+        assert_eq!(a3, ["/a3/#s3"]);
+    }
+
+    #[test]
+    fn with_no_heading_answering_a_hit_links_to_the_text_that_does() {
+        let engine = engine();
+        let built = built(&engine, "invoice");
+        let anchors = best_sections(&engine.searcher, &engine.sections, &built.anchors, &[3, 6])
+            .expect("anchors");
         let urls: Vec<String> = anchors
             .into_iter()
             .map(|address| {

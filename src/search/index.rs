@@ -182,6 +182,7 @@ pub fn write_index(
                     &topics,
                     &words.text,
                     average_topic,
+                    std::mem::take(&mut words.documents),
                 ));
                 for tantivy_doc in analyzed {
                     writer.add_document(tantivy_doc)?;
@@ -281,8 +282,11 @@ fn average_topic(documents: &[Document]) -> f32 {
 #[derive(Default)]
 struct ArticleWords {
     title: String,
-    /// The tags, and each heading and question.
+    /// One topic per document: the article's own document's is its tags, a section's its
+    /// heading or question (either may be empty).
     topics: Vec<String>,
+    /// Each document's number (its record in the hits file), in the order of `topics`.
+    documents: Vec<u32>,
     /// Every word, title and topics included.
     text: String,
 }
@@ -306,12 +310,12 @@ fn to_tantivy(
         let title = analyze(&analyzer, &doc.title, seen);
         append(&mut words.title, &title);
         append(&mut words.text, &title);
-        // The tags together are one topic: the words the article should be found by.
+        // The tags together are the article's own document's topic: the words the article
+        // should be found by.
         let tags = analyze(&analyzer, &doc.tags.join(" "), &mut |_| {});
         append(&mut words.text, &tags);
-        if !tags.is_empty() {
-            words.topics.push(tags);
-        }
+        words.topics.push(tags);
+        words.documents.push(hit as u32);
         out.add_text(fields.title, title);
         out.add_text(fields.filter_lang, &doc.lang);
         out.add_text(fields.filter_section, &doc.section);
@@ -319,8 +323,9 @@ fn to_tantivy(
     append(&mut words.text, &heading);
     append(&mut words.text, &body);
     out.add_text(fields.heading, &heading);
-    if !heading.is_empty() {
+    if !is_head {
         words.topics.push(heading);
+        words.documents.push(hit as u32);
     }
     out.add_text(fields.body, body);
     out.add_u64(fields.article, article);

@@ -8,7 +8,9 @@
 //! the same lists.
 //!
 //! Layout (integers little-endian): `HBRANK1\n`; the article count and the word count (u32);
-//! per part, the score one weight unit stands for (f32); word count + 1 offsets (u32) into
+//! per part, the score one weight unit stands for (f32); article count + 1 offsets (u32)
+//! into the documents, which follow: per article, the hits-file record of each topic's
+//! document (u32), by topic number; word count + 1 offsets (u32) into
 //! the words; word count × 3 + 1 offsets (u64) into the lists; the words (UTF-8, sorted,
 //! back to back); the lists, per word its title, topics and text list. Title and text lists
 //! are runs of (article id as the gap from the previous one, LEB128; weight, u16); a topics
@@ -49,6 +51,8 @@ pub struct Counted {
     topics: Vec<(u32, u16, f32)>,
     /// The title's and the whole text's length in words.
     lengths: [u32; 2],
+    /// The document (hits-file record) each topic number stands for.
+    documents: Vec<u32>,
 }
 
 /// Four bytes: a title holding a word more than 255 times counts it 255 times.
@@ -59,11 +63,18 @@ struct Entry {
     text: u16,
 }
 
-/// Counts an article's stemmed words (space-separated): its title, its topics (its tags
-/// together, and each heading and question on its own) and its whole text. Each topic is
+/// Counts an article's stemmed words (space-separated): its title, its topics (one per
+/// document: the tags together for the article's own, each heading or question for its
+/// sections; `documents` are their hits-file records) and its whole text. Each topic is
 /// weighed on its own length against `average_topic` (in words), so that a question matching
 /// the query word for word counts fully however many other questions the article has.
-pub fn count(title: &str, topics: &[&str], text: &str, average_topic: f32) -> Counted {
+pub fn count(
+    title: &str,
+    topics: &[&str],
+    text: &str,
+    average_topic: f32,
+    documents: Vec<u32>,
+) -> Counted {
     let mut at: FxHashMap<&str, u32> = FxHashMap::default();
     let mut stems = String::new();
     let mut entries: Vec<Entry> = Vec::new();
@@ -115,6 +126,7 @@ pub fn count(title: &str, topics: &[&str], text: &str, average_topic: f32) -> Co
         entries,
         topics: in_topics,
         lengths,
+        documents,
     }
 }
 
@@ -246,6 +258,17 @@ pub fn encode(articles: &[Counted]) -> Vec<u8> {
     }
     let mut offset = 0u32;
     out.extend_from_slice(&offset.to_le_bytes());
+    for article in articles {
+        offset += article.documents.len() as u32;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for article in articles {
+        for document in &article.documents {
+            out.extend_from_slice(&document.to_le_bytes());
+        }
+    }
+    let mut offset = 0u32;
+    out.extend_from_slice(&offset.to_le_bytes());
     for &id in &order {
         offset += words[id as usize].len() as u32;
         out.extend_from_slice(&offset.to_le_bytes());
@@ -286,6 +309,9 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
 /// The ranking file of an index, read in place (memory-mapped, or in memory for `check`).
 pub struct ArticleRanking {
     bytes: OwnedBytes,
+    /// Where the table of each article's first document, and the documents, start.
+    document_offsets: usize,
+    documents: usize,
     articles: usize,
     words: usize,
     scale: [f32; PARTS],
@@ -311,7 +337,10 @@ impl ArticleRanking {
             let bits = read_u32(data, MAGIC.len() + 8 + part * 4).ok_or_else(short)?;
             *s = f32::from_bits(bits);
         }
-        let word_offsets = MAGIC.len() + 8 + PARTS * 4;
+        let document_offsets = MAGIC.len() + 8 + PARTS * 4;
+        let documents = document_offsets + (articles + 1) * 4;
+        let document_count = read_u32(data, documents - 4).ok_or_else(short)? as usize;
+        let word_offsets = documents + document_count * 4;
         let list_offsets = word_offsets + (words + 1) * 4;
         let word_bytes = list_offsets + (words * PARTS + 1) * 8;
         let words_len = read_u32(data, list_offsets - 4).ok_or_else(short)? as usize;
@@ -322,6 +351,8 @@ impl ArticleRanking {
         }
         Ok(ArticleRanking {
             bytes,
+            document_offsets,
+            documents,
             articles,
             words,
             scale,
@@ -330,6 +361,15 @@ impl ArticleRanking {
             word_bytes,
             list_bytes,
         })
+    }
+
+    /// The document (hits-file record) that topic `topic` of `article` stands for.
+    pub fn document(&self, article: u32, topic: u16) -> Option<u32> {
+        let data = self.bytes.as_slice();
+        let at = self.document_offsets + article as usize * 4;
+        let (from, to) = (read_u32(data, at)?, read_u32(data, at + 4)?);
+        let n = from.checked_add(u32::from(topic)).filter(|n| *n < to)?;
+        read_u32(data, self.documents + n as usize * 4)
     }
 
     /// How many articles the index has (article ids are below this).
@@ -500,7 +540,8 @@ mod tests {
     fn ranking(articles: &[(&str, &str, &str)]) -> ArticleRanking {
         let counted: Vec<Counted> = articles
             .iter()
-            .map(|(title, topics, text)| count(title, &[topics], text, 2.0))
+            .enumerate()
+            .map(|(n, (title, topics, text))| count(title, &[topics], text, 2.0, vec![n as u32]))
             .collect();
         ArticleRanking::open(OwnedBytes::new(encode(&counted))).expect("opens")
     }
@@ -543,12 +584,13 @@ mod tests {
             "can exchang",
         ];
         let counted = [
-            count("faq", &faq, "faq", 4.0),
+            count("faq", &faq, "faq", 4.0, vec![0, 1, 2, 3]),
             count(
                 "refund polici",
                 &["how long it take reach you"],
                 "refund polici",
                 4.0,
+                vec![4],
             ),
         ];
         let r = ArticleRanking::open(OwnedBytes::new(encode(&counted))).expect("opens");
@@ -557,6 +599,11 @@ mod tests {
         // however many other questions the FAQ has.
         assert_eq!(topics.iter().map(|(a, _)| *a).collect::<Vec<_>>(), [0, 1]);
         assert!(topics[0].1 > topics[1].1, "{topics:?}");
+        // Each topic stands for its document.
+        assert_eq!(r.document(0, 0), Some(0));
+        assert_eq!(r.document(0, 3), Some(3));
+        assert_eq!(r.document(1, 0), Some(4));
+        assert_eq!(r.document(0, 4), None);
     }
 
     #[test]
@@ -592,7 +639,7 @@ mod tests {
 
     #[test]
     fn a_damaged_file_is_refused_not_misread() {
-        let bytes = encode(&[count("a", &[], "a b", 1.0)]);
+        let bytes = encode(&[count("a", &[""], "a b", 1.0, vec![0])]);
         assert!(ArticleRanking::open(OwnedBytes::new(bytes[..bytes.len() - 1].to_vec())).is_err());
         assert!(ArticleRanking::open(OwnedBytes::new(b"HBRANK1\n".to_vec())).is_err());
         assert!(ArticleRanking::open(OwnedBytes::new(b"something else".to_vec())).is_err());

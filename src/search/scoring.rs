@@ -73,7 +73,7 @@ pub fn best_articles(
     terms: &[(Part, String, f32)],
     matching: &[u64],
     wanted: usize,
-) -> Vec<(Score, u32)> {
+) -> Vec<Found> {
     let ranking = lists.ranking;
     let mut base = vec![0f32; ranking.articles()];
     let mut bound = vec![0f32; ranking.articles()];
@@ -101,6 +101,7 @@ pub fn best_articles(
     let bound_of =
         |article: u32| base_of(article) + bound.get(article as usize).copied().unwrap_or_default();
     let mut by_topic: Vec<(u16, f32)> = Vec::new();
+    // The article's score, and its best topic (the first of equals) when any holds a word.
     let mut exact = |article: u32| {
         by_topic.clear();
         for (list, weight) in &topics {
@@ -111,32 +112,63 @@ pub fn best_articles(
                 }
             });
         }
-        base_of(article) + by_topic.iter().map(|(_, s)| *s).fold(0.0, f32::max)
+        let best = by_topic.iter().copied().reduce(|a, b| {
+            if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) {
+                b
+            } else {
+                a
+            }
+        });
+        (
+            base_of(article) + best.map_or(0.0, |(_, score)| score),
+            best.map(|(topic, _)| topic),
+        )
     };
     // First the best bounds, scored exactly; then any other article whose bound beats the
     // last of those.
     let mut likely = Top::new(wanted);
-    for_each_set(matching, |article| likely.offer(bound_of(article), article));
+    for_each_set(matching, |article| {
+        likely.offer(bound_of(article), article, None)
+    });
     let mut best = Top::new(wanted);
     let mut done = vec![0u64; matching.len()];
-    for &(_, article) in &likely.best {
-        best.offer(exact(article), article);
+    for &(_, article, _) in &likely.best {
+        let (score, topic) = exact(article);
+        best.offer(score, article, topic);
         done[(article / 64) as usize] |= 1 << (article % 64);
     }
     for_each_set(matching, |article| {
         let seen = done[(article / 64) as usize] & (1 << (article % 64)) != 0;
         if !seen && best.could_enter(bound_of(article), article) {
-            best.offer(exact(article), article);
+            let (score, topic) = exact(article);
+            best.offer(score, article, topic);
         }
     });
     best.best
+        .into_iter()
+        .map(|(score, article, topic)| Found {
+            score,
+            article,
+            topic,
+        })
+        .collect()
 }
 
-/// The `wanted` best (score, article) pairs offered, best first; equal scores go to the
+/// A matching article among the best.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    pub score: Score,
+    pub article: u32,
+    /// The topic that answers best (see `ranking`: it stands for one of the article's
+    /// documents); `None` when no topic holds a word of the query.
+    pub topic: Option<u16>,
+}
+
+/// The `wanted` best (score, article, topic) offered, best first; equal scores go to the
 /// earlier article.
 struct Top {
     wanted: usize,
-    best: Vec<(Score, u32)>,
+    best: Vec<(Score, u32, Option<u16>)>,
 }
 
 impl Top {
@@ -152,17 +184,17 @@ impl Top {
             || self
                 .best
                 .last()
-                .is_some_and(|&(s, a)| score > s || (score == s && article < a))
+                .is_some_and(|&(s, a, _)| score > s || (score == s && article < a))
     }
 
-    fn offer(&mut self, score: Score, article: u32) {
+    fn offer(&mut self, score: Score, article: u32, topic: Option<u16>) {
         if !self.could_enter(score, article) {
             return;
         }
         let at = self
             .best
-            .partition_point(|&(s, a)| s > score || (s == score && a < article));
-        self.best.insert(at, (score, article));
+            .partition_point(|&(s, a, _)| s > score || (s == score && a < article));
+        self.best.insert(at, (score, article, topic));
         self.best.truncate(self.wanted);
     }
 }

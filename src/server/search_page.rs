@@ -139,7 +139,7 @@ async fn render(state: AppState, lang: String, request: Request) -> Response {
             Some(q) => {
                 let mut wanted = params.request(q, PAGE_LIMIT);
                 wanted.lang = Some(lang.clone());
-                match api::run(&state, search, wanted).await {
+                match api::run(&search, wanted) {
                     Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
                     Err(error) => return error.into_response(),
                 }

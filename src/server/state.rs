@@ -34,11 +34,6 @@ struct Inner {
     stamp: Mutex<Option<Stamp>>,
     /// Answers to keep per generation.
     cache: usize,
-    /// Two permits per core (one searching, one ready to): searches are CPU work, so running
-    /// more at once only makes each take longer. The others wait their turn, first come first
-    /// served, which keeps the slowest answers under load near the typical ones (measured
-    /// with 32 connections on 2 cores: p99 13 ms instead of 33 ms, same searches per second).
-    search_slots: tokio::sync::Semaphore,
 }
 
 /// One generation of the index, with the answers it gave.
@@ -115,9 +110,6 @@ impl AppState {
                 cache,
                 page: ArcSwap::from_pointee(page),
                 stamp: Mutex::new(stamp),
-                search_slots: tokio::sync::Semaphore::new(
-                    std::thread::available_parallelism().map_or(1, |n| n.get()) * 2,
-                ),
             }),
         })
     }
@@ -130,11 +122,6 @@ impl AppState {
     /// The search index of the current build, with its recent answers.
     pub fn search(&self) -> Arc<Searching> {
         self.inner.search.load_full()
-    }
-
-    /// Waits for a turn to search (see `search_slots`).
-    pub(crate) async fn search_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.inner.search_slots.acquire().await.ok()
     }
 
     pub(crate) fn page(&self) -> Arc<SearchPage> {
