@@ -226,16 +226,30 @@ fn unknown_language_and_missing_index_say_what_to_do() {
         "{}",
         run.stderr
     );
-    // An index written by an older helpbook (no hits file): say which file and what to do.
-    std::fs::remove_file(hc.path("build/index/helpbook-hits.bin")).expect("remove");
+    // A damaged ranking file: refused with what to do, not misread.
+    let ranking = hc.path("build/index/helpbook-ranking.bin");
+    let bytes = std::fs::read(&ranking).expect("ranking file");
+    std::fs::write(&ranking, &bytes[..bytes.len() - 1]).expect("cut short");
     let run = hc.run(&["search", "refund"]).failure();
     assert!(
-        run.stderr.contains("`helpbook-hits.bin` is missing")
-            && run.stderr.contains("run `helpbook build` again")
-            && !run.stderr.contains("cannot open the search index: cannot"),
+        run.stderr.contains("helpbook-ranking.bin")
+            && run.stderr.contains("run `helpbook build` again"),
         "{}",
         run.stderr
     );
+    // An index written by an older helpbook (no hits or ranking file): say which file and
+    // what to do.
+    for file in ["helpbook-ranking.bin", "helpbook-hits.bin"] {
+        std::fs::remove_file(hc.path(&format!("build/index/{file}"))).expect("remove");
+        let run = hc.run(&["search", "refund"]).failure();
+        assert!(
+            run.stderr.contains(&format!("`{file}` is missing"))
+                && run.stderr.contains("run `helpbook build` again")
+                && !run.stderr.contains("cannot open the search index: cannot"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
