@@ -116,9 +116,10 @@ log "--- in-process search latency (examples/search_latency.rs)"
 in_process=$("$REPO/target/release/examples/search_latency" "$ROOT/build/index" "$TMP/corpus" 10)
 log "$in_process"
 
-# One wrk run against `serve --cache CACHE` with the queries in FILE; prints a table row.
+# One wrk run against `serve --cache CACHE` with the queries in FILE over CONNECTIONS
+# connections; prints a table row.
 run_wrk() {
-    local cache=$1 file=$2 label=$3
+    local cache=$1 file=$2 label=$3 connections=${4:-32}
     "$HELPBOOK" serve --root "$ROOT" --bind 127.0.0.1:0 --cache "$cache" > "$TMP/serve.out" 2>&1 &
     SERVER_PID=$!
     local addr=
@@ -131,8 +132,8 @@ run_wrk() {
     local rss_idle rss_load
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s"
-    QUERIES="$file" wrk -t2 -c32 -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
-    QUERIES="$file" wrk -t2 -c32 -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
+    QUERIES="$file" wrk -t2 -c"$connections" -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
+    QUERIES="$file" wrk -t2 -c"$connections" -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
     rss_load=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
@@ -149,6 +150,7 @@ run_wrk() {
 }
 
 rows=$(run_wrk 0 "$TMP/queries.tsv" "the $queries queries in turn, every search computed (\`--cache 0\`)")
+rows+=$'\n'$(run_wrk 0 "$TMP/queries.tsv" "the same with 10 connections (wrk's default), every search computed" 10)
 rows+=$'\n'$(run_wrk 0 "$TMP/stream.tsv" "shoppers typing, every search computed (\`--cache 0\`)")
 rows+=$'\n'$(run_wrk 4096 "$TMP/stream.tsv" "shoppers typing, recent answers kept (default \`--cache 4096\`)")
 
@@ -162,5 +164,5 @@ echo "$rows"
 echo
 echo "In process (one thread, no HTTP): $in_process"
 echo
-echo "wrk -t2 -c32 -d${SECONDS_UNDER_LOAD}s on 127.0.0.1; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'). The $queries queries: the generator's (en/ru/et, each with its lang), in rotation."
+echo "wrk -t2 -c32 (unless the row says otherwise) -d${SECONDS_UNDER_LOAD}s on 127.0.0.1; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'). The $queries queries: the generator's (en/ru/et, each with its lang), in rotation."
 echo "Shoppers typing: $stream requests ($distinct distinct) from 6,000 shoppers, each asking one of the $queries queries by popularity (Zipf 1.1), a third with a typo, and sending up to 3 prefixes before it."
