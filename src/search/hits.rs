@@ -142,11 +142,13 @@ impl HitStore {
     }
 }
 
-fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+/// The little-endian u32 at `at`, when the bytes are there (also for the ranking file).
+pub(super) fn read_u32(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
-fn read_u64(data: &[u8], at: usize) -> Option<u64> {
+/// The little-endian u64 at `at`, when the bytes are there.
+pub(super) fn read_u64(data: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
 }
 

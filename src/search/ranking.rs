@@ -20,6 +20,8 @@
 use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
+use super::hits::{read_u32, read_u64};
+
 /// The file beside the index.
 pub const RANKING_FILE: &str = "helpbook-ranking.bin";
 
@@ -33,7 +35,8 @@ const B: f32 = 0.75;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Title = 0,
-    /// Tags, headings and questions.
+    /// The topics: the article's tags together, and each heading or question on its own
+    /// (an article scores by its best one).
     Topics = 1,
     /// Every word of the article, title and topics included.
     Text = 2,
@@ -523,14 +526,6 @@ impl Topics<'_> {
             f(topic, f32::from(units) * self.scale);
         }
     }
-}
-
-fn read_u32(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn read_u64(data: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
 }
 
 #[cfg(test)]
