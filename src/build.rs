@@ -262,6 +262,7 @@ fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>])
             title: article.title.clone(),
             heading: String::new(),
             tags: article.tags.clone(),
+            description: article.description.clone(),
             text: [article.description.as_str(), head_text.as_str()]
                 .iter()
                 .filter(|t| !t.is_empty())
@@ -275,6 +276,7 @@ fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>])
                 heading: item.question.clone(),
                 text: item.answer_text.clone(),
                 tags: Vec::new(),
+                description: String::new(),
                 ..base.clone()
             });
         }
@@ -284,6 +286,7 @@ fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>])
                 heading: passage.heading.clone(),
                 text: passage.text.clone(),
                 tags: Vec::new(),
+                description: String::new(),
                 ..base.clone()
             });
         }

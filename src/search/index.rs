@@ -260,12 +260,13 @@ pub fn write_index(
     ))
 }
 
-/// How many words an article's topic (its tags, a heading or a question) has on average.
+/// How many words an article's topic (its tags and description, a heading or a question) has
+/// on average.
 fn average_topic(documents: &[Document]) -> f32 {
     let (mut topics, mut words) = (0usize, 0usize);
     for doc in documents {
         let tags = if doc.url == doc.article_url {
-            doc.tags.join(" ")
+            format!("{} {}", doc.tags.join(" "), doc.description)
         } else {
             String::new()
         };
@@ -282,8 +283,8 @@ fn average_topic(documents: &[Document]) -> f32 {
 #[derive(Default)]
 struct ArticleWords {
     title: String,
-    /// One topic per document: the article's own document's is its tags, a section's its
-    /// heading or question (either may be empty).
+    /// One topic per document: the article's own document's is its tags and description, a
+    /// section's its heading or question (either may be empty).
     topics: Vec<String>,
     /// Each document's number (its record in the hits file), in the order of `topics`.
     documents: Vec<u32>,
@@ -310,11 +311,17 @@ fn to_tantivy(
         let title = analyze(&analyzer, &doc.title, seen);
         append(&mut words.title, &title);
         append(&mut words.text, &title);
-        // The tags together are the article's own document's topic: the words the article
-        // should be found by.
+        // The tags and the description are the article's own document's topic: what the
+        // writer says it is about.
         let tags = analyze(&analyzer, &doc.tags.join(" "), &mut |_| {});
         append(&mut words.text, &tags);
-        words.topics.push(tags);
+        // (The description is also at the start of the text.)
+        let mut about = tags;
+        append(
+            &mut about,
+            &analyze(&analyzer, &doc.description, &mut |_| {}),
+        );
+        words.topics.push(about);
         words.documents.push(hit as u32);
         out.add_text(fields.title, title);
         out.add_text(fields.filter_lang, &doc.lang);

@@ -40,6 +40,9 @@ pub struct Document {
     /// The `##` heading or FAQ question; "" for the article's own document.
     pub heading: String,
     pub tags: Vec<String>,
+    /// The article's summary from its front matter, on the article's own document (also at
+    /// the start of its `text`): with the tags, what the article says it is about.
+    pub description: String,
     pub text: String,
 }
 

@@ -1,11 +1,11 @@
 //! How well each article answers a word: `helpbook-ranking.bin`, written beside the index.
 //!
 //! An article's score is BM25 over three parts of it, added up with the query's weights: its
-//! title, its whole text, and its best topic, a topic being its tags or one heading or
-//! question. The index never changes once built, so each word's BM25 weight in each title,
-//! text and topic is worked out at build time: a search adds up a few lists of weights
-//! instead of evaluating BM25 posting by posting, and learns which articles hold a word from
-//! the same lists.
+//! title, its whole text, and its best topic, a topic being its tags and description, or one
+//! heading or question. The index never changes once built, so each word's BM25 weight in
+//! each title, text and topic is worked out at build time: a search adds up a few lists of
+//! weights instead of evaluating BM25 posting by posting, and learns which articles hold a
+//! word from the same lists.
 //!
 //! Layout (integers little-endian): `HBRANK1\n`; the article count and the word count (u32);
 //! per part, the score one weight unit stands for (f32); article count + 1 offsets (u32)
@@ -35,8 +35,8 @@ const B: f32 = 0.75;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Title = 0,
-    /// The topics: the article's tags together, and each heading or question on its own
-    /// (an article scores by its best one).
+    /// The topics: the article's tags and description together, and each heading or
+    /// question on its own (an article scores by its best one).
     Topics = 1,
     /// Every word of the article, title and topics included.
     Text = 2,
@@ -67,7 +67,7 @@ struct Entry {
 }
 
 /// Counts an article's stemmed words (space-separated): its title, its topics (one per
-/// document: the tags together for the article's own, each heading or question for its
+/// document: the tags and description for the article's own, each heading or question for its
 /// sections; `documents` are their hits-file records) and its whole text. Each topic is
 /// weighed on its own length against `average_topic` (in words), so that a question matching
 /// the query word for word counts fully however many other questions the article has.

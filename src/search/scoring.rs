@@ -64,7 +64,7 @@ impl<'a> Lists<'a> {
 /// with their scores; equal scores go to the earlier article.
 ///
 /// An article's score adds up, by the query's weights, its stems' BM25 weights in its title
-/// and text and in its best topic (the one heading, question or tag set that answers best).
+/// and text and in its best topic (the one heading or question, or its tags and description, that answers best).
 /// The title and text weights are added list by list; summing each stem's best topic instead
 /// of one topic's stems gives a score no lower than the real one, so only the articles whose
 /// bound could reach the top are scored exactly, topic by topic.

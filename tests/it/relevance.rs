@@ -175,8 +175,9 @@ fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
 
 // (recall@1, recall@5, MRR@10) floors: a little under what was measured, so that a ranking
 // change that loses answers fails here. Raise them when search gets better.
-// Measured 2026-11-23: demo 0.84 / 0.98 / 0.900, Arduino 0.67 / 0.83 / 0.754,
-// Russian billing 0.38 / 0.69 / 0.530 (many near-duplicate cards; see tests/relevance/README.md).
-const FLOOR_DEMO: (f64, f64, f64) = (0.80, 0.94, 0.86);
+// Measured 2026-11-23 (articles ranked from the ranking file): demo 0.86 / 0.98 / 0.918,
+// Arduino 0.67 / 0.83 / 0.749, Russian billing 0.38 / 0.69 / 0.529 (many near-duplicate cards;
+// see tests/relevance/README.md).
+const FLOOR_DEMO: (f64, f64, f64) = (0.82, 0.94, 0.88);
 const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.78, 0.70);
 const FLOOR_MS: (f64, f64, f64) = (0.34, 0.62, 0.48);
