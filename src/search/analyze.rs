@@ -131,7 +131,7 @@ pub fn each_word_if(
         }
         let first = match raw.as_bytes().first() {
             Some(b) if b.is_ascii() => b.to_ascii_lowercase() as char,
-            _ => raw.chars().next().map_or(' ', fold_lower_char),
+            _ => raw.chars().next().map_or(' ', first_letter),
         };
         if !wanted(first) {
             f(from, to, None);
@@ -148,6 +148,16 @@ pub fn each_word_if(
         lower_into(raw, &mut buffer);
         f(from, to, Some(&buffer));
     });
+}
+
+/// [`fold_lower_char`] with the Russian alphabet answered without a table look-up.
+fn first_letter(c: char) -> char {
+    match c {
+        'а'..='я' => c,
+        'А'..='Я' => char::from_u32(u32::from(c) + 0x20).unwrap_or(c),
+        'ё' | 'Ё' => 'е',
+        _ => fold_lower_char(c),
+    }
 }
 
 /// A letter lowercased and folded the way words are (`Ä` -> `a`, `Ё` -> `е`).
@@ -171,35 +181,71 @@ fn lower_into(raw: &str, out: &mut String) {
 }
 
 /// Word spans: runs of letters and digits; an apostrophe between letters joins. ASCII is
-/// tested byte by byte; only other characters are decoded.
-fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
+/// tested byte by byte; only other characters are decoded. The hot loop of indexing and of
+/// every snippet: one pass skipping to a word, one to its end.
+pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
-    let char_at = |i: usize| text[i..].chars().next().unwrap_or(' ');
-    let is_word_char = |i: usize| match bytes.get(i) {
+    let word_char_at = |i: usize| match bytes.get(i) {
         Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-        Some(_) => is_letter_or_digit(char_at(i)),
+        Some(_) => is_letter_or_digit(char_at(bytes, i).0),
         None => false,
     };
-    let mut start: Option<usize> = None;
     let mut i = 0;
-    while i < bytes.len() {
-        let (c, len) = if bytes[i].is_ascii() {
-            (bytes[i] as char, 1)
-        } else {
-            let c = char_at(i);
-            (c, c.len_utf8())
+    loop {
+        // To the next word's first letter or digit.
+        let start = loop {
+            let Some(&b) = bytes.get(i) else { return };
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    break i;
+                }
+                i += 1;
+            } else {
+                let (c, len) = char_at(bytes, i);
+                if is_letter_or_digit(c) {
+                    break i;
+                }
+                i += len;
+            }
         };
-        let joins = (c == '\'' || c == '’') && start.is_some() && is_word_char(i + len);
-        if joins || (c.is_ascii() && c.is_ascii_alphanumeric()) || is_letter_or_digit(c) {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            f(s, i);
+        // To its end: letters, digits, and apostrophes followed by one.
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() || (b == b'\'' && word_char_at(i + 1)) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let (c, len) = char_at(bytes, i);
+            if is_letter_or_digit(c) || (c == '’' && word_char_at(i + len)) {
+                i += len;
+                continue;
+            }
+            break;
         }
-        i += len;
+        f(start, i);
     }
-    if let Some(s) = start {
-        f(s, text.len());
-    }
+}
+
+/// The character starting at byte `i` of UTF-8 `bytes` (a character boundary) and its
+/// length; a space for anything that is not one.
+fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let byte = |n: usize| u32::from(bytes.get(i + n).copied().unwrap_or(0) & 0x3f);
+    let Some(&lead) = bytes.get(i) else {
+        return (' ', 1);
+    };
+    let (code, len) = match lead {
+        0x00..=0x7f => (u32::from(lead), 1),
+        0xc0..=0xdf => ((u32::from(lead & 0x1f) << 6) | byte(1), 2),
+        0xe0..=0xef => ((u32::from(lead & 0x0f) << 12) | (byte(1) << 6) | byte(2), 3),
+        0xf0..=0xf7 => (
+            (u32::from(lead & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3),
+            4,
+        ),
+        _ => return (' ', 1),
+    };
+    (char::from_u32(code).unwrap_or(' '), len)
 }
 
 /// `char::is_alphanumeric` with the Latin-1, Latin Extended and Cyrillic letters answered

@@ -1,7 +1,7 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use super::analyze::{Analyzer, each_word_if, fold};
+use super::analyze::{Analyzer, each_word_if, fold, for_each_span};
 use crate::markdown::{escape, escape_into};
 
 /// Longest snippet, in characters of text.
@@ -74,50 +74,58 @@ impl Matcher {
     }
 }
 
-/// A word of the text: its bytes and, when it matches, which query word.
+/// A matched word of the text: its bytes and which query word it matches.
 struct Span {
     from: usize,
     to: usize,
-    matched: Option<usize>,
+    matched: usize,
 }
+
+/// Bytes of text kept before the passage's first match, when the passage has room: a few
+/// words that say what the match is about.
+const LEAD: usize = 60;
 
 /// The best passage of `text` for the query, with matches marked. Falls back to the start of
 /// the text when no word matches.
+///
+/// Only matched words are kept while the text is read (most words are ruled out by their
+/// first letter); word boundaries are looked for again only around the chosen passage.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
-    let mut found: Vec<Span> = Vec::new();
+    let mut matches: Vec<Span> = Vec::new();
     each_word_if(
         text,
         |letter| matcher.may_start(letter),
         |from, to, lower| {
-            found.push(Span {
-                from,
-                to,
-                matched: lower.and_then(|lower| matcher.match_of(lower)),
-            })
+            if let Some(matched) = lower.and_then(|lower| matcher.match_of(lower)) {
+                matches.push(Span { from, to, matched });
+            }
         },
     );
-    if found.is_empty() {
+    let (first, last_end) = best_window(&matches, matcher.distinct())
+        .map_or((0, 0), |(first, last)| {
+            (matches[first].from, matches[last].to)
+        });
+    let (from, to) = passage(text, first, last_end);
+    if to <= from {
+        // Not a word boundary in reach (one very long word): cut by characters.
         return escape(&text.chars().take(MAX_CHARS).collect::<String>());
     }
-    let (first, last) = best_window(&found, matcher.distinct());
-    let from = found[first].from;
-    let to = found[last].to;
     let mut html = String::with_capacity(MAX_CHARS * 2);
     if from > 0 {
         html.push('…');
     }
     let mut cursor = from;
-    for word in &found[first..=last] {
+    for word in matches
+        .iter()
+        .filter(|word| word.from >= from && word.to <= to)
+    {
         escape_into(&text[cursor..word.from], &mut html);
-        if word.matched.is_some() {
-            html.push_str("<mark>");
-            escape_into(&text[word.from..word.to], &mut html);
-            html.push_str("</mark>");
-        } else {
-            escape_into(&text[word.from..word.to], &mut html);
-        }
+        html.push_str("<mark>");
+        escape_into(&text[word.from..word.to], &mut html);
+        html.push_str("</mark>");
         cursor = word.to;
     }
+    escape_into(&text[cursor..to], &mut html);
     // Closing punctuation of the last word (`refund.`) reads better than a cut.
     let tail: String = text[to..]
         .chars()
@@ -130,39 +138,98 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
     html
 }
 
-/// The first and last word of the window that fits MAX_CHARS with the most matches: each
-/// distinct query word counts 3, a repeat 1. The start of the text when nothing matches.
-/// One pass: the window's end moves on as its start does.
-fn best_window(found: &[Span], distinct: usize) -> (usize, usize) {
+/// The passage around the matches from byte `first` to `last_end`, at most MAX_CHARS long,
+/// cut at word boundaries: up to LEAD bytes of words before the first match (from the start
+/// of its sentence, or of the text, when that is within reach), then words after the last
+/// match while they fit.
+fn passage(text: &str, first: usize, last_end: usize) -> (usize, usize) {
+    let room = MAX_CHARS.saturating_sub(last_end - first);
+    let lead = room.min(LEAD);
+    let from = if first <= lead {
+        0
+    } else if starts_sentence(text, first) {
+        first
+    } else {
+        let mut at = first - lead;
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        // The match's sentence from its start when that is in reach, else the first whole
+        // word from there on, else the first match itself.
+        let mut first_word = None;
+        let mut sentence = None;
+        for_each_span(&text[at..first], |from, _| {
+            let from = at + from;
+            if from > at || !word_char_before(text, from) {
+                first_word.get_or_insert(from);
+                if starts_sentence(text, from) {
+                    sentence = Some(from);
+                }
+            }
+        });
+        sentence.or(first_word).unwrap_or(first)
+    };
+    let mut limit = (from + MAX_CHARS).min(text.len()).max(last_end);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    // The last whole word that fits, else the last match.
+    let mut to = last_end;
+    for_each_span(&text[last_end..limit], |_, end| {
+        let end = last_end + end;
+        if end < limit || !word_char_at(text, end) {
+            to = end;
+        }
+    });
+    (from, to)
+}
+
+/// Whether the word at byte `at` begins a sentence or a line.
+fn starts_sentence(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t']);
+    before.is_empty() || before.ends_with(['.', '!', '?', '\n'])
+}
+
+/// Whether the character before byte `at` is a letter or digit (a word goes on there).
+fn word_char_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the character at byte `at` is a letter or digit.
+fn word_char_at(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// The first and last match of the stretch that fits MAX_CHARS with the most matches: each
+/// distinct query word counts 3, a repeat 1; the first such stretch. `None` when nothing
+/// matches. One pass: the stretch's end moves on as its start does.
+fn best_window(matches: &[Span], distinct: usize) -> Option<(usize, usize)> {
     let mut counts = vec![0usize; distinct];
     let mut score = 0;
-    let mut best = (0, 0, 0); // (score, first, last)
-    let mut end = 0; // one past the window's last word
-    for start in 0..found.len() {
-        while end < found.len() && (end == start || found[end].to - found[start].from <= MAX_CHARS)
+    let mut best: Option<(usize, usize, usize)> = None; // (score, first, last)
+    let mut end = 0; // one past the stretch's last match
+    for start in 0..matches.len() {
+        while end < matches.len()
+            && (end == start || matches[end].to - matches[start].from <= MAX_CHARS)
         {
-            if let Some(m) = found[end].matched {
-                counts[m] += 1;
-                score += if counts[m] == 1 { 3 } else { 1 };
+            if let Some(count) = counts.get_mut(matches[end].matched) {
+                *count += 1;
+                score += if *count == 1 { 3 } else { 1 };
             }
             end += 1;
         }
-        if score > best.0 {
-            best = (score, start, end - 1);
+        if best.is_none_or(|(best, _, _)| score > best) {
+            best = Some((score, start, end - 1));
         }
-        if let Some(m) = found[start].matched {
-            score -= if counts[m] == 1 { 3 } else { 1 };
-            counts[m] -= 1;
+        if let Some(count) = counts.get_mut(matches[start].matched) {
+            score -= if *count == 1 { 3 } else { 1 };
+            *count -= 1;
         }
     }
-    if best.0 == 0 {
-        let mut last = 0;
-        while last + 1 < found.len() && found[last + 1].to - found[0].from <= MAX_CHARS {
-            last += 1;
-        }
-        return (0, last);
-    }
-    (best.1, best.2)
+    best.map(|(_, first, last)| (first, last))
 }
 
 #[cfg(test)]
@@ -215,5 +282,94 @@ mod tests {
         assert!(html.starts_with('…'), "{html}");
         assert!(html.contains("<mark>refund</mark>"), "{html}");
         assert!(html.chars().count() < 260, "{html}");
+    }
+
+    /// The snippet's text without marks and ellipses, and whether it began and ended with one.
+    fn plain(html: &str) -> (bool, String, bool) {
+        let text = html.replace("<mark>", "").replace("</mark>", "");
+        let cut_before = text.starts_with('…');
+        let cut_after = text.ends_with('…');
+        (
+            cut_before,
+            text.trim_start_matches('…')
+                .trim_end_matches('…')
+                .to_string(),
+            cut_after,
+        )
+    }
+
+    #[test]
+    fn the_passage_keeps_a_few_words_before_the_match_and_fills_up_after_it() {
+        let text = format!(
+            "{}The refund arrives within 14 days of the return. {}",
+            "Intro words here. ".repeat(20),
+            "Closing words. ".repeat(20)
+        );
+        let html = marked(&text, &["refund"], None);
+        let (cut_before, passage, cut_after) = plain(&html);
+        assert!(cut_before && cut_after, "{html}");
+        let lead = &passage[..passage.find("refund").unwrap()];
+        assert!(
+            !lead.is_empty() && lead.len() <= LEAD,
+            "a little context before the match: {html}"
+        );
+        assert!(
+            passage.contains("arrives within 14 days of the return. Closing"),
+            "the rest of the room goes after the match: {html}"
+        );
+        assert!(passage.len() <= MAX_CHARS, "{html}");
+    }
+
+    #[test]
+    fn a_passage_starts_and_ends_on_whole_words_wherever_the_match_is() {
+        for padding in 0..120 {
+            let text = format!(
+                "{}Refunds for a damaged parcel are paid to the card you used at checkout, \
+                 usually within five working days of our receiving it back.",
+                "x".repeat(padding % 7) + &" lorem ipsum dolor".repeat(padding / 7)
+            );
+            let html = marked(&text, &["parcel"], None);
+            let (cut_before, passage, cut_after) = plain(&html);
+            let at = text.find(&passage).unwrap_or_else(|| panic!("{html}"));
+            let end = at + passage.len();
+            assert_eq!(cut_before, at > 0, "{html}");
+            assert!(
+                at == 0 || !text[..at].ends_with(char::is_alphanumeric),
+                "starts mid-word: {html}"
+            );
+            assert!(
+                !text[end..].starts_with(char::is_alphanumeric),
+                "ends mid-word: {html}"
+            );
+            assert!(html.contains("<mark>parcel</mark>"), "{html}");
+            assert!(passage.len() <= MAX_CHARS + 1, "{html}");
+            let _ = cut_after;
+        }
+    }
+
+    #[test]
+    fn without_a_match_the_snippet_is_the_start_of_the_text() {
+        let text = "Track your order from the link in the confirmation email. ".repeat(10);
+        let html = marked(&text, &["warranty"], None);
+        let (cut_before, passage, cut_after) = plain(&html);
+        assert!(!cut_before && cut_after, "{html}");
+        assert!(
+            text.starts_with(&passage) && passage.len() <= MAX_CHARS,
+            "{html}"
+        );
+        assert!(!html.contains("<mark>"), "{html}");
+    }
+
+    #[test]
+    fn the_passage_begins_with_the_matches_sentence_when_it_can() {
+        let text = format!(
+            "{}Keep the receipt. Refunds reach your card in five days.",
+            "Some words before. ".repeat(10)
+        );
+        let html = marked(&text, &["refund"], None);
+        assert!(
+            html.starts_with("…<mark>Refunds</mark> reach your card"),
+            "{html}"
+        );
     }
 }
