@@ -312,6 +312,9 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
 /// The ranking file of an index, read in place (memory-mapped, or in memory for `check`).
 pub struct ArticleRanking {
     bytes: OwnedBytes,
+    /// Tells this opening of a ranking file from every other in the process (decoded lists
+    /// kept across searches are only reused for the file they came from).
+    id: u64,
     /// Where the table of each article's first document, and the documents, start.
     document_offsets: usize,
     documents: usize,
@@ -352,8 +355,10 @@ impl ArticleRanking {
         if list_bytes as u64 + lists_len != data.len() as u64 {
             return Err(format!("`{RANKING_FILE}`'s size does not match its tables"));
         }
+        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(ArticleRanking {
             bytes,
+            id: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             document_offsets,
             documents,
             articles,
@@ -373,6 +378,11 @@ impl ArticleRanking {
         let (from, to) = (read_u32(data, at)?, read_u32(data, at + 4)?);
         let n = from.checked_add(u32::from(topic)).filter(|n| *n < to)?;
         read_u32(data, self.documents + n as usize * 4)
+    }
+
+    /// This opening's number, unique in the process.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// How many articles the index has (article ids are below this).

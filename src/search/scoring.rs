@@ -16,6 +16,7 @@ use super::ranking::{ArticleRanking, Part};
 pub struct Lists<'a> {
     ranking: &'a ArticleRanking,
     text: RefCell<FxHashMap<String, Rc<TextList>>>,
+    best_topics: RefCell<FxHashMap<String, Rc<TextList>>>,
 }
 
 /// A word's text list, decoded.
@@ -31,6 +32,7 @@ impl<'a> Lists<'a> {
         Lists {
             ranking,
             text: RefCell::default(),
+            best_topics: RefCell::default(),
         }
     }
 
@@ -41,22 +43,132 @@ impl<'a> Lists<'a> {
 
     /// `stem`'s text list.
     pub fn text(&self, stem: &str) -> Rc<TextList> {
-        if let Some(list) = self.text.borrow().get(stem) {
+        self.decoded(Part::Text, stem)
+    }
+
+    /// For each article with `stem` in a topic, its best topic's weight (`holders` is empty).
+    pub fn best_topics(&self, stem: &str) -> Rc<TextList> {
+        self.decoded(Part::Topics, stem)
+    }
+
+    /// A list decoded once per search, and kept across searches when it is long.
+    fn decoded(&self, part: Part, stem: &str) -> Rc<TextList> {
+        let this_search = match part {
+            Part::Topics => &self.best_topics,
+            _ => &self.text,
+        };
+        if let Some(list) = this_search.borrow().get(stem) {
             return Rc::clone(list);
         }
-        let mut holders = vec![0u64; self.articles().div_ceil(64)];
+        let id = self.ranking.id();
+        let list = RECENT.with(|recent| recent.borrow_mut().get(id, part, stem));
+        let list = list.unwrap_or_else(|| {
+            let list = Rc::new(self.decode(part, stem));
+            RECENT.with(|recent| recent.borrow_mut().keep(id, part, stem, Rc::clone(&list)));
+            list
+        });
+        this_search
+            .borrow_mut()
+            .insert(stem.to_string(), Rc::clone(&list));
+        list
+    }
+
+    fn decode(&self, part: Part, stem: &str) -> TextList {
+        let mut holders = Vec::new();
         let mut weights = Vec::new();
-        self.ranking.for_each(stem, Part::Text, |article, weight| {
+        if part == Part::Topics {
+            self.ranking.for_each(stem, part, |article, weight| {
+                weights.push((article, weight))
+            });
+            return TextList { holders, weights };
+        }
+        holders.resize(self.articles().div_ceil(64), 0u64);
+        self.ranking.for_each(stem, part, |article, weight| {
             if let Some(word) = holders.get_mut((article / 64) as usize) {
                 *word |= 1 << (article % 64);
                 weights.push((article, weight));
             }
         });
-        let list = Rc::new(TextList { holders, weights });
-        self.text
-            .borrow_mut()
-            .insert(stem.to_string(), Rc::clone(&list));
-        list
+        TextList { holders, weights }
+    }
+}
+
+impl TextList {
+    /// Memory held, in bytes.
+    fn size(&self) -> usize {
+        self.holders.len() * 8 + self.weights.len() * 8
+    }
+}
+
+thread_local! {
+    static RECENT: RefCell<Recent> = RefCell::default();
+}
+
+/// Bytes of decoded lists kept per thread across searches.
+const RECENT_BYTES: usize = 8 << 20;
+
+/// Lists shorter than this (entries) decode faster than they are worth keeping.
+const WORTH_KEEPING: usize = 256;
+
+/// The decoded text lists of the long lists searched most recently on this thread. Common
+/// words (`order`, `delivery`, `заказ`) come back in most searches, and decoding their
+/// thousands of entries was a sixth of a search; a list is kept for the ranking file it came
+/// from only, and the least recently used go first once RECENT_BYTES are held.
+#[derive(Default)]
+struct Recent {
+    lists: FxHashMap<(Part, String), Kept>,
+    bytes: usize,
+    clock: u64,
+}
+
+struct Kept {
+    ranking: u64,
+    list: Rc<TextList>,
+    used: u64,
+}
+
+impl Recent {
+    fn get(&mut self, ranking: u64, part: Part, stem: &str) -> Option<Rc<TextList>> {
+        self.clock += 1;
+        let kept = self
+            .lists
+            .get_mut(&(part, stem.to_string()))
+            .filter(|k| k.ranking == ranking)?;
+        kept.used = self.clock;
+        Some(Rc::clone(&kept.list))
+    }
+
+    fn keep(&mut self, ranking: u64, part: Part, stem: &str, list: Rc<TextList>) {
+        let size = list.size();
+        if list.weights.len() < WORTH_KEEPING || size > RECENT_BYTES / 4 {
+            return;
+        }
+        let key = (part, stem.to_string());
+        if let Some(old) = self.lists.remove(&key) {
+            self.bytes -= old.list.size();
+        }
+        while self.bytes + size > RECENT_BYTES {
+            let Some(oldest) = self
+                .lists
+                .iter()
+                .min_by_key(|(_, kept)| kept.used)
+                .map(|(key, _)| key.clone())
+            else {
+                break;
+            };
+            if let Some(old) = self.lists.remove(&oldest) {
+                self.bytes -= old.list.size();
+            }
+        }
+        self.bytes += size;
+        self.lists.insert(
+            key,
+            Kept {
+                ranking,
+                list,
+                used: self.clock,
+            },
+        );
     }
 }
 
@@ -93,7 +205,9 @@ pub fn best_articles(
             Part::Title => ranking.for_each(stem, *part, |a, score| add(&mut base, a, score)),
             Part::Topics => {
                 topics.push((ranking.topics(stem), *weight));
-                ranking.for_each(stem, *part, |a, score| add(&mut bound, a, score));
+                for &(article, score) in &lists.best_topics(stem).weights {
+                    add(&mut bound, article, score);
+                }
             }
         }
     }
@@ -196,5 +310,54 @@ impl Top {
             .partition_point(|&(s, a, _)| s > score || (s == score && a < article));
         self.best.insert(at, (score, article, topic));
         self.best.truncate(self.wanted);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(entries: usize) -> Rc<TextList> {
+        Rc::new(TextList {
+            holders: vec![u64::MAX; entries.div_ceil(64)],
+            weights: (0..entries as u32).map(|a| (a, 1.0)).collect(),
+        })
+    }
+
+    #[test]
+    fn a_kept_list_serves_only_the_ranking_file_it_came_from() {
+        let mut recent = Recent::default();
+        recent.keep(1, Part::Text, "order", list(1000));
+        assert!(recent.get(1, Part::Text, "order").is_some());
+        assert!(
+            recent.get(2, Part::Text, "order").is_none(),
+            "a new build's index must decode its own list"
+        );
+        assert!(recent.get(1, Part::Topics, "order").is_none());
+        recent.keep(1, Part::Text, "refund", list(WORTH_KEEPING - 1));
+        assert!(
+            recent.get(1, Part::Text, "refund").is_none(),
+            "short lists are decoded every time"
+        );
+    }
+
+    #[test]
+    fn the_least_recently_used_lists_go_first_and_the_budget_holds() {
+        let mut recent = Recent::default();
+        let entries = RECENT_BYTES / 48; // five fit, not six
+        for n in 0..5 {
+            recent.keep(1, Part::Text, &format!("w{n}"), list(entries));
+        }
+        assert!(recent.get(1, Part::Text, "w0").is_some()); // w1 is now the oldest
+        recent.keep(1, Part::Text, "w5", list(entries));
+        assert!(recent.get(1, Part::Text, "w1").is_none());
+        for kept in ["w0", "w2", "w3", "w4", "w5"] {
+            assert!(recent.get(1, Part::Text, kept).is_some(), "{kept}");
+        }
+        assert!(recent.bytes <= RECENT_BYTES);
+        assert_eq!(
+            recent.bytes,
+            recent.lists.values().map(|k| k.list.size()).sum::<usize>()
+        );
     }
 }
