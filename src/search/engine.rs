@@ -372,12 +372,12 @@ impl Engine {
                     })?;
                 Ok(Hit {
                     snippet: snippet(&stored.text, matcher),
-                    title: stored.title,
-                    url: stored.url,
-                    section: stored.section,
-                    lang: stored.lang,
-                    kind: stored.kind,
-                    heading: stored.heading,
+                    title: stored.title.clone(),
+                    url: stored.url.clone(),
+                    section: stored.section.clone(),
+                    lang: stored.lang.clone(),
+                    kind: stored.kind.clone(),
+                    heading: stored.heading.clone(),
                     score: (score * 1000.0).round() / 1000.0,
                 })
             })
@@ -736,7 +736,7 @@ mod tests {
             .map(|address| {
                 let address = address.expect("an anchor");
                 let n = engine.hit_of[address.segment_ord as usize][address.doc_id as usize];
-                engine.hits.get(n as usize).expect("record").url
+                engine.hits.get(n as usize).expect("record").url.clone()
             })
             .collect();
         // Article 6's title is about "invoice" (6 % 7) but no heading is; its own text never

@@ -8,7 +8,11 @@
 //! of the records), the records. A record, once decompressed: each field as its length (u32
 //! LE) and UTF-8 bytes, in the order of [`StoredHit`]'s fields.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
 use super::Document;
@@ -94,6 +98,43 @@ pub fn open_file(dir: &std::path::Path, name: &str) -> std::io::Result<OwnedByte
 pub struct HitStore {
     bytes: OwnedBytes,
     count: usize,
+    /// Tells this opening from every other in the process, for the records kept per thread.
+    id: u64,
+}
+
+thread_local! {
+    static RECENT: RefCell<Recent> = RefCell::default();
+}
+
+/// Records kept per thread: the articles shoppers ask about most are found by search after
+/// search, and each record read again is decompressed, checked and copied again.
+const RECENT_RECORDS: usize = 2048;
+
+/// The records read most recently on this thread, in two generations: a record found in the
+/// older one moves to the newer; when the newer holds half of RECENT_RECORDS it becomes the
+/// older and the oldest are dropped. Least recently used out, at a constant cost.
+#[derive(Default)]
+struct Recent {
+    newer: FxHashMap<(u64, usize), Rc<StoredHit>>,
+    older: FxHashMap<(u64, usize), Rc<StoredHit>>,
+}
+
+impl Recent {
+    fn get(&mut self, key: (u64, usize)) -> Option<Rc<StoredHit>> {
+        if let Some(hit) = self.newer.get(&key) {
+            return Some(Rc::clone(hit));
+        }
+        let hit = self.older.remove(&key)?;
+        self.keep(key, Rc::clone(&hit));
+        Some(hit)
+    }
+
+    fn keep(&mut self, key: (u64, usize), hit: Rc<StoredHit>) {
+        if self.newer.len() >= RECENT_RECORDS / 2 {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, hit);
+    }
 }
 
 impl HitStore {
@@ -109,11 +150,26 @@ impl HitStore {
         if records_start as u64 + last != data.len() as u64 {
             return Err("the hits file's size does not match its table".to_string());
         }
-        Ok(HitStore { bytes, count })
+        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Ok(HitStore {
+            bytes,
+            count,
+            id: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
     }
 
     /// Document `n`'s record; `None` when the file does not hold it intact.
-    pub fn get(&self, n: usize) -> Option<StoredHit> {
+    pub fn get(&self, n: usize) -> Option<Rc<StoredHit>> {
+        let key = (self.id, n);
+        if let Some(hit) = RECENT.with(|recent| recent.borrow_mut().get(key)) {
+            return Some(hit);
+        }
+        let hit = Rc::new(self.read(n)?);
+        RECENT.with(|recent| recent.borrow_mut().keep(key, Rc::clone(&hit)));
+        Some(hit)
+    }
+
+    fn read(&self, n: usize) -> Option<StoredHit> {
         if n >= self.count {
             return None;
         }
@@ -180,7 +236,13 @@ mod tests {
         for (n, d) in docs.iter().enumerate() {
             let hit = store.get(n).expect("record");
             assert_eq!(
-                (hit.url, hit.title, hit.heading, hit.section, hit.text),
+                (
+                    hit.url.clone(),
+                    hit.title.clone(),
+                    hit.heading.clone(),
+                    hit.section.clone(),
+                    hit.text.clone()
+                ),
                 (
                     d.url.clone(),
                     d.title.clone(),
@@ -205,5 +267,27 @@ mod tests {
         assert!(store.get(0).is_some());
         // The damaged record is either unreadable or differs; never a panic.
         let _ = store.get(1);
+    }
+
+    #[test]
+    fn records_read_again_come_from_their_own_file() {
+        let old = HitStore::open(OwnedBytes::new(encode(&[doc(1), doc(2)]))).expect("opens");
+        let new = HitStore::open(OwnedBytes::new(encode(&[doc(3), doc(4)]))).expect("opens");
+        for _ in 0..2 {
+            assert_eq!(old.get(0).expect("record").text, doc(1).text);
+            assert_eq!(new.get(0).expect("record").text, doc(3).text);
+        }
+        // Many more records than are kept: each still reads back as written.
+        let docs: Vec<Document> = (0..RECENT_RECORDS + 10).map(|n| doc(n % 7)).collect();
+        let store = HitStore::open(OwnedBytes::new(encode(&docs))).expect("opens");
+        for round in 0..2 {
+            for (n, d) in docs.iter().enumerate() {
+                assert_eq!(
+                    store.get(n).expect("record").url,
+                    d.url,
+                    "{n} in round {round}"
+                );
+            }
+        }
     }
 }
