@@ -23,8 +23,18 @@ pub struct Lists<'a> {
 pub struct TextList {
     /// The articles holding the word anywhere (a bitset of article ids).
     pub holders: Vec<u64>,
-    /// (article, BM25 weight of the word in the article's whole text), by article.
-    weights: Vec<(u32, f32)>,
+    /// How many articles the list has.
+    entries: usize,
+    /// Each article's BM25 weight of the word (in its whole text, or its best topic).
+    weights: Weights,
+}
+
+/// A list's weights: by article for a few articles; for every article (0 where it has none)
+/// once it names an eighth of them, where adding it up runs through memory in order instead
+/// of jumping about it.
+enum Weights {
+    Listed(Vec<(u32, f32)>),
+    Every(Vec<f32>),
 }
 
 impl<'a> Lists<'a> {
@@ -74,29 +84,67 @@ impl<'a> Lists<'a> {
     }
 
     fn decode(&self, part: Part, stem: &str) -> TextList {
+        let articles = self.articles();
         let mut holders = Vec::new();
-        let mut weights = Vec::new();
+        let mut listed = Vec::new();
         if part == Part::Topics {
+            self.ranking
+                .for_each(stem, part, |article, weight| listed.push((article, weight)));
+        } else {
+            holders.resize(articles.div_ceil(64), 0u64);
             self.ranking.for_each(stem, part, |article, weight| {
-                weights.push((article, weight))
+                if let Some(word) = holders.get_mut((article / 64) as usize) {
+                    *word |= 1 << (article % 64);
+                    listed.push((article, weight));
+                }
             });
-            return TextList { holders, weights };
         }
-        holders.resize(self.articles().div_ceil(64), 0u64);
-        self.ranking.for_each(stem, part, |article, weight| {
-            if let Some(word) = holders.get_mut((article / 64) as usize) {
-                *word |= 1 << (article % 64);
-                weights.push((article, weight));
+        let entries = listed.len();
+        let weights = if entries >= articles / 8 {
+            let mut every = vec![0f32; articles];
+            for (article, weight) in listed {
+                if let Some(slot) = every.get_mut(article as usize) {
+                    *slot = weight;
+                }
             }
-        });
-        TextList { holders, weights }
+            Weights::Every(every)
+        } else {
+            Weights::Listed(listed)
+        };
+        TextList {
+            holders,
+            entries,
+            weights,
+        }
     }
 }
 
 impl TextList {
+    /// Adds `factor` times each article's weight to its sum.
+    fn add_to(&self, sums: &mut [f32], factor: f32) {
+        match &self.weights {
+            Weights::Listed(listed) => {
+                for &(article, weight) in listed {
+                    if let Some(sum) = sums.get_mut(article as usize) {
+                        *sum += factor * weight;
+                    }
+                }
+            }
+            Weights::Every(every) => {
+                for (sum, weight) in sums.iter_mut().zip(every) {
+                    *sum += factor * weight;
+                }
+            }
+        }
+    }
+
     /// Memory held, in bytes.
     fn size(&self) -> usize {
-        self.holders.len() * 8 + self.weights.len() * 8
+        self.holders.len() * 8
+            + match &self.weights {
+                Weights::Listed(listed) => listed.len() * 8,
+                Weights::Every(every) => every.len() * 4,
+            }
     }
 }
 
@@ -140,7 +188,7 @@ impl Recent {
 
     fn keep(&mut self, ranking: u64, part: Part, stem: &str, list: Rc<TextList>) {
         let size = list.size();
-        if list.weights.len() < WORTH_KEEPING || size > RECENT_BYTES / 4 {
+        if list.entries < WORTH_KEEPING || size > RECENT_BYTES / 4 {
             return;
         }
         let key = (part, stem.to_string());
@@ -197,17 +245,11 @@ pub fn best_articles(
             }
         };
         match part {
-            Part::Text => {
-                for &(article, score) in &lists.text(stem).weights {
-                    add(&mut base, article, score);
-                }
-            }
+            Part::Text => lists.text(stem).add_to(&mut base, *weight),
             Part::Title => ranking.for_each(stem, *part, |a, score| add(&mut base, a, score)),
             Part::Topics => {
                 topics.push((ranking.topics(stem), *weight));
-                for &(article, score) in &lists.best_topics(stem).weights {
-                    add(&mut bound, article, score);
-                }
+                lists.best_topics(stem).add_to(&mut bound, *weight);
             }
         }
     }
@@ -320,7 +362,8 @@ mod tests {
     fn list(entries: usize) -> Rc<TextList> {
         Rc::new(TextList {
             holders: vec![u64::MAX; entries.div_ceil(64)],
-            weights: (0..entries as u32).map(|a| (a, 1.0)).collect(),
+            entries,
+            weights: Weights::Listed((0..entries as u32).map(|a| (a, 1.0)).collect()),
         })
     }
 
@@ -359,5 +402,30 @@ mod tests {
             recent.bytes,
             recent.lists.values().map(|k| k.list.size()).sum::<usize>()
         );
+    }
+
+    #[test]
+    fn listed_and_every_article_weights_add_up_alike() {
+        let listed = [(2u32, 0.5f32), (3, 1.25), (9, 2.0)];
+        let mut every = vec![0f32; 10];
+        for &(article, weight) in &listed {
+            every[article as usize] = weight;
+        }
+        let as_listed = TextList {
+            holders: Vec::new(),
+            entries: 3,
+            weights: Weights::Listed(listed.to_vec()),
+        };
+        let as_every = TextList {
+            holders: Vec::new(),
+            entries: 3,
+            weights: Weights::Every(every),
+        };
+        let start: Vec<f32> = (0..10).map(|n| n as f32 / 3.0).collect();
+        let (mut a, mut b) = (start.clone(), start.clone());
+        as_listed.add_to(&mut a, 0.6);
+        as_every.add_to(&mut b, 0.6);
+        assert_eq!(a, b);
+        assert_ne!(a, start);
     }
 }
