@@ -4,7 +4,8 @@
 # Russian, Estonian, each with its language) in turn with every search computed (`serve
 # --cache 0`), then a stream of shoppers typing (popular questions more often, prefixes sent as
 # they type) without and with the cache of recent answers. Prints searches/s, latency
-# percentiles, serve's memory, the build time, the index size and one search's in-process cost.
+# percentiles, serve's CPU time per search and memory, the build time, the index size and one
+# search's in-process cost.
 # Usage: bench/serve.sh [N] [SECONDS]
 set -euo pipefail
 
@@ -133,7 +134,12 @@ run_wrk() {
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s"
     QUERIES="$file" wrk -t2 -c"$connections" -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
+    # serve's CPU time (user + system, in clock ticks) over the measured run: CPU per search
+    # depends less than searches/s on what else the shared machine is doing.
+    local ticks_before ticks_after
+    ticks_before=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     QUERIES="$file" wrk -t2 -c"$connections" -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
+    ticks_after=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     rss_load=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
@@ -141,12 +147,16 @@ run_wrk() {
     local errors
     errors=$(awk '/Non-2xx|Socket errors/ { print }' "$TMP/wrk.out")
     [[ -z $errors ]] || { log "wrk reported: $errors"; exit 1; }
-    printf '| %s | %s | %s | %s | %s | %s / %s MB |\n' "$label" \
+    local requests cpu_us
+    requests=$(awk '/requests in/ { print $1 }' "$TMP/wrk.out")
+    cpu_us=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+    printf '| %s | %s | %s | %s | %s | %s µs | %s / %s MB |\n' "$label" \
         "$(awk '/^Requests\/sec/ { print $2 }' "$TMP/wrk.out")" \
         "$(awk '$1 == "50%" { print $2 }' "$TMP/wrk.out")" \
         "$(awk '$1 == "90%" { print $2 }' "$TMP/wrk.out")" \
         "$(awk '$1 == "99%" { print $2 }' "$TMP/wrk.out")" \
-        "$((rss_idle / 1024))" "$((rss_load / 1024))"
+        "$cpu_us" "$((rss_idle / 1024))" "$((rss_load / 1024))"
 }
 
 rows=$(run_wrk 0 "$TMP/queries.tsv" "the $queries queries in turn, every search computed (\`--cache 0\`)")
@@ -158,8 +168,8 @@ echo "| N | build s (site + index) | site | index |"
 echo "|---:|---:|---:|---:|"
 printf '| %s | %s | %s | %s |\n' "$N" "$build_s" "$site_size" "$index_size"
 echo
-echo "| serve | searches/s | p50 | p90 | p99 | serve RSS idle / under load |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| serve | searches/s | p50 | p90 | p99 | serve CPU per search | serve RSS idle / under load |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 echo "$rows"
 echo
 echo "In process (one thread, no HTTP): $in_process"
