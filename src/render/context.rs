@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value, json};
 
 use super::{Listings, jsonld};
@@ -318,7 +319,7 @@ impl<'a> Model<'a> {
     /// Up to five articles in the same language sharing tags (2 points each) or the folder (1).
     fn related(&self, id: usize) -> Vec<usize> {
         let article = &self.site.articles[id];
-        let mut scores: HashMap<usize, usize> = HashMap::new();
+        let mut scores: FxHashMap<usize, usize> = FxHashMap::default();
         for tag in &article.tags {
             let key = (article.lang.clone(), crate::content::slugify(tag));
             if let Some((_, ids)) = self.listings.by_tag.get(&key) {
@@ -338,10 +339,16 @@ impl<'a> Model<'a> {
         }
         scores.remove(&id);
         let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
-        ranked.sort_unstable_by_key(|&(other, score)| {
+        // Only the first few are shown: pick them, then order just those (ranks are unique).
+        let key = |&(other, score): &(usize, usize)| {
             (std::cmp::Reverse(score), self.listings.rank[other])
-        });
-        ranked.into_iter().take(RELATED).map(|(id, _)| id).collect()
+        };
+        if ranked.len() > RELATED {
+            ranked.select_nth_unstable_by_key(RELATED - 1, key);
+            ranked.truncate(RELATED);
+        }
+        ranked.sort_unstable_by_key(key);
+        ranked.into_iter().map(|(id, _)| id).collect()
     }
 
     fn section_articles(&self, dir: &str, lang: &str) -> &[usize] {
