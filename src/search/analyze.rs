@@ -187,7 +187,7 @@ pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let word_char_at = |i: usize| match bytes.get(i) {
         Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
-        Some(_) => is_letter_or_digit(char_at(bytes, i).0),
+        Some(_) => is_letter_or_digit(char_at(text, i).0),
         None => false,
     };
     let mut i = 0;
@@ -201,7 +201,7 @@ pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
                 }
                 i += 1;
             } else {
-                let (c, len) = char_at(bytes, i);
+                let (c, len) = char_at(text, i);
                 if is_letter_or_digit(c) {
                     break i;
                 }
@@ -217,7 +217,7 @@ pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
                 }
                 break;
             }
-            let (c, len) = char_at(bytes, i);
+            let (c, len) = char_at(text, i);
             if is_letter_or_digit(c) || (c == '’' && word_char_at(i + len)) {
                 i += len;
                 continue;
@@ -228,24 +228,12 @@ pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-/// The character starting at byte `i` of UTF-8 `bytes` (a character boundary) and its
-/// length; a space for anything that is not one.
-fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
-    let byte = |n: usize| u32::from(bytes.get(i + n).copied().unwrap_or(0) & 0x3f);
-    let Some(&lead) = bytes.get(i) else {
-        return (' ', 1);
-    };
-    let (code, len) = match lead {
-        0x00..=0x7f => (u32::from(lead), 1),
-        0xc0..=0xdf => ((u32::from(lead & 0x1f) << 6) | byte(1), 2),
-        0xe0..=0xef => ((u32::from(lead & 0x0f) << 12) | (byte(1) << 6) | byte(2), 3),
-        0xf0..=0xf7 => (
-            (u32::from(lead & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3),
-            4,
-        ),
-        _ => return (' ', 1),
-    };
-    (char::from_u32(code).unwrap_or(' '), len)
+/// The character starting at byte `i` of `text` (a character boundary) and its length; a
+/// space past the end.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    text.get(i..)
+        .and_then(|rest| rest.chars().next())
+        .map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
 /// `char::is_alphanumeric` with the Latin-1, Latin Extended and Cyrillic letters answered
