@@ -150,11 +150,10 @@ impl HitStore {
         if records_start as u64 + last != data.len() as u64 {
             return Err("the hits file's size does not match its table".to_string());
         }
-        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(HitStore {
             bytes,
             count,
-            id: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: super::next_opening(),
         })
     }
 

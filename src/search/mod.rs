@@ -25,6 +25,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// A number no other opening of an index file in this process has had. What searches keep per
+/// thread (decoded lists, hit records) is keyed by it, so a new build never reads what an old
+/// one left.
+fn next_opening() -> u64 {
+    static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// One searchable unit: an article's head or one of its sections / questions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {

@@ -355,10 +355,9 @@ impl ArticleRanking {
         if list_bytes as u64 + lists_len != data.len() as u64 {
             return Err(format!("`{RANKING_FILE}`'s size does not match its tables"));
         }
-        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(ArticleRanking {
             bytes,
-            id: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: super::next_opening(),
             document_offsets,
             documents,
             articles,
