@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use tantivy::Score;
 
 use super::matching::for_each_set;
-use super::ranking::{ArticleRanking, Part};
+use super::ranking::{ArticleRanking, PARTS, Part};
 
 /// The ranking file's lists as one search reads them: each word's text list is decoded once,
 /// though matching (which articles hold it) and scoring (how much) both need it, however
@@ -164,7 +164,8 @@ const WORTH_KEEPING: usize = 256;
 /// from only, and the least recently used go first once RECENT_BYTES are held.
 #[derive(Default)]
 struct Recent {
-    lists: FxHashMap<(Part, String), Kept>,
+    /// By part, then stem.
+    lists: [FxHashMap<String, Kept>; PARTS],
     bytes: usize,
     clock: u64,
 }
@@ -178,9 +179,8 @@ struct Kept {
 impl Recent {
     fn get(&mut self, ranking: u64, part: Part, stem: &str) -> Option<Rc<TextList>> {
         self.clock += 1;
-        let kept = self
-            .lists
-            .get_mut(&(part, stem.to_string()))
+        let kept = self.lists[part as usize]
+            .get_mut(stem)
             .filter(|k| k.ranking == ranking)?;
         kept.used = self.clock;
         Some(Rc::clone(&kept.list))
@@ -191,26 +191,29 @@ impl Recent {
         if list.entries < WORTH_KEEPING || size > RECENT_BYTES / 4 {
             return;
         }
-        let key = (part, stem.to_string());
-        if let Some(old) = self.lists.remove(&key) {
+        if let Some(old) = self.lists[part as usize].remove(stem) {
             self.bytes -= old.list.size();
         }
         while self.bytes + size > RECENT_BYTES {
-            let Some(oldest) = self
+            let Some((part, oldest)) = self
                 .lists
                 .iter()
-                .min_by_key(|(_, kept)| kept.used)
-                .map(|(key, _)| key.clone())
+                .enumerate()
+                .flat_map(|(part, lists)| lists.iter().map(move |(stem, kept)| (part, stem, kept)))
+                .min_by_key(|(_, _, kept)| kept.used)
+                .map(|(part, stem, _)| (part, stem.clone()))
             else {
                 break;
             };
-            if let Some(old) = self.lists.remove(&oldest) {
+            if let Some(old) = self.lists[part].remove(&oldest) {
                 self.bytes -= old.list.size();
             }
         }
         self.bytes += size;
-        self.lists.insert(
-            key,
+        // A tick of its own, so that lists kept one after another leave in that order.
+        self.clock += 1;
+        self.lists[part as usize].insert(
+            stem.to_string(),
             Kept {
                 ranking,
                 list,
@@ -400,7 +403,12 @@ mod tests {
         assert!(recent.bytes <= RECENT_BYTES);
         assert_eq!(
             recent.bytes,
-            recent.lists.values().map(|k| k.list.size()).sum::<usize>()
+            recent
+                .lists
+                .iter()
+                .flat_map(|lists| lists.values())
+                .map(|k| k.list.size())
+                .sum::<usize>()
         );
     }
 
