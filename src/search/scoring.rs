@@ -19,9 +19,10 @@ pub struct Lists<'a> {
     best_topics: RefCell<FxHashMap<String, Rc<TextList>>>,
 }
 
-/// A word's text list, decoded.
+/// A word's list, decoded: its text list, or (from [`Lists::best_topics`]) each article's
+/// best topic weight.
 pub struct TextList {
-    /// The articles holding the word anywhere (a bitset of article ids).
+    /// The articles holding the word anywhere (a bitset of article ids); empty for topics.
     pub holders: Vec<u64>,
     /// How many articles the list has.
     entries: usize,
