@@ -116,12 +116,12 @@ export function contrast(l1, l2) {
 }
 
 /**
- * Starts the real `helpbook serve` (the release binary run.sh built) on the demo's build, on a
+ * Starts the real `helpbook serve` (the binary run.sh built) on the demo's build, on a
  * free port of 127.0.0.1; resolves once it prints its address. `close()` stops it.
  */
 export async function helpbookServe() {
   const { spawn } = await import('node:child_process');
-  const bin = path.join(REPO, 'target', 'release', 'helpbook');
+  const bin = path.join(REPO, 'target', 'debug', 'helpbook');
   const child = spawn(bin, ['serve', '--root', REPO, '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';

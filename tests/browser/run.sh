@@ -35,7 +35,9 @@ echo "--- npm ci (tests/browser)"
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
 
 echo "--- building the demo help center"
-(cd "$REPO" && cargo run --release --locked --quiet -- build --quiet </dev/null)
+# The test build's binary (the one `cargo test` just built, when run after it): the journeys
+# check behaviour, not speed, and a second, optimised build would double the disk and time.
+(cd "$REPO" && cargo run --locked --quiet -- build --quiet </dev/null)
 test -f "$REPO/build/site/index.html" || { echo "run.sh: build/site/index.html is missing after the build" >&2; exit 1; }
 
 echo "--- browser journeys"
