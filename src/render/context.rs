@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value, json};
 
@@ -50,6 +51,9 @@ pub struct Model<'a> {
     /// (dir, lang) -> published articles in the folder and below it.
     counts: HashMap<(String, String), usize>,
     strings: HashMap<String, Value>,
+    /// Each published article as the listings show it (`Null` for the others): built once,
+    /// since an article appears on its section, tag, related-article and home lists.
+    summaries: Vec<Value>,
 }
 
 const RELATED: usize = 5;
@@ -86,7 +90,7 @@ impl<'a> Model<'a> {
             .iter()
             .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
             .collect();
-        Model {
+        let mut model = Model {
             config,
             site,
             theme,
@@ -96,7 +100,19 @@ impl<'a> Model<'a> {
             listings,
             counts,
             strings,
-        }
+            summaries: Vec::new(),
+        };
+        model.summaries = (0..site.articles.len())
+            .into_par_iter()
+            .map(|id| {
+                if published[id] {
+                    model.summarize(id)
+                } else {
+                    Value::Null
+                }
+            })
+            .collect();
+        model
     }
 
     /// Every page of the site, in a stable order.
@@ -194,7 +210,10 @@ impl<'a> Model<'a> {
         let mut current = dir.map(str::to_string);
         while let Some(d) = current {
             if let Some(section) = self.site.section(&d, lang) {
-                crumbs.push(json!({ "title": section.title, "url": section.url }));
+                crumbs.push(object([
+                    ("title", section.title.as_str().into()),
+                    ("url", section.url.as_str().into()),
+                ]));
             }
             current = if d.is_empty() {
                 None
@@ -206,31 +225,39 @@ impl<'a> Model<'a> {
             };
         }
         if let Some(Value::Object(home)) = crumbs.last_mut() {
-            home.insert("title".into(), json!(json!(self.ui(lang, "home", "Home"))));
+            home.insert("title".into(), self.ui(lang, "home", "Home").into());
         }
         crumbs.reverse();
         Value::Array(crumbs)
     }
 
     fn article_summary(&self, id: usize) -> Value {
+        self.summaries[id].clone()
+    }
+
+    fn summarize(&self, id: usize) -> Value {
         let article = &self.site.articles[id];
         let section_title = self
             .site
             .section(&article.dir, &article.lang)
             .map_or("", |s| s.title.as_str());
-        json!({
-            "title": article.title,
-            "url": article.url,
-            "description": self.description_of(id),
-            "kind": article.kind.as_str(),
-            "updated": article.last_updated().unwrap_or(""),
-            "draft": article.draft,
-            "section_title": section_title,
-        })
+        object([
+            ("title", article.title.as_str().into()),
+            ("url", article.url.as_str().into()),
+            ("description", self.description_of(id).into()),
+            ("kind", article.kind.as_str().into()),
+            ("updated", article.last_updated().unwrap_or("").into()),
+            ("draft", article.draft.into()),
+            ("section_title", section_title.into()),
+        ])
     }
 
     /// The front matter description, or the start of the article's text.
     fn description_of(&self, id: usize) -> String {
+        let known = self.summaries.get(id).and_then(|s| s.get("description"));
+        if let Some(description) = known.and_then(Value::as_str) {
+            return description.to_string();
+        }
         let article = &self.site.articles[id];
         if !article.description.is_empty() {
             return article.description.clone();
@@ -261,16 +288,36 @@ impl<'a> Model<'a> {
         let tags: Vec<Value> = article
             .tags
             .iter()
-            .map(|t| json!({ "name": t, "url": super::tag_url(&self.home_url(&article.lang), t) }))
+            .map(|t| {
+                let url = super::tag_url(&self.home_url(&article.lang), t);
+                object([("name", t.as_str().into()), ("url", url.into())])
+            })
             .collect();
         let faq: Vec<Value> = rendered
-            .map(|r| r.faq.iter().map(|f| json!({ "id": f.id, "question": f.question, "answer_html": f.answer_html })).collect())
+            .map(|r| {
+                r.faq
+                    .iter()
+                    .map(|f| {
+                        object([
+                            ("id", f.id.as_str().into()),
+                            ("question", f.question.as_str().into()),
+                            ("answer_html", f.answer_html.as_str().into()),
+                        ])
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let toc: Vec<Value> = rendered
             .map(|r| {
                 r.toc
                     .iter()
-                    .map(|t| json!({ "level": t.level, "id": t.id, "title": t.title }))
+                    .map(|t| {
+                        object([
+                            ("level", t.level.into()),
+                            ("id", t.id.as_str().into()),
+                            ("title", t.title.as_str().into()),
+                        ])
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -281,23 +328,37 @@ impl<'a> Model<'a> {
             .collect();
         map.insert(
             "article".into(),
-            json!({
-                "title": article.title,
-                "description": article.description,
-                "kind": article.kind.as_str(),
-                "url": article.url,
-                "draft": article.draft,
-                "html": rendered.map_or("", |r| r.html.as_str()),
-                "faq": faq,
-                "toc": toc,
-                "tags": tags,
-                "date": article.date.as_deref().unwrap_or(""),
-                "updated": article.last_updated().unwrap_or(""),
-                "section": section.map(|s| json!({ "title": s.title, "url": s.url })),
-                "related": related,
-                "jsonld": rendered.map(|r| jsonld::for_article(article, r, &canonical)).unwrap_or_default(),
-                "extra": article.extra,
-            }),
+            object([
+                ("title", article.title.as_str().into()),
+                ("description", article.description.as_str().into()),
+                ("kind", article.kind.as_str().into()),
+                ("url", article.url.as_str().into()),
+                ("draft", article.draft.into()),
+                ("html", rendered.map_or("", |r| r.html.as_str()).into()),
+                ("faq", faq.into()),
+                ("toc", toc.into()),
+                ("tags", tags.into()),
+                ("date", article.date.as_deref().unwrap_or("").into()),
+                ("updated", article.last_updated().unwrap_or("").into()),
+                (
+                    "section",
+                    section.map_or(Value::Null, |s| {
+                        object([
+                            ("title", s.title.as_str().into()),
+                            ("url", s.url.as_str().into()),
+                        ])
+                    }),
+                ),
+                ("related", related.into()),
+                (
+                    "jsonld",
+                    rendered
+                        .map(|r| jsonld::for_article(article, r, &canonical))
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                ("extra", Value::Object(article.extra.clone())),
+            ]),
         );
         (article.url.clone(), "article.html", Value::Object(map))
     }
@@ -311,7 +372,7 @@ impl<'a> Model<'a> {
             .flatten()
             .map(|&id| &self.site.articles[id])
             .filter(|other| other.lang != article.lang)
-            .map(|other| json!({ "code": other.lang, "name": language_name(&other.lang), "url": other.url }))
+            .map(|other| language_link(&other.lang, &other.url))
             .collect();
         Value::Array(others)
     }
@@ -404,8 +465,18 @@ impl<'a> Model<'a> {
             let cards: Vec<Value> = subsections
                 .iter()
                 .map(|s| {
-                    let articles: Vec<Value> = self.first_articles(s, 5).into_iter().map(|a| self.article_summary(a)).collect();
-                    json!({ "title": s.title, "description": s.description, "url": s.url, "count": self.count(&s.dir, &s.lang), "articles": articles })
+                    let articles: Vec<Value> = self
+                        .first_articles(s, 5)
+                        .into_iter()
+                        .map(|a| self.article_summary(a))
+                        .collect();
+                    object([
+                        ("title", s.title.as_str().into()),
+                        ("description", s.description.as_str().into()),
+                        ("url", s.url.as_str().into()),
+                        ("count", self.count(&s.dir, &s.lang).into()),
+                        ("articles", articles.into()),
+                    ])
                 })
                 .collect();
             let popular: Vec<Value> = subsections
@@ -435,7 +506,14 @@ impl<'a> Model<'a> {
             .collect();
         map.insert(
             "section".into(),
-            json!({ "title": section.title, "description": section.description, "url": section.url, "html": body, "subsections": subs, "articles": articles }),
+            object([
+                ("title", section.title.as_str().into()),
+                ("description", section.description.as_str().into()),
+                ("url", section.url.as_str().into()),
+                ("html", body.into()),
+                ("subsections", subs.into()),
+                ("articles", articles.into()),
+            ]),
         );
         (section.url.clone(), "section.html", Value::Object(map))
     }
@@ -448,7 +526,7 @@ impl<'a> Model<'a> {
             .filter(|lang| **lang != section.lang)
             .filter_map(|lang| self.site.section(&section.dir, lang))
             .filter(|s| s.dir.is_empty() || self.count(&s.dir, &s.lang) > 0 || s.source.is_some())
-            .map(|s| json!({ "code": s.lang, "name": language_name(&s.lang), "url": s.url }))
+            .map(|s| language_link(&s.lang, &s.url))
             .collect();
         Value::Array(others)
     }
@@ -471,7 +549,11 @@ impl<'a> Model<'a> {
         let articles: Vec<Value> = ids.iter().map(|&a| self.article_summary(a)).collect();
         map.insert(
             "tag".into(),
-            json!({ "name": name, "url": url, "articles": articles }),
+            object([
+                ("name", name.into()),
+                ("url", url.as_str().into()),
+                ("articles", articles.into()),
+            ]),
         );
         (url, "tag.html", Value::Object(map))
     }
@@ -543,6 +625,32 @@ fn canonical(config: &Config, url: &str) -> String {
     }
 }
 
+/// A JSON object from (key, value) pairs, moving the values in (`json!` would copy each one
+/// through serde, whole listings included).
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A language switcher entry.
+fn language_link(code: &str, url: &str) -> Value {
+    object([
+        ("code", code.into()),
+        ("name", language_name(code).into()),
+        ("url", url.into()),
+    ])
+}
+
+/// `site`: the same on every page.
+fn site_variables(config: &Config, theme: &Theme) -> Value {
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "assets": { "css": theme.css_url, "js": theme.js_url },
+        "support": config.support,
+    })
+}
+
 /// The variables every template gets (README.md, "Theming").
 fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
     let PageInfo {
@@ -557,7 +665,7 @@ fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
     let languages: Vec<Value> = config
         .languages
         .iter()
-        .map(|code| json!({ "code": code, "name": language_name(code), "url": home_url(config, code) }))
+        .map(|code| language_link(code, &home_url(config, code)))
         .collect();
     let page_title = if title.is_empty() {
         &config.title
@@ -570,16 +678,7 @@ fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
         description
     };
     let mut map = Map::new();
-    map.insert(
-        "site".into(),
-        json!({
-            "title": config.title,
-            "description": config.description,
-            "base_url": config.base_url,
-            "assets": { "css": theme.css_url, "js": theme.js_url },
-            "support": config.support,
-        }),
-    );
+    map.insert("site".into(), site_variables(config, theme));
     map.insert("lang".into(), json!(lang));
     map.insert("lang_home".into(), json!(home_url(config, lang)));
     map.insert(
@@ -649,8 +748,21 @@ fn output_path(url: &str) -> String {
 
 /// The first `max` characters of `text` cut at a word, with an ellipsis when cut.
 fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
+    // Only the start of the text matters: stop joining words once past `max` characters.
+    let mut flat = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            break;
+        }
+    }
+    if chars <= max {
         return flat;
     }
     let cut: String = flat.chars().take(max).collect();
@@ -678,5 +790,8 @@ mod tests {
     fn excerpts_cut_at_words() {
         assert_eq!(excerpt("short text", 160), "short text");
         assert_eq!(excerpt("one two three four", 10), "one two…");
+        assert_eq!(excerpt("  one\n two   three ", 13), "one two three");
+        assert_eq!(excerpt("one two three", 12), "one two…");
+        assert_eq!(excerpt("один, два три", 9), "один…");
     }
 }
