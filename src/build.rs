@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::Rendered;
+use crate::markdown::{PlainText, Rendered};
 use crate::output::{OutputError, Staging};
 use crate::render::{self, NoSink, PageSink, Summary};
 use crate::search::{self, Document, Engine, SearchError};
@@ -132,14 +132,19 @@ pub fn run(
         sink,
         &diagnostics,
         &tick,
-        |rendered| {
-            let documents = search_documents(&config, &site, rendered);
-            let index_settings = search::Settings {
-                popular: popular_articles(&site, rendered),
-                ..index_settings
-            };
-            search::write_index(index_dir.as_deref(), &documents, &index_settings)
-                .map(|(index, stats)| (index, stats, documents.len()))
+        render::Alongside {
+            read: |rendered: &[Option<Rendered>], plain| {
+                let documents = search_documents(&config, &site, rendered, plain);
+                (documents, popular_articles(&site, rendered))
+            },
+            then: |(documents, popular): (Vec<Document>, _)| {
+                let index_settings = search::Settings {
+                    popular,
+                    ..index_settings
+                };
+                search::write_index(index_dir.as_deref(), &documents, &index_settings)
+                    .map(|(index, stats)| (index, stats, documents.len()))
+            },
         },
     );
     progress.finish();
@@ -231,11 +236,18 @@ fn popular_articles(
 }
 
 /// One search document per published article (title, tags, description, intro) and one per
-/// FAQ question or `##` section.
-fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>]) -> Vec<Document> {
+/// FAQ question or `##` section. The documents keep the articles' plain text.
+fn search_documents(
+    config: &Config,
+    site: &Site,
+    rendered: &[Option<Rendered>],
+    plain: Vec<Option<PlainText>>,
+) -> Vec<Document> {
     let mut documents = Vec::new();
-    for (article, rendered) in site.articles.iter().zip(rendered) {
-        let Some(rendered) = rendered else { continue };
+    for ((article, rendered), plain) in site.articles.iter().zip(rendered).zip(plain) {
+        let (Some(rendered), Some(plain)) = (rendered, plain) else {
+            continue;
+        };
         let top_dir = article.dir.split('/').next().unwrap_or_default();
         let section = if top_dir.is_empty() {
             String::new()
@@ -247,10 +259,10 @@ fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>])
             .section(&article.dir, &article.lang)
             .filter(|s| !s.dir.is_empty())
             .map_or_else(|| config.title.clone(), |s| s.title.clone());
-        let head_text = if rendered.faq.is_empty() && rendered.passages.is_empty() {
-            rendered.text.clone()
+        let head_text = if rendered.faq.is_empty() && plain.passages.is_empty() {
+            plain.text
         } else {
-            rendered.intro_text.clone()
+            plain.intro
         };
         let base = Document {
             url: article.url.clone(),
@@ -263,32 +275,39 @@ fn search_documents(config: &Config, site: &Site, rendered: &[Option<Rendered>])
             heading: String::new(),
             tags: article.tags.clone(),
             description: article.description.clone(),
-            text: [article.description.as_str(), head_text.as_str()]
-                .iter()
-                .filter(|t| !t.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("\n"),
+            text: match (article.description.is_empty(), head_text.is_empty()) {
+                (true, _) => head_text,
+                (false, true) => article.description.clone(),
+                (false, false) => format!("{}\n{head_text}", article.description),
+            },
+        };
+        // A question's or section's document: the article's, with its own anchor and text.
+        let part = |url: String, heading: String, text: String| Document {
+            url,
+            heading,
+            text,
+            article_url: base.article_url.clone(),
+            lang: base.lang.clone(),
+            section: base.section.clone(),
+            section_title: base.section_title.clone(),
+            kind: base.kind.clone(),
+            title: base.title.clone(),
+            tags: Vec::new(),
+            description: String::new(),
         };
         for item in &rendered.faq {
-            documents.push(Document {
-                url: format!("{}#{}", article.url, item.id),
-                heading: item.question.clone(),
-                text: item.answer_text.clone(),
-                tags: Vec::new(),
-                description: String::new(),
-                ..base.clone()
-            });
+            documents.push(part(
+                format!("{}#{}", article.url, item.id),
+                item.question.clone(),
+                item.answer_text.clone(),
+            ));
         }
-        for passage in &rendered.passages {
-            documents.push(Document {
-                url: format!("{}#{}", article.url, passage.anchor),
-                heading: passage.heading.clone(),
-                text: passage.text.clone(),
-                tags: Vec::new(),
-                description: String::new(),
-                ..base.clone()
-            });
+        for passage in plain.passages {
+            documents.push(part(
+                format!("{}#{}", article.url, passage.anchor),
+                passage.heading,
+                passage.text,
+            ));
         }
         documents.push(base);
     }

@@ -179,7 +179,46 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
             help: "write the steps as a numbered list (`1. Open your order`), or set kind = \"article\"".into(),
         });
     }
+    out.shrink();
     out
+}
+
+/// A rendering's plain text, for search: taken out of [`Rendered`] once the pages no longer
+/// need it, so that the search documents own it rather than copy it.
+#[derive(Debug, Default)]
+pub struct PlainText {
+    /// Plain text of the whole body.
+    pub text: String,
+    /// Plain text before the first `##` heading.
+    pub intro: String,
+    /// Each `##` section of a non-FAQ page.
+    pub passages: Vec<Passage>,
+}
+
+impl Rendered {
+    /// Moves the plain text out (the text, intro and passages are empty afterwards).
+    pub fn take_plain_text(&mut self) -> PlainText {
+        PlainText {
+            text: std::mem::take(&mut self.text),
+            intro: std::mem::take(&mut self.intro_text),
+            passages: std::mem::take(&mut self.passages),
+        }
+    }
+
+    /// Gives back what the texts grew by and no longer need: every article's rendering is kept
+    /// until the whole site is written, and growing strings leave up to half their room empty.
+    fn shrink(&mut self) {
+        self.html.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.intro_text.shrink_to_fit();
+        for item in &mut self.faq {
+            item.answer_html.shrink_to_fit();
+            item.answer_text.shrink_to_fit();
+        }
+        for passage in &mut self.passages {
+            passage.text.shrink_to_fit();
+        }
+    }
 }
 
 /// A heading found in the body: index of its Start event, level, anchor and text.

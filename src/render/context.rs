@@ -51,7 +51,7 @@ pub struct Model<'a> {
     /// (dir, lang) -> published articles in the folder and below it.
     counts: HashMap<(String, String), usize>,
     strings: HashMap<String, Value>,
-    /// Each published article as the listings show it (`Null` for the others): built once,
+    /// Each published article as the listings show it (`Null` for the others): made once,
     /// since an article appears on its section, tag, related-article and home lists.
     summaries: Vec<Value>,
 }
@@ -66,6 +66,7 @@ impl<'a> Model<'a> {
         published: &'a [bool],
         rendered: &'a [Option<Rendered>],
         section_bodies: &'a [Option<Rendered>],
+        summaries: Vec<Value>,
     ) -> Model<'a> {
         let listings = Listings::new(site, published);
         let mut counts: HashMap<(String, String), usize> = HashMap::new();
@@ -90,7 +91,7 @@ impl<'a> Model<'a> {
             .iter()
             .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
             .collect();
-        let mut model = Model {
+        Model {
             config,
             site,
             theme,
@@ -100,19 +101,8 @@ impl<'a> Model<'a> {
             listings,
             counts,
             strings,
-            summaries: Vec::new(),
-        };
-        model.summaries = (0..site.articles.len())
-            .into_par_iter()
-            .map(|id| {
-                if published[id] {
-                    model.summarize(id)
-                } else {
-                    Value::Null
-                }
-            })
-            .collect();
-        model
+            summaries,
+        }
     }
 
     /// Every page of the site, in a stable order.
@@ -235,35 +225,13 @@ impl<'a> Model<'a> {
         self.summaries[id].clone()
     }
 
-    fn summarize(&self, id: usize) -> Value {
-        let article = &self.site.articles[id];
-        let section_title = self
-            .site
-            .section(&article.dir, &article.lang)
-            .map_or("", |s| s.title.as_str());
-        object([
-            ("title", article.title.as_str().into()),
-            ("url", article.url.as_str().into()),
-            ("description", self.description_of(id).into()),
-            ("kind", article.kind.as_str().into()),
-            ("updated", article.last_updated().unwrap_or("").into()),
-            ("draft", article.draft.into()),
-            ("section_title", section_title.into()),
-        ])
-    }
-
     /// The front matter description, or the start of the article's text.
     fn description_of(&self, id: usize) -> String {
-        let known = self.summaries.get(id).and_then(|s| s.get("description"));
-        if let Some(description) = known.and_then(Value::as_str) {
-            return description.to_string();
-        }
-        let article = &self.site.articles[id];
-        if !article.description.is_empty() {
-            return article.description.clone();
-        }
-        let text = self.rendered[id].as_ref().map_or("", |r| r.text.as_str());
-        excerpt(text, 160)
+        self.summaries[id]
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn article(&self, id: usize) -> (String, &'static str, Value) {
@@ -623,6 +591,39 @@ fn canonical(config: &Config, url: &str) -> String {
     } else {
         format!("{}{}", config.base_url, super::encode(url))
     }
+}
+
+/// Each published article as the listings show it (`Null` for the others), for
+/// [`Model::new`]: made while the renderings still have their plain text, for descriptions.
+pub fn summaries(site: &Site, published: &[bool], rendered: &[Option<Rendered>]) -> Vec<Value> {
+    (0..site.articles.len())
+        .into_par_iter()
+        .map(|id| match &rendered[id] {
+            Some(rendered) if published[id] => summarize(site, id, rendered),
+            _ => Value::Null,
+        })
+        .collect()
+}
+
+fn summarize(site: &Site, id: usize, rendered: &Rendered) -> Value {
+    let article = &site.articles[id];
+    let section_title = site
+        .section(&article.dir, &article.lang)
+        .map_or("", |s| s.title.as_str());
+    let description = if article.description.is_empty() {
+        excerpt(&rendered.text, 160)
+    } else {
+        article.description.clone()
+    };
+    object([
+        ("title", article.title.as_str().into()),
+        ("url", article.url.as_str().into()),
+        ("description", description.into()),
+        ("kind", article.kind.as_str().into()),
+        ("updated", article.last_updated().unwrap_or("").into()),
+        ("draft", article.draft.into()),
+        ("section_title", section_title.into()),
+    ])
 }
 
 /// A JSON object from (key, value) pairs, moving the values in (`json!` would copy each one

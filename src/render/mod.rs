@@ -8,13 +8,14 @@ mod links;
 mod sitemap;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Kind, Site, slugify};
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
-use crate::markdown::{self, PageRef, RenderOptions, Rendered};
+use crate::markdown::{self, PageRef, PlainText, RenderOptions, Rendered};
 use crate::theme::Theme;
 
 pub use context::search_page_variables;
@@ -60,17 +61,30 @@ pub struct Input<'a> {
 /// Called once per page rendered, for progress bars.
 pub type Tick<'a> = &'a (dyn Fn() + Sync);
 
+/// Work that runs on a thread of its own while the pages are written (the build indexes the
+/// articles for search meanwhile): `read` gets every article's Markdown rendering (`None` for
+/// unpublished ones) as soon as they are ready, with their plain text taken out and given to
+/// it to keep, and takes out what it needs; `then` carries on with that. The renderings are
+/// let go as soon as both the pages and `read` are done with them, not kept until `then`
+/// finishes.
+pub struct Alongside<Read, Then> {
+    pub read: Read,
+    pub then: Then,
+}
+
 /// Renders the whole site into `sink`. Problems go to `diagnostics`; rendering continues past
-/// them so that one run reports everything. `alongside` gets every article's Markdown
-/// rendering (`None` for unpublished ones) as soon as it is ready and runs on its own thread
-/// while the pages are written (the build indexes them for search meanwhile).
-pub fn render_site<R: Send>(
+/// them so that one run reports everything. Returns what was rendered and what `alongside`
+/// gave.
+pub fn render_site<Taken: Send, R: Send>(
     input: Input<'_>,
     options: Options,
     sink: &dyn PageSink,
     diagnostics: &Diagnostics,
     tick: Tick<'_>,
-    alongside: impl FnOnce(&[Option<Rendered>]) -> R + Send,
+    alongside: Alongside<
+        impl FnOnce(&[Option<Rendered>], Vec<Option<PlainText>>) -> Taken + Send,
+        impl FnOnce(Taken) -> R + Send,
+    >,
 ) -> (Summary, R) {
     let Input {
         config,
@@ -84,7 +98,7 @@ pub fn render_site<R: Send>(
         .collect();
     let known_urls = known_urls(site, theme, &published);
 
-    let rendered: Vec<Option<Rendered>> = site
+    let mut rendered: Vec<Option<Rendered>> = site
         .articles
         .par_iter()
         .enumerate()
@@ -136,11 +150,31 @@ pub fn render_site<R: Send>(
 
     report_problems(site, &rendered, &section_bodies, diagnostics);
 
-    let model = context::Model::new(config, site, theme, &published, &rendered, &section_bodies);
-    let pages = model.pages();
+    let summaries = context::summaries(site, &published, &rendered);
+    let plain: Vec<Option<PlainText>> = rendered
+        .iter_mut()
+        .map(|r| r.as_mut().map(Rendered::take_plain_text))
+        .collect();
+    let rendered = Arc::new(rendered);
     let failures = Diagnostics::new();
-    let beside = std::thread::scope(|scope| {
-        let beside = scope.spawn(|| alongside(&rendered));
+    let (pages, beside) = std::thread::scope(|scope| {
+        let for_alongside = Arc::clone(&rendered);
+        let Alongside { read, then } = alongside;
+        let beside = scope.spawn(move || {
+            let taken = read(&for_alongside, plain);
+            drop(for_alongside);
+            then(taken)
+        });
+        let model = context::Model::new(
+            config,
+            site,
+            theme,
+            &published,
+            &rendered,
+            &section_bodies,
+            summaries,
+        );
+        let pages = model.pages();
         pages.par_iter().for_each(|page| {
             match model.render(page) {
                 Ok((path, html)) => {
@@ -152,7 +186,10 @@ pub fn render_site<R: Send>(
             }
             tick();
         });
-        beside.join()
+        drop(model);
+        // The pages are written: what is left of the renderings goes before `then` ends.
+        drop(rendered);
+        (pages.len(), beside.join())
     });
     // A panic on the other thread is a bug; carry it on here rather than lose it.
     let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -187,7 +224,7 @@ pub fn render_site<R: Send>(
     }
     diagnostics.extend(failures.into_sorted());
     let summary = Summary {
-        pages: pages.len(),
+        pages,
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
     };

@@ -9,6 +9,7 @@
 //! LE) and UTF-8 bytes, in the order of [`StoredHit`]'s fields.
 
 use std::cell::RefCell;
+use std::io::{Seek, SeekFrom, Write};
 use std::rc::Rc;
 
 use rayon::prelude::*;
@@ -39,49 +40,59 @@ pub struct StoredHit {
 /// The file's bytes for `documents`, in their order (a document's number is its place).
 #[cfg(test)]
 pub fn encode(documents: &[Document]) -> Vec<u8> {
-    let mut out = Vec::new();
-    write(&records(documents), &mut out).expect("writing to memory");
-    out
+    let mut out = std::io::Cursor::new(Vec::new());
+    write(documents, &mut out).expect("writing to memory");
+    out.into_inner()
 }
 
-/// Each document's record, compressed (on rayon's threads).
-pub fn records(documents: &[Document]) -> Vec<Vec<u8>> {
-    documents
-        .par_iter()
-        .map(|doc| {
-            let fields = [
-                &doc.url,
-                &doc.title,
-                &doc.heading,
-                &doc.section_title,
-                &doc.kind,
-                &doc.lang,
-                &doc.text,
-            ];
-            let mut raw = Vec::with_capacity(fields.iter().map(|f| f.len() + 4).sum());
-            for field in fields {
-                raw.extend_from_slice(&(field.len() as u32).to_le_bytes());
-                raw.extend_from_slice(field.as_bytes());
-            }
-            lz4_flex::compress_prepend_size(&raw)
-        })
-        .collect()
-}
+/// How many records are compressed (on rayon's threads) and written at a time: the records of
+/// a big help center are tens of megabytes, never all in memory at once.
+const RECORDS_AT_A_TIME: usize = 4096;
 
-/// Writes the file: header, offsets, records.
-pub fn write(records: &[Vec<u8>], out: &mut impl std::io::Write) -> std::io::Result<()> {
+/// Writes the file for `documents`, in their order: header, a room for the offsets, the
+/// records a batch at a time, then the offsets into their room.
+pub fn write(documents: &[Document], out: &mut (impl Write + Seek)) -> std::io::Result<()> {
     out.write_all(MAGIC)?;
-    out.write_all(&(records.len() as u32).to_le_bytes())?;
+    out.write_all(&(documents.len() as u32).to_le_bytes())?;
+    let table = out.stream_position()?;
+    out.write_all(&vec![0; (documents.len() + 1) * 8])?;
+    let mut offsets = Vec::with_capacity(documents.len() + 1);
     let mut offset = 0u64;
-    out.write_all(&offset.to_le_bytes())?;
-    for record in records {
-        offset += record.len() as u64;
+    offsets.push(offset);
+    for batch in documents.chunks(RECORDS_AT_A_TIME) {
+        let records: Vec<Vec<u8>> = batch.par_iter().map(record).collect();
+        for record in records {
+            out.write_all(&record)?;
+            offset += record.len() as u64;
+            offsets.push(offset);
+        }
+    }
+    let end = out.stream_position()?;
+    out.seek(SeekFrom::Start(table))?;
+    for offset in offsets {
         out.write_all(&offset.to_le_bytes())?;
     }
-    for record in records {
-        out.write_all(record)?;
-    }
+    out.seek(SeekFrom::Start(end))?;
     Ok(())
+}
+
+/// A document's record, compressed.
+fn record(doc: &Document) -> Vec<u8> {
+    let fields = [
+        &doc.url,
+        &doc.title,
+        &doc.heading,
+        &doc.section_title,
+        &doc.kind,
+        &doc.lang,
+        &doc.text,
+    ];
+    let mut raw = Vec::with_capacity(fields.iter().map(|f| f.len() + 4).sum());
+    for field in fields {
+        raw.extend_from_slice(&(field.len() as u32).to_le_bytes());
+        raw.extend_from_slice(field.as_bytes());
+    }
+    lz4_flex::compress_prepend_size(&raw)
 }
 
 /// A file of the index in `dir` (the hits or the ranking file), memory-mapped.

@@ -219,24 +219,22 @@ pub fn write_index(
         }
         std::fs::write(dir.join(LEXICON_FILE), text).map_err(|e| write_error(&e))?;
     }
-    let records = hits::records(documents);
     let hits = match dir {
         Some(dir) => {
             let file = std::fs::File::create(dir.join(HITS_FILE)).map_err(|e| write_error(&e))?;
             let mut out = std::io::BufWriter::new(file);
-            hits::write(&records, &mut out)
+            hits::write(documents, &mut out)
                 .and_then(|()| std::io::Write::flush(&mut out))
                 .map_err(|e| write_error(&e))?;
             // Mapped back rather than kept in memory beside the rendered site.
             hits::open_file(dir, HITS_FILE).map_err(|e| write_error(&e))?
         }
         None => {
-            let mut bytes = Vec::new();
-            hits::write(&records, &mut bytes).map_err(|e| write_error(&e))?;
-            OwnedBytes::new(bytes)
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            hits::write(documents, &mut bytes).map_err(|e| write_error(&e))?;
+            OwnedBytes::new(bytes.into_inner())
         }
     };
-    drop(records);
     writer.commit().map_err(|e| write_error(&e))?;
     writer.wait_merging_threads().map_err(|e| write_error(&e))?;
     // Once Tantivy has let go of its buffers, so that they are not held at the same time.
