@@ -171,8 +171,11 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// The closest candidate within edit distance 2, for "did you mean" hints.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let length = word.chars().count();
     candidates
         .iter()
+        // Words more than two letters longer or shorter are more than two edits away.
+        .filter(|c| c.chars().count().abs_diff(length) <= 2)
         .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)

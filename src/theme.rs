@@ -172,6 +172,21 @@ impl Theme {
             .render(template, context)
             .map_err(|e| template_diagnostic(&e, &self.origins))
     }
+
+    /// Like [`Theme::render`], into bytes headed for a file: no UTF-8 check of the whole
+    /// page afterwards, and room made once for `expected` bytes.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        expected: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(expected);
+        self.tera
+            .render_to(template, context, &mut out)
+            .map_err(|e| template_diagnostic(&e, &self.origins))?;
+        Ok(out)
+    }
 }
 
 /// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever.

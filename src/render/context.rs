@@ -140,7 +140,7 @@ impl<'a> Model<'a> {
     }
 
     /// Renders one page to (output path, HTML).
-    pub fn render(&self, page: &Page) -> Result<(String, String), Diagnostic> {
+    pub fn render(&self, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
         let (url, template, context) = match page {
             Page::Article(id) => self.article(*id),
             Page::Section(id) => self.section(*id),
@@ -152,7 +152,16 @@ impl<'a> Model<'a> {
         };
         let context = tera::Context::from_value(context)
             .map_err(|e| Diagnostic::error(template, e.to_string()))?;
-        let html = self.theme.render(template, &context)?;
+        // The theme's markup around the article's own HTML is some 10 to 20 KB.
+        let body = match page {
+            Page::Article(id) => self.rendered[*id].as_ref().map_or(0, |r| {
+                r.html.len() + r.faq.iter().map(|f| f.answer_html.len()).sum::<usize>()
+            }),
+            _ => 0,
+        };
+        let html = self
+            .theme
+            .render_bytes(template, &context, body + 24 * 1024)?;
         Ok((output_path(&url), html))
     }
 

@@ -1,90 +1,164 @@
 //! schema.org JSON-LD for FAQ and how-to pages (rich results in search engines).
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::content::{Article, Kind};
 use crate::markdown::Rendered;
 
 /// The JSON-LD block's text, safe to place inside `<script type="application/ld+json">`.
+/// Written straight from the article (fields in alphabetical order, as schema.org's examples
+/// and earlier builds have them), without a JSON tree in between.
 pub fn for_article(article: &Article, rendered: &Rendered, canonical: &str) -> String {
-    let value = match article.kind {
-        Kind::Faq => faq(article, rendered),
-        Kind::HowTo => howto(article, rendered, canonical),
-        Kind::Article => plain(article, canonical),
+    let common = Common::of(article, canonical);
+    let json = match article.kind {
+        Kind::Faq => serde_json::to_string(&FaqPage {
+            context: SCHEMA,
+            kind: "FAQPage",
+            in_language: &article.lang,
+            main_entity: rendered
+                .faq
+                .iter()
+                .map(|item| Question {
+                    kind: "Question",
+                    accepted_answer: Answer {
+                        kind: "Answer",
+                        text: &item.answer_text,
+                    },
+                    name: &item.question,
+                })
+                .collect(),
+            name: &article.title,
+        }),
+        Kind::HowTo => serde_json::to_string(&HowTo {
+            context: SCHEMA,
+            kind: "HowTo",
+            date_modified: common.date_modified,
+            date_published: common.date_published,
+            description: common.description,
+            in_language: &article.lang,
+            name: &article.title,
+            step: rendered
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| HowToStep {
+                    kind: "HowToStep",
+                    name: step_name(&step.text),
+                    position: i + 1,
+                    text: &step.text,
+                })
+                .collect(),
+            url: common.url,
+        }),
+        Kind::Article => serde_json::to_string(&ArticleLd {
+            context: SCHEMA,
+            kind: "Article",
+            date_modified: common.date_modified,
+            date_published: common.date_published,
+            description: common.description,
+            headline: &article.title,
+            in_language: &article.lang,
+            url: common.url,
+        }),
     };
-    script_safe(&value)
+    // Serialising borrowed strings and numbers cannot fail.
+    script_safe(json.unwrap_or_default())
 }
 
-fn faq(article: &Article, rendered: &Rendered) -> Value {
-    let questions: Vec<Value> = rendered
-        .faq
-        .iter()
-        .map(|item| {
-            json!({
-                "@type": "Question",
-                "name": item.question,
-                "acceptedAnswer": { "@type": "Answer", "text": item.answer_text },
-            })
-        })
-        .collect();
-    json!({
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "name": article.title,
-        "inLanguage": article.lang,
-        "mainEntity": questions,
-    })
+const SCHEMA: &str = "https://schema.org";
+
+#[derive(Serialize)]
+struct FaqPage<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntity")]
+    main_entity: Vec<Question<'a>>,
+    name: &'a str,
 }
 
-fn howto(article: &Article, rendered: &Rendered, canonical: &str) -> Value {
-    let steps: Vec<Value> = rendered
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            json!({
-                "@type": "HowToStep",
-                "position": i + 1,
-                "name": step_name(&step.text),
-                "text": step.text,
-            })
-        })
-        .collect();
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "HowTo",
-        "name": article.title,
-        "inLanguage": article.lang,
-        "step": steps,
-    });
-    add_common(&mut value, article, canonical);
-    value
+#[derive(Serialize)]
+struct Question<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "acceptedAnswer")]
+    accepted_answer: Answer<'a>,
+    name: &'a str,
 }
 
-fn plain(article: &Article, canonical: &str) -> Value {
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": article.title,
-        "inLanguage": article.lang,
-    });
-    add_common(&mut value, article, canonical);
-    value
+#[derive(Serialize)]
+struct Answer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    text: &'a str,
 }
 
-fn add_common(value: &mut Value, article: &Article, canonical: &str) {
-    if let Value::Object(map) = value {
-        if !article.description.is_empty() {
-            map.insert("description".into(), json!(article.description));
-        }
-        if !canonical.is_empty() {
-            map.insert("url".into(), json!(canonical));
-        }
-        if let Some(date) = &article.date {
-            map.insert("datePublished".into(), json!(date));
-        }
-        if let Some(updated) = article.last_updated() {
-            map.insert("dateModified".into(), json!(updated));
+#[derive(Serialize)]
+struct HowTo<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<&'a str>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    name: &'a str,
+    step: Vec<HowToStep<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct HowToStep<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    name: String,
+    position: usize,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<&'a str>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+/// What how-tos and plain articles say about themselves when they know it.
+struct Common<'a> {
+    date_modified: Option<&'a str>,
+    date_published: Option<&'a str>,
+    description: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+impl<'a> Common<'a> {
+    fn of(article: &'a Article, canonical: &'a str) -> Common<'a> {
+        Common {
+            date_modified: article.last_updated(),
+            date_published: article.date.as_deref(),
+            description: Some(article.description.as_str()).filter(|d| !d.is_empty()),
+            url: Some(canonical).filter(|u| !u.is_empty()),
         }
     }
 }
@@ -104,8 +178,12 @@ fn step_name(text: &str) -> String {
 }
 
 /// `</script>` inside a string would end the script element early; `<\/` means the same in JSON.
-fn script_safe(value: &Value) -> String {
-    value.to_string().replace("</", "<\\/")
+fn script_safe(json: String) -> String {
+    if json.contains("</") {
+        json.replace("</", "<\\/")
+    } else {
+        json
+    }
 }
 
 #[cfg(test)]
@@ -121,7 +199,7 @@ mod tests {
     #[test]
     fn script_end_tags_are_escaped() {
         assert_eq!(
-            script_safe(&json!({"a": "</script>"})),
+            script_safe(serde_json::json!({"a": "</script>"}).to_string()),
             r#"{"a":"<\/script>"}"#
         );
     }

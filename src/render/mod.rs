@@ -178,7 +178,7 @@ pub fn render_site<Taken: Send, R: Send>(
         pages.par_iter().for_each(|page| {
             match model.render(page) {
                 Ok((path, html)) => {
-                    if let Err(e) = sink.put(&path, html.as_bytes()) {
+                    if let Err(e) = sink.put(&path, &html) {
                         failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
                     }
                 }
