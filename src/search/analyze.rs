@@ -171,12 +171,23 @@ pub fn fold_lower_char(c: char) -> char {
 }
 
 fn lower_into(raw: &str, out: &mut String) {
-    for c in raw
-        .chars()
-        .filter(|c| *c != '\'' && *c != '’')
-        .flat_map(char::to_lowercase)
-    {
-        out.push(if c == 'ё' { 'е' } else { c });
+    if raw.is_ascii() {
+        out.extend(
+            raw.bytes()
+                .filter(|b| *b != b'\'')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    for c in raw.chars() {
+        match c {
+            '\'' | '’' => {}
+            // The Russian alphabet without a look-up in Unicode's tables.
+            'а'..='я' => out.push(c),
+            'А'..='Я' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            'ё' | 'Ё' => out.push('е'),
+            _ => out.extend(c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })),
+        }
     }
 }
 
@@ -396,6 +407,24 @@ pub fn is_stop_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_lowercased_like_unicode_does_with_yo_as_ye() {
+        for (raw, lower) in [
+            ("Refund", "refund"),
+            ("DON'T", "dont"),
+            ("Ёлка", "елка"),
+            ("ВОЗВРАТ", "возврат"),
+            ("Tšekk", "tšekk"),
+            ("ÕUN", "õun"),
+            ("İstanbul", "i\u{307}stanbul"),
+            ("магазин’s", "магазинs"),
+        ] {
+            let mut out = String::new();
+            lower_into(raw, &mut out);
+            assert_eq!(out, lower, "{raw}");
+        }
+    }
 
     fn stems(lang: &str, text: &str) -> Vec<String> {
         let analyzer = Analyzer::for_lang(lang);
