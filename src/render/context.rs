@@ -235,12 +235,11 @@ impl<'a> Model<'a> {
     }
 
     /// The front matter description, or the start of the article's text.
-    fn description_of(&self, id: usize) -> String {
+    fn description_of(&self, id: usize) -> &str {
         self.summaries[id]
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or_default()
-            .to_string()
     }
 
     fn article(&self, id: usize) -> (String, &'static str, Value) {
@@ -250,7 +249,7 @@ impl<'a> Model<'a> {
             &article.lang,
             &article.url,
             &article.title,
-            &self.description_of(id),
+            self.description_of(id),
         );
         map.insert("translations".into(), self.translations_of(article));
         map.insert(

@@ -9,7 +9,6 @@ use crate::markdown::Rendered;
 /// Written straight from the article (fields in alphabetical order, as schema.org's examples
 /// and earlier builds have them), without a JSON tree in between.
 pub fn for_article(article: &Article, rendered: &Rendered, canonical: &str) -> String {
-    let common = Common::of(article, canonical);
     let json = match article.kind {
         Kind::Faq => serde_json::to_string(&FaqPage {
             context: SCHEMA,
@@ -29,36 +28,26 @@ pub fn for_article(article: &Article, rendered: &Rendered, canonical: &str) -> S
                 .collect(),
             name: &article.title,
         }),
-        Kind::HowTo => serde_json::to_string(&HowTo {
-            context: SCHEMA,
-            kind: "HowTo",
-            date_modified: common.date_modified,
-            date_published: common.date_published,
-            description: common.description,
-            in_language: &article.lang,
-            name: &article.title,
-            step: rendered
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(i, step)| HowToStep {
-                    kind: "HowToStep",
-                    name: step_name(&step.text),
-                    position: i + 1,
-                    text: &step.text,
-                })
-                .collect(),
-            url: common.url,
+        Kind::HowTo => serde_json::to_string(&Described {
+            name: Some(&article.title),
+            step: Some(
+                rendered
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| HowToStep {
+                        kind: "HowToStep",
+                        name: step_name(&step.text),
+                        position: i + 1,
+                        text: &step.text,
+                    })
+                    .collect(),
+            ),
+            ..Described::of("HowTo", article, canonical)
         }),
-        Kind::Article => serde_json::to_string(&ArticleLd {
-            context: SCHEMA,
-            kind: "Article",
-            date_modified: common.date_modified,
-            date_published: common.date_published,
-            description: common.description,
-            headline: &article.title,
-            in_language: &article.lang,
-            url: common.url,
+        Kind::Article => serde_json::to_string(&Described {
+            headline: Some(&article.title),
+            ..Described::of("Article", article, canonical)
         }),
     };
     // Serialising borrowed strings and numbers cannot fail.
@@ -96,8 +85,10 @@ struct Answer<'a> {
     text: &'a str,
 }
 
+/// A how-to (`name` and `step`) or a plain article (`headline`), with the dates, description
+/// and URL when the article has them.
 #[derive(Serialize)]
-struct HowTo<'a> {
+struct Described<'a> {
     #[serde(rename = "@context")]
     context: &'a str,
     #[serde(rename = "@type")]
@@ -108,12 +99,33 @@ struct HowTo<'a> {
     date_published: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<&'a str>,
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
-    name: &'a str,
-    step: Vec<HowToStep<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<Vec<HowToStep<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+}
+
+impl<'a> Described<'a> {
+    fn of(kind: &'a str, article: &'a Article, canonical: &'a str) -> Described<'a> {
+        Described {
+            context: SCHEMA,
+            kind,
+            date_modified: article.last_updated(),
+            date_published: article.date.as_deref(),
+            description: Some(article.description.as_str()).filter(|d| !d.is_empty()),
+            headline: None,
+            in_language: &article.lang,
+            name: None,
+            step: None,
+            url: Some(canonical).filter(|u| !u.is_empty()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -123,44 +135,6 @@ struct HowToStep<'a> {
     name: String,
     position: usize,
     text: &'a str,
-}
-
-#[derive(Serialize)]
-struct ArticleLd<'a> {
-    #[serde(rename = "@context")]
-    context: &'a str,
-    #[serde(rename = "@type")]
-    kind: &'a str,
-    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
-    date_modified: Option<&'a str>,
-    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
-    date_published: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
-    headline: &'a str,
-    #[serde(rename = "inLanguage")]
-    in_language: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-}
-
-/// What how-tos and plain articles say about themselves when they know it.
-struct Common<'a> {
-    date_modified: Option<&'a str>,
-    date_published: Option<&'a str>,
-    description: Option<&'a str>,
-    url: Option<&'a str>,
-}
-
-impl<'a> Common<'a> {
-    fn of(article: &'a Article, canonical: &'a str) -> Common<'a> {
-        Common {
-            date_modified: article.last_updated(),
-            date_published: article.date.as_deref(),
-            description: Some(article.description.as_str()).filter(|d| !d.is_empty()),
-            url: Some(canonical).filter(|u| !u.is_empty()),
-        }
-    }
 }
 
 /// A step's name: its first sentence, at most ~80 characters.

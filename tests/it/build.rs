@@ -142,10 +142,32 @@ fn howto_page_has_numbered_steps_and_howto_json_ld() {
     );
     let ld = json_ld(&page);
     assert_eq!(ld["@type"], "HowTo");
+    assert_eq!(ld["name"], "How to return an item");
+    assert!(ld.get("headline").is_none(), "{ld}");
     let steps = ld["step"].as_array().expect("steps");
     assert!(steps.len() >= 4);
     assert_eq!(steps[0]["@type"], "HowToStep");
     assert_eq!(steps[0]["position"], 1);
+}
+
+#[test]
+fn plain_article_has_article_json_ld_with_its_dates_and_address() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let page = demo.read("build/site/delivery/delivery-options-and-times/index.html");
+    let ld = json_ld(&page);
+    assert_eq!(ld["@type"], "Article");
+    assert_eq!(ld["headline"], "Delivery options and times");
+    assert_eq!(ld["inLanguage"], "en");
+    assert_eq!(ld["datePublished"], "2024-01-15");
+    assert_eq!(ld["dateModified"], "2025-10-01");
+    assert!(
+        ld["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/delivery/delivery-options-and-times/")),
+        "canonical address: {ld}"
+    );
+    assert!(ld.get("step").is_none() && ld.get("name").is_none(), "{ld}");
 }
 
 #[test]
