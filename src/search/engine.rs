@@ -237,15 +237,29 @@ impl Engine {
                 .filter(|l| **l != lang)
                 .cloned(),
         );
+        // The query as typed, then (only once that finds nothing) its other readings.
         let mut readings = vec![request.query.clone()];
-        readings.extend(self.split_compounds(&request.query));
-        readings.extend(other_layout(&request.query));
-        readings.extend(from_translit(&request.query));
+        let mut other_readings = Some(|| {
+            let query = &request.query;
+            let mut more = Vec::new();
+            more.extend(self.split_compounds(query));
+            more.extend(other_layout(query));
+            more.extend(from_translit(query));
+            more
+        });
         let expander = query::Expander::new(&self.lexicon);
         let lists = Lists::new(&self.ranking);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
-            for (n, reading) in readings.iter().enumerate() {
+            for n in 0.. {
+                if n == readings.len()
+                    && let Some(read_otherwise) = other_readings.take()
+                {
+                    readings.extend(read_otherwise());
+                }
+                let Some(reading) = readings.get(n) else {
+                    break;
+                };
                 let parsed = query::parse(reading);
                 let Some(built) =
                     query::build(&parsed, &analyzer, &self.fields, &self.synonyms, &expander)

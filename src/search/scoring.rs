@@ -10,23 +10,24 @@ use tantivy::Score;
 use super::matching::for_each_set;
 use super::ranking::{ArticleRanking, PARTS, Part};
 
-/// The ranking file's lists as one search reads them: each word's text list is decoded once,
+/// The ranking file's lists as one search reads them: each word's list is decoded once,
 /// though matching (which articles hold it) and scoring (how much) both need it, however
 /// many looser readings the search tries.
 pub struct Lists<'a> {
     ranking: &'a ArticleRanking,
-    text: RefCell<FxHashMap<String, Rc<TextList>>>,
-    best_topics: RefCell<FxHashMap<String, Rc<TextList>>>,
+    /// By part, then stem.
+    decoded: [RefCell<FxHashMap<String, Rc<TextList>>>; PARTS],
 }
 
-/// A word's list, decoded: its text list, or (from [`Lists::best_topics`]) each article's
-/// best topic weight.
+/// A word's list, decoded: its title or text list, or (from [`Lists::best_topics`]) each
+/// article's best topic weight.
 pub struct TextList {
-    /// The articles holding the word anywhere (a bitset of article ids); empty for topics.
+    /// The articles holding the word anywhere (a bitset of article ids); only for text lists.
     pub holders: Vec<u64>,
     /// How many articles the list has.
     entries: usize,
-    /// Each article's BM25 weight of the word (in its whole text, or its best topic).
+    /// Each article's BM25 weight of the word (in its title, its whole text, or its best
+    /// topic).
     weights: Weights,
 }
 
@@ -42,8 +43,7 @@ impl<'a> Lists<'a> {
     pub fn new(ranking: &'a ArticleRanking) -> Lists<'a> {
         Lists {
             ranking,
-            text: RefCell::default(),
-            best_topics: RefCell::default(),
+            decoded: Default::default(),
         }
     }
 
@@ -64,10 +64,7 @@ impl<'a> Lists<'a> {
 
     /// A list decoded once per search, and kept across searches when it is long.
     fn decoded(&self, part: Part, stem: &str) -> Rc<TextList> {
-        let this_search = match part {
-            Part::Topics => &self.best_topics,
-            _ => &self.text,
-        };
+        let this_search = &self.decoded[part as usize];
         if let Some(list) = this_search.borrow().get(stem) {
             return Rc::clone(list);
         }
@@ -88,10 +85,7 @@ impl<'a> Lists<'a> {
         let articles = self.articles();
         let mut holders = Vec::new();
         let mut listed = Vec::new();
-        if part == Part::Topics {
-            self.ranking
-                .for_each(stem, part, |article, weight| listed.push((article, weight)));
-        } else {
+        if part == Part::Text {
             holders.resize(articles.div_ceil(64), 0u64);
             self.ranking.for_each(stem, part, |article, weight| {
                 if let Some(word) = holders.get_mut((article / 64) as usize) {
@@ -99,6 +93,9 @@ impl<'a> Lists<'a> {
                     listed.push((article, weight));
                 }
             });
+        } else {
+            self.ranking
+                .for_each(stem, part, |article, weight| listed.push((article, weight)));
         }
         let entries = listed.len();
         let weights = if entries >= articles / 8 {
@@ -224,42 +221,82 @@ impl Recent {
     }
 }
 
+thread_local! {
+    /// Each article's score parts, reused from search to search: allocating them afresh
+    /// cost more than filling them.
+    static SUMS: RefCell<Sums> = RefCell::default();
+}
+
+/// Per article: the title and text part of its score, and the bound of its whole score.
+#[derive(Default)]
+struct Sums {
+    base: Vec<f32>,
+    upper: Vec<f32>,
+}
+
+/// How many of the best bounds are set aside per wanted article: scoring them exactly in
+/// order of their bounds nearly always fills the page before a bound falls below it.
+const CANDIDATES_PER_WANTED: usize = 4;
+
 /// The first `wanted` matching articles (`matching` is a bitset of article ids), best first,
 /// with their scores; equal scores go to the earlier article.
 ///
 /// An article's score adds up, by the query's weights, its stems' BM25 weights in its title
-/// and text and in its best topic (the one heading or question, or its tags and description, that answers best).
-/// The title and text weights are added list by list; summing each stem's best topic instead
-/// of one topic's stems gives a score no lower than the real one, so only the articles whose
-/// bound could reach the top are scored exactly, topic by topic.
+/// and text and in its best topic (the one heading or question, or its tags and description,
+/// that answers best). The title and text weights are added list by list; summing each stem's
+/// best topic instead of one topic's stems gives a bound no lower than the real score. The
+/// articles with the best bounds are scored exactly, topic by topic, best bound first, until
+/// the next bound cannot beat the page; only when they run out are the other articles looked
+/// at again.
 pub fn best_articles(
     lists: &Lists<'_>,
     terms: &[(Part, String, f32)],
     matching: &[u64],
     wanted: usize,
 ) -> Vec<Found> {
+    SUMS.with(|sums| {
+        let mut sums = sums.borrow_mut();
+        let Sums { base, upper } = &mut *sums;
+        best_of(lists, terms, matching, wanted, base, upper)
+    })
+}
+
+fn best_of(
+    lists: &Lists<'_>,
+    terms: &[(Part, String, f32)],
+    matching: &[u64],
+    wanted: usize,
+    base: &mut Vec<f32>,
+    upper: &mut Vec<f32>,
+) -> Vec<Found> {
     let ranking = lists.ranking;
-    let mut base = vec![0f32; ranking.articles()];
-    let mut bound = vec![0f32; ranking.articles()];
+    let articles = ranking.articles();
+    for sums in [&mut *base, &mut *upper] {
+        sums.clear();
+        sums.resize(articles, 0.0);
+    }
     let mut topics = Vec::new();
     for (part, stem, weight) in terms {
-        let add = |sums: &mut [f32], article: u32, score: f32| {
-            if let Some(sum) = sums.get_mut(article as usize) {
-                *sum += weight * score;
-            }
-        };
         match part {
-            Part::Text => lists.text(stem).add_to(&mut base, *weight),
-            Part::Title => ranking.for_each(stem, *part, |a, score| add(&mut base, a, score)),
             Part::Topics => {
                 topics.push((ranking.topics(stem), *weight));
-                lists.best_topics(stem).add_to(&mut bound, *weight);
+                lists.best_topics(stem).add_to(upper, *weight);
             }
+            Part::Title | Part::Text => lists.decoded(*part, stem).add_to(base, *weight),
         }
     }
-    let base_of = |article: u32| base.get(article as usize).copied().unwrap_or_default();
-    let bound_of =
-        |article: u32| base_of(article) + bound.get(article as usize).copied().unwrap_or_default();
+    for (upper, base) in upper.iter_mut().zip(base.iter()) {
+        // (Addition commutes exactly: the same bound as base + topics.)
+        *upper += base;
+    }
+    let base: &[f32] = base;
+    let upper: &[f32] = upper;
+    let upper_of = |article: u32| {
+        upper
+            .get(article as usize)
+            .copied()
+            .unwrap_or(f32::NEG_INFINITY)
+    };
     let mut by_topic: Vec<(u16, f32)> = Vec::new();
     // The article's score, and its best topic (the first of equals) when any holds a word.
     let mut exact = |article: u32| {
@@ -280,30 +317,41 @@ pub fn best_articles(
             }
         });
         (
-            base_of(article) + best.map_or(0.0, |(_, score)| score),
+            base.get(article as usize).copied().unwrap_or_default()
+                + best.map_or(0.0, |(_, score)| score),
             best.map(|(topic, _)| topic),
         )
     };
-    // First the best bounds, scored exactly; then any other article whose bound beats the
-    // last of those.
-    let mut likely = Top::new(wanted);
+    let mut candidates = Top::new(wanted.saturating_mul(CANDIDATES_PER_WANTED).max(1));
     for_each_set(matching, |article| {
-        likely.offer(bound_of(article), article, None)
+        candidates.offer(upper_of(article), article, None)
     });
     let mut best = Top::new(wanted);
-    let mut done = vec![0u64; matching.len()];
-    for &(_, article, _) in &likely.best {
+    // Whether every article not among the candidates is bounded below the page.
+    let mut settled = candidates.best.len() < candidates.wanted;
+    for &(bound, article, _) in &candidates.best {
+        if !best.could_enter(bound, article) {
+            settled = true;
+            break;
+        }
         let (score, topic) = exact(article);
         best.offer(score, article, topic);
-        done[(article / 64) as usize] |= 1 << (article % 64);
     }
-    for_each_set(matching, |article| {
-        let seen = done[(article / 64) as usize] & (1 << (article % 64)) != 0;
-        if !seen && best.could_enter(bound_of(article), article) {
-            let (score, topic) = exact(article);
-            best.offer(score, article, topic);
+    if !settled {
+        let mut done = vec![0u64; matching.len()];
+        for &(_, article, _) in &candidates.best {
+            if let Some(word) = done.get_mut((article / 64) as usize) {
+                *word |= 1 << (article % 64);
+            }
         }
-    });
+        for_each_set(matching, |article| {
+            let seen = done[(article / 64) as usize] & (1 << (article % 64)) != 0;
+            if !seen && best.could_enter(upper_of(article), article) {
+                let (score, topic) = exact(article);
+                best.offer(score, article, topic);
+            }
+        });
+    }
     best.best
         .into_iter()
         .map(|(score, article, topic)| Found {
@@ -329,6 +377,8 @@ pub struct Found {
 struct Top {
     wanted: usize,
     best: Vec<(Score, u32, Option<u16>)>,
+    /// The last score on the page once it is full; below it nothing enters.
+    floor: Score,
 }
 
 impl Top {
@@ -336,10 +386,14 @@ impl Top {
         Top {
             wanted,
             best: Vec::with_capacity(wanted + 1),
+            floor: Score::NEG_INFINITY,
         }
     }
 
     fn could_enter(&self, score: Score, article: u32) -> bool {
+        if score < self.floor {
+            return false;
+        }
         self.best.len() < self.wanted
             || self
                 .best
@@ -356,6 +410,9 @@ impl Top {
             .partition_point(|&(s, a, _)| s > score || (s == score && a < article));
         self.best.insert(at, (score, article, topic));
         self.best.truncate(self.wanted);
+        if self.best.len() == self.wanted {
+            self.floor = self.best.last().map_or(Score::NEG_INFINITY, |&(s, _, _)| s);
+        }
     }
 }
 

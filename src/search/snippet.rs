@@ -1,7 +1,7 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use super::analyze::{Analyzer, each_word_if, fold, for_each_span};
+use super::analyze::{Analyzer, Starts, each_word_starting, fold, for_each_span};
 use crate::markdown::{escape, escape_into};
 
 /// Longest snippet, in characters of text.
@@ -13,9 +13,9 @@ pub struct Matcher {
     /// The query words' stems (distinct).
     stems: Vec<String>,
     /// The first letter of each stem and of the prefix: a word starting with any other letter
-    /// cannot match, which spares stemming most words of a text. (Stemmers change endings,
+    /// cannot match, so a text's other words are skipped unread. (Stemmers change endings,
     /// never the first letter.)
-    first_letters: Vec<char>,
+    starts: Starts,
     prefix: Option<String>,
 }
 
@@ -41,7 +41,7 @@ impl Matcher {
         Matcher {
             analyzer,
             stems,
-            first_letters,
+            starts: Starts::new(&first_letters),
             prefix,
         }
     }
@@ -64,11 +64,6 @@ impl Matcher {
             .map(|_| self.stems.len())
     }
 
-    /// Whether a word starting with this letter (lowercased, folded) may match.
-    fn may_start(&self, letter: char) -> bool {
-        self.first_letters.binary_search(&letter).is_ok()
-    }
-
     fn distinct(&self) -> usize {
         self.stems.len() + 1
     }
@@ -88,19 +83,15 @@ const LEAD: usize = 60;
 /// The best passage of `text` for the query, with matches marked. Falls back to the start of
 /// the text when no word matches.
 ///
-/// Only matched words are kept while the text is read (most words are ruled out by their
+/// Only matched words are kept while the text is read (most words are skipped for their
 /// first letter); word boundaries are looked for again only around the chosen passage.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
     let mut matches: Vec<Span> = Vec::new();
-    each_word_if(
-        text,
-        |letter| matcher.may_start(letter),
-        |from, to, lower| {
-            if let Some(matched) = lower.and_then(|lower| matcher.match_of(lower)) {
-                matches.push(Span { from, to, matched });
-            }
-        },
-    );
+    each_word_starting(text, &matcher.starts, |from, to, lower| {
+        if let Some(matched) = matcher.match_of(lower) {
+            matches.push(Span { from, to, matched });
+        }
+    });
     let (first, last_end) = best_window(&matches, matcher.distinct())
         .map_or((0, 0), |(first, last)| {
             (matches[first].from, matches[last].to)
