@@ -188,7 +188,7 @@ pub(crate) fn run(
         .engine
         .search(&request)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    search.answers.put(request, response.clone());
+    search.answers.put(request, || response.clone());
     Ok(response)
 }
 
