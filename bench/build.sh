@@ -123,6 +123,20 @@ timed() {
 
 # --- 3. Benchmark ------------------------------------------------------------------------------
 
+# Both tools create some 20,000 files and folders per build. On ext4 without a journal (this
+# machine's disk) the kernel skips every inode freed in the last minute (the last six while
+# its table is unwritten) when it creates one, so whatever deleted many files just before,
+# such as an earlier benchmark's clean-up, costs seconds of kernel time per build, more for the
+# tool that spends less time in its own code. Writing everything out and waiting a minute
+# before the first run measures the tools rather than that. SETTLE=0 skips the wait.
+settle_disk() {
+    local seconds=${SETTLE:-60}
+    ((seconds > 0)) || return 0
+    log "    sync, then ${seconds} s for recently freed inodes to age (SETTLE=0 skips)"
+    sync
+    sleep "$seconds"
+}
+
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 mem_total=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
 log "==> machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, ${mem_total:-? RAM}"
@@ -139,6 +153,7 @@ for n in "$@"; do
     corpus[$n]=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); b=s["by_lang"]
 print("%d docs (en %d, ru %d, et %d), %s words" % (s["n"], b["en"], b["ru"], b["et"], format(s["words_total"], ",")))' "$TMP/gen-$n.json")
     log "    ${corpus[$n]}"
+    settle_disk
     hb_root="$corp/helpbook"
     hb_out="$hb_root/build"
     hugo_src="$corp/hugo"
