@@ -198,6 +198,53 @@ pub fn write_index(
         locals.push(local);
         counted.extend(chunk);
     }
+    // What is left is four serial steps; two threads do them two by two: Tantivy's commit and
+    // then the ranking file (after the commit, so that Tantivy's buffers and the ranking's are
+    // not held at once) beside the lexicon and then the hit records.
+    let (ranking, lexicon_and_hits) = std::thread::scope(|scope| {
+        let ranking = scope.spawn(move || -> Result<OwnedBytes, SearchError> {
+            writer.commit().map_err(|e| write_error(&e))?;
+            writer.wait_merging_threads().map_err(|e| write_error(&e))?;
+            let ranking_bytes = ranking::encode(&counted);
+            drop(counted);
+            match dir {
+                Some(dir) => {
+                    std::fs::write(dir.join(RANKING_FILE), &ranking_bytes)
+                        .map_err(|e| write_error(&e))?;
+                    drop(ranking_bytes);
+                    hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))
+                }
+                None => Ok(OwnedBytes::new(ranking_bytes)),
+            }
+        });
+        let lexicon_and_hits = lexicon_and_hits(dir, documents, locals);
+        let ranking = ranking.join().unwrap_or_else(|_| {
+            Err(SearchError::IndexWrite(
+                "writing the ranking file stopped unexpectedly".to_string(),
+            ))
+        });
+        (ranking, lexicon_and_hits)
+    });
+    let (lexicon, hits) = lexicon_and_hits?;
+    let ranking = ranking?;
+    Ok((
+        index,
+        IndexStats {
+            lexicon,
+            hits,
+            ranking,
+        },
+    ))
+}
+
+/// The lexicon (every folded word with the number of documents holding it, from each chunk's
+/// counts) and the hit records, written to `dir` (or kept in memory).
+fn lexicon_and_hits(
+    dir: Option<&Path>,
+    documents: &[Document],
+    locals: Vec<FxHashMap<String, (u64, usize)>>,
+) -> Result<(Vec<(String, u64)>, OwnedBytes), SearchError> {
+    let write_error = |e: &dyn std::fmt::Display| SearchError::IndexWrite(e.to_string());
     let counts = locals
         .into_par_iter()
         .reduce(FxHashMap::default, |mut a, b| {
@@ -235,27 +282,7 @@ pub fn write_index(
             OwnedBytes::new(bytes.into_inner())
         }
     };
-    writer.commit().map_err(|e| write_error(&e))?;
-    writer.wait_merging_threads().map_err(|e| write_error(&e))?;
-    // Once Tantivy has let go of its buffers, so that they are not held at the same time.
-    let ranking_bytes = ranking::encode(&counted);
-    drop(counted);
-    let ranking = match dir {
-        Some(dir) => {
-            std::fs::write(dir.join(RANKING_FILE), &ranking_bytes).map_err(|e| write_error(&e))?;
-            drop(ranking_bytes);
-            hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))?
-        }
-        None => OwnedBytes::new(ranking_bytes),
-    };
-    Ok((
-        index,
-        IndexStats {
-            lexicon,
-            hits,
-            ranking,
-        },
-    ))
+    Ok((lexicon, hits))
 }
 
 /// How many words an article's topic (its tags and description, a heading or a question) has
