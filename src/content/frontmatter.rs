@@ -31,6 +31,24 @@ pub struct Split {
     pub body_offset: usize,
 }
 
+/// The known key an unknown one is probably a typo of ([`did_you_mean`] over [`KNOWN`]),
+/// remembered per thread: a help center's extra keys (`author`, `weight`) come back in article
+/// after article.
+fn near_known(key: &str) -> Option<&'static str> {
+    thread_local! {
+        static NEAR: std::cell::RefCell<std::collections::HashMap<String, Option<&'static str>>> =
+            std::cell::RefCell::default();
+    }
+    NEAR.with(|near| {
+        if let Some(known) = near.borrow().get(key) {
+            return *known;
+        }
+        let known = did_you_mean(key, KNOWN);
+        near.borrow_mut().insert(key.to_string(), known);
+        known
+    })
+}
+
 const KNOWN: &[&str] = &[
     "title",
     "description",
@@ -411,7 +429,7 @@ fn check(
             },
             _ => {
                 let near = if key.chars().count() >= 4 {
-                    did_you_mean(&key, KNOWN)
+                    near_known(&key)
                 } else {
                     None
                 };

@@ -51,6 +51,9 @@ pub struct Model<'a> {
     /// (dir, lang) -> published articles in the folder and below it.
     counts: HashMap<(String, String), usize>,
     strings: HashMap<String, Value>,
+    /// Per language, the variables every page in it gets (`page_variables`), the page's own
+    /// (URL, title, description) still to be set: built once, cloned per page.
+    bases: HashMap<String, Map<String, Value>>,
     /// Each published article as the listings show it (`Null` for the others): made once,
     /// since an article appears on its section, tag, related-article and home lists.
     summaries: Vec<Value>,
@@ -86,10 +89,27 @@ impl<'a> Model<'a> {
                 };
             }
         }
-        let strings = config
+        let strings: HashMap<String, Value> = config
             .languages
             .iter()
             .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
+            .collect();
+        let bases = config
+            .languages
+            .iter()
+            .map(|lang| {
+                let t = strings.get(lang).cloned().unwrap_or_else(|| json!({}));
+                let base = page_variables(PageInfo {
+                    config,
+                    theme,
+                    t,
+                    lang,
+                    url: "",
+                    title: "",
+                    description: "",
+                });
+                (lang.clone(), base)
+            })
             .collect();
         Model {
             config,
@@ -101,6 +121,7 @@ impl<'a> Model<'a> {
             listings,
             counts,
             strings,
+            bases,
             summaries,
         }
     }
@@ -192,16 +213,21 @@ impl<'a> Model<'a> {
 
     /// Variables every template gets.
     fn base(&self, lang: &str, url: &str, title: &str, description: &str) -> Map<String, Value> {
-        let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
-        page_variables(PageInfo {
-            config: self.config,
-            theme: self.theme,
-            t,
-            lang,
-            url,
-            title,
-            description,
-        })
+        let Some(base) = self.bases.get(lang) else {
+            let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
+            return page_variables(PageInfo {
+                config: self.config,
+                theme: self.theme,
+                t,
+                lang,
+                url,
+                title,
+                description,
+            });
+        };
+        let mut map = base.clone();
+        set_page_fields(&mut map, self.config, url, title, description);
+        map
     }
 
     fn breadcrumbs(&self, dir: Option<&str>, lang: &str) -> Value {
@@ -676,16 +702,6 @@ fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
         .iter()
         .map(|code| language_link(code, &home_url(config, code)))
         .collect();
-    let page_title = if title.is_empty() {
-        &config.title
-    } else {
-        title
-    };
-    let page_description = if description.is_empty() {
-        &config.description
-    } else {
-        description
-    };
     let mut map = Map::new();
     map.insert("site".into(), site_variables(config, theme));
     map.insert("lang".into(), json!(lang));
@@ -697,13 +713,35 @@ fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
     map.insert("languages".into(), Value::Array(languages));
     map.insert("translations".into(), json!([]));
     map.insert("t".into(), t);
+    map.insert("breadcrumbs".into(), json!([]));
+    map.insert("build_mode".into(), json!("build"));
+    set_page_fields(&mut map, config, url, title, description);
+    map
+}
+
+/// The variables of [`page_variables`] that are the page's own: its URL, canonical URL, title
+/// and description (the help center's when the page has none).
+fn set_page_fields(
+    map: &mut Map<String, Value>,
+    config: &Config,
+    url: &str,
+    title: &str,
+    description: &str,
+) {
+    let page_title = if title.is_empty() {
+        &config.title
+    } else {
+        title
+    };
+    let page_description = if description.is_empty() {
+        &config.description
+    } else {
+        description
+    };
     map.insert("page_url".into(), json!(url));
     map.insert("canonical".into(), json!(canonical(config, url)));
     map.insert("page_title".into(), json!(page_title));
     map.insert("page_description".into(), json!(page_description));
-    map.insert("breadcrumbs".into(), json!([]));
-    map.insert("build_mode".into(), json!("build"));
-    map
 }
 
 /// The search page's variables with no results yet: what the build writes to `/search/`, and
