@@ -124,15 +124,27 @@ timed() {
 # --- 3. Benchmark ------------------------------------------------------------------------------
 
 # Both tools create some 20,000 files and folders per build. On ext4 without a journal (this
-# machine's disk) the kernel skips every inode freed in the last minute (the last six while
-# its table is unwritten) when it creates one, so whatever deleted many files just before,
-# such as an earlier benchmark's clean-up, costs seconds of kernel time per build, more for the
-# tool that spends less time in its own code. Writing everything out and waiting a minute
-# before the first run measures the tools rather than that. SETTLE=0 skips the wait.
+# machine's disk) the kernel skips every inode freed in the last minute, or the last six while
+# its inode table block is unwritten, each time it creates one; creating files dirties those
+# blocks, so in practice six minutes. Whatever deleted many files before the benchmark, such as
+# an earlier benchmark's clean-up, then costs seconds of kernel time per build, more for the
+# tool that spends less time in its own code. (With a journal, ext4's default, the kernel makes
+# no such check.) On such a disk the script writes everything out and waits six minutes before
+# the first run, so as to measure the tools rather than what ran before; SETTLE=seconds sets
+# the wait (SETTLE=0: none).
 settle_disk() {
-    local seconds=${SETTLE:-60}
+    local seconds=${SETTLE:-} device
+    if [[ -z $seconds ]]; then
+        seconds=0
+        device=$(findmnt -no SOURCE -T "$TMP" 2>/dev/null || true)
+        device=${device##*/}
+        if [[ -n $device && $(cat "/sys/fs/ext4/$device/journal_task" 2>/dev/null) == "<none>" ]]; then
+            seconds=360
+        fi
+    fi
+    [[ $seconds =~ ^[0-9]+$ ]] || die "SETTLE must be a whole number of seconds, got \`$seconds\`"
     ((seconds > 0)) || return 0
-    log "    sync, then ${seconds} s for recently freed inodes to age (SETTLE=0 skips)"
+    log "    ext4 without a journal: sync, then ${seconds} s for recently freed inodes to age (SETTLE=0 skips)"
     sync
     sleep "$seconds"
 }
