@@ -132,7 +132,10 @@ timed() {
 # no such check.) On such a disk the script writes everything out and waits six minutes before
 # the first run, so as to measure the tools rather than what ran before; SETTLE=seconds sets
 # the wait (SETTLE=0: none).
+settled=
 settle_disk() {
+    [[ -z $settled ]] || return 0 # nothing is deleted between the sizes' runs
+    settled=1
     local seconds=${SETTLE:-} device
     if [[ -z $seconds ]]; then
         seconds=0
