@@ -164,15 +164,44 @@ fn passage(text: &str, first: usize, last_end: usize) -> (usize, usize) {
     while !text.is_char_boundary(limit) {
         limit -= 1;
     }
-    // The last whole word that fits, else the last match.
-    let mut to = last_end;
-    for_each_span(&text[last_end..limit], |_, end| {
-        let end = last_end + end;
-        if end < limit || !word_char_at(text, end) {
-            to = end;
-        }
-    });
+    // The last whole word that fits, else the last match. Words are looked for from the start
+    // of the last two before `limit` (spaces are never part of a word, so the words after one
+    // are the same whichever way they are found), and only when neither is whole, from the
+    // last match.
+    let last_whole = |start: usize| {
+        let mut to = None;
+        for_each_span(&text[start..limit], |_, end| {
+            let end = start + end;
+            if end < limit || !word_char_at(text, end) {
+                to = Some(end);
+            }
+        });
+        to
+    };
+    let to = last_whole(two_words_before(text, last_end, limit))
+        .or_else(|| last_whole(last_end))
+        .unwrap_or(last_end);
     (from, to)
+}
+
+/// The space before the last two words (runs of anything but spaces) that end by byte
+/// `limit`, or `start` when there are fewer after it.
+fn two_words_before(text: &str, start: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = limit;
+    let mut words = 0;
+    while at > start {
+        at -= 1;
+        let space = bytes.get(at).is_some_and(u8::is_ascii_whitespace);
+        let word_after = bytes.get(at + 1).is_some_and(|b| !b.is_ascii_whitespace());
+        if space && at + 1 < limit && word_after {
+            words += 1;
+            if words == 2 {
+                return at;
+            }
+        }
+    }
+    start
 }
 
 /// Whether the word at byte `at` begins a sentence or a line.
@@ -226,6 +255,33 @@ fn best_window(matches: &[Span], distinct: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_passage_ends_at_the_last_whole_word_that_fits() {
+        let text = "Refunds — don't worry: money goes back to the card (within 3–5 days), \
+            then «возврат» shows up… l'été; ’quoted’ words, and — dashes — everywhere. \
+            A long tail of words follows so that the limit falls mid-word somewhere here.";
+        let mut spans = Vec::new();
+        for_each_span(text, |from, to| spans.push((from, to)));
+        for &(first, _) in &spans {
+            for &(_, last_end) in spans.iter().filter(|(_, end)| *end > first) {
+                let (from, to) = passage(text, first, last_end);
+                // What reading every word from the last match on gives.
+                let mut limit = (from + MAX_CHARS).min(text.len()).max(last_end);
+                while !text.is_char_boundary(limit) {
+                    limit -= 1;
+                }
+                let mut expected = last_end;
+                for_each_span(&text[last_end..limit], |_, end| {
+                    let end = last_end + end;
+                    if end < limit || !word_char_at(text, end) {
+                        expected = end;
+                    }
+                });
+                assert_eq!(to, expected, "{first}..{last_end}");
+            }
+        }
+    }
 
     fn marked(text: &str, query: &[&str], prefix: Option<&str>) -> String {
         let words: Vec<String> = query.iter().map(|w| w.to_string()).collect();
