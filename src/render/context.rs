@@ -98,17 +98,10 @@ impl<'a> Model<'a> {
             .languages
             .iter()
             .map(|lang| {
-                let t = strings.get(lang).cloned().unwrap_or_else(|| json!({}));
-                let base = page_variables(PageInfo {
-                    config,
-                    theme,
-                    t,
-                    lang,
-                    url: "",
-                    title: "",
-                    description: "",
-                });
-                (lang.clone(), base)
+                (
+                    lang.clone(),
+                    language_variables(config, theme, &strings, lang),
+                )
             })
             .collect();
         Model {
@@ -213,19 +206,10 @@ impl<'a> Model<'a> {
 
     /// Variables every template gets.
     fn base(&self, lang: &str, url: &str, title: &str, description: &str) -> Map<String, Value> {
-        let Some(base) = self.bases.get(lang) else {
-            let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
-            return page_variables(PageInfo {
-                config: self.config,
-                theme: self.theme,
-                t,
-                lang,
-                url,
-                title,
-                description,
+        let mut map =
+            self.bases.get(lang).cloned().unwrap_or_else(|| {
+                language_variables(self.config, self.theme, &self.strings, lang)
             });
-        };
-        let mut map = base.clone();
         set_page_fields(&mut map, self.config, url, title, description);
         map
     }
@@ -683,6 +667,25 @@ fn site_variables(config: &Config, theme: &Theme) -> Value {
         "base_url": config.base_url,
         "assets": { "css": theme.css_url, "js": theme.js_url },
         "support": config.support,
+    })
+}
+
+/// The variables every page in `lang` gets, its own (URL, title, description) still to be set.
+fn language_variables(
+    config: &Config,
+    theme: &Theme,
+    strings: &HashMap<String, Value>,
+    lang: &str,
+) -> Map<String, Value> {
+    let t = strings.get(lang).cloned().unwrap_or_else(|| json!({}));
+    page_variables(PageInfo {
+        config,
+        theme,
+        t,
+        lang,
+        url: "",
+        title: "",
+        description: "",
     })
 }
 

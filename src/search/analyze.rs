@@ -108,52 +108,23 @@ impl Analyzer {
 /// Calls `f(from, to, lower)` for each word of `text` without allocating per word: the
 /// indexing hot path. Same words as [`words`].
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
-    each_word_if(
-        text,
-        |_| true,
-        |from, to, lower| f(from, to, lower.unwrap_or_default()),
-    );
-}
-
-/// Like [`each_word`], but only words whose first letter (lowercased, folded) `wanted`
-/// accepts are lowercased; the others come as `None`. Spares the work for words that cannot
-/// match anything.
-pub fn each_word_if(
-    text: &str,
-    wanted: impl Fn(char) -> bool,
-    mut f: impl FnMut(usize, usize, Option<&str>),
-) {
     let mut buffer = String::new();
     for_each_span(text, |from, to| {
         let raw = &text[from..to];
-        if raw.len() > 64 {
-            return;
+        if raw.len() <= LONGEST_WORD {
+            f(from, to, lowered(raw, &mut buffer));
         }
-        let first = match raw.as_bytes().first() {
-            Some(b) if b.is_ascii() => b.to_ascii_lowercase() as char,
-            _ => raw.chars().next().map_or(' ', first_letter),
-        };
-        if !wanted(first) {
-            f(from, to, None);
-            return;
-        }
-        if raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        {
-            f(from, to, Some(raw));
-            return;
-        }
-        buffer.clear();
-        lower_into(raw, &mut buffer);
-        f(from, to, Some(&buffer));
     });
 }
 
-/// The words [`each_word_if`] would lowercase, and no others: `f(from, to, lower)` for each
-/// word of `text` whose first letter (lowercased, folded) is one of `letters`. Instead of
-/// reading every word, it skips to bytes that can begin such a letter (see [`Starts`]) and
-/// looks at the words starting there: a snippet's scan of a hit's text.
+/// Longer runs of letters and digits (in bytes) are no words a shopper types: they are
+/// neither indexed nor matched.
+const LONGEST_WORD: usize = 64;
+
+/// The words [`each_word`] gives whose first letter (lowercased, folded) is one of `letters`,
+/// and no others. Instead of reading every word, it skips to bytes that can begin such a
+/// letter (see [`Starts`]) and looks at the words starting there: a snippet's scan of a hit's
+/// text.
 pub fn each_word_starting(text: &str, letters: &Starts, mut f: impl FnMut(usize, usize, &str)) {
     let bytes = text.as_bytes();
     let mut buffer = String::new();
@@ -172,24 +143,33 @@ pub fn each_word_starting(text: &str, letters: &Starts, mut f: impl FnMut(usize,
         }
         let end = word_end(text, i);
         let raw = &text[i..end];
-        let first = match b {
-            b if b.is_ascii() => b.to_ascii_lowercase() as char,
-            _ => raw.chars().next().map_or(' ', first_letter),
-        };
-        if raw.len() <= 64 && letters.letters.contains(&first) {
-            if raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                f(i, end, raw);
-            } else {
-                buffer.clear();
-                lower_into(raw, &mut buffer);
-                f(i, end, &buffer);
-            }
+        if raw.len() <= LONGEST_WORD && letters.letters.contains(&first_letter_of(raw)) {
+            f(i, end, lowered(raw, &mut buffer));
         }
         i = end;
     }
+}
+
+/// A word's first letter, lowercased and folded (`Äpfel` -> `a`).
+fn first_letter_of(word: &str) -> char {
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.to_ascii_lowercase() as char,
+        _ => word.chars().next().map_or(' ', first_letter),
+    }
+}
+
+/// A word lowercased as indexed: the word itself when it already is, else written into
+/// `buffer`.
+fn lowered<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return word;
+    }
+    buffer.clear();
+    lower_into(word, buffer);
+    buffer
 }
 
 /// The first letters (lowercased, folded) of the words a scan looks for, and every byte that
@@ -311,10 +291,10 @@ pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
         let start = loop {
             let Some(&b) = bytes.get(i) else { return };
             match BYTE_CLASS[usize::from(b)] {
-                ALNUM | CYRILLIC => break i,
-                SEPARATOR | APOSTROPHE => i += 1,
-                _ if letter_at(text, i) > 0 => break i,
-                _ => i += utf8_len(b),
+                Class::Alnum | Class::Cyrillic => break i,
+                Class::Separator | Class::Apostrophe => i += 1,
+                Class::Latin | Class::Other if letter_at(text, i) > 0 => break i,
+                Class::Latin | Class::Other => i += utf8_len(b),
             }
         };
         i = word_end(text, start);
@@ -331,8 +311,8 @@ fn word_end(text: &str, start: usize) -> usize {
         // ASCII and Cyrillic letters without a call.
         while let Some(&b) = bytes.get(i) {
             match BYTE_CLASS[usize::from(b)] {
-                ALNUM => i += 1,
-                CYRILLIC => i += 2,
+                Class::Alnum => i += 1,
+                Class::Cyrillic => i += 2,
                 _ => break,
             }
         }
@@ -356,15 +336,15 @@ fn letter_at(text: &str, i: usize) -> usize {
     let bytes = text.as_bytes();
     let Some(&b) = bytes.get(i) else { return 0 };
     match BYTE_CLASS[usize::from(b)] {
-        ALNUM => 1,
-        CYRILLIC => 2,
+        Class::Alnum => 1,
+        Class::Cyrillic => 2,
         // U+00C0..U+024F are letters, but for × and ÷.
-        LATIN => match (b, bytes.get(i + 1)) {
+        Class::Latin => match (b, bytes.get(i + 1)) {
             (0xC3, Some(0x97 | 0xB7)) => 0,
             _ => 2,
         },
-        SEPARATOR | APOSTROPHE => 0,
-        _ => {
+        Class::Separator | Class::Apostrophe => 0,
+        Class::Other => {
             let (c, len) = char_at(text, i);
             if is_letter_or_digit(c) { len } else { 0 }
         }
@@ -372,33 +352,36 @@ fn letter_at(text: &str, i: usize) -> usize {
 }
 
 /// What a byte says about the character it starts, for [`for_each_span`].
-const SEPARATOR: u8 = 0;
-const ALNUM: u8 = 1;
-const APOSTROPHE: u8 = 2;
-/// Any other byte: the character is decoded.
-const OTHER: u8 = 3;
-/// U+0400..U+047F: a Cyrillic letter of two bytes.
-const CYRILLIC: u8 = 4;
-/// U+00C0..U+023F: a Latin letter of two bytes, but for × and ÷.
-const LATIN: u8 = 5;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Separator,
+    Alnum,
+    Apostrophe,
+    /// U+0400..U+047F: a Cyrillic letter of two bytes.
+    Cyrillic,
+    /// U+00C0..U+023F: a Latin letter of two bytes, but for × and ÷.
+    Latin,
+    /// Any other byte: the character is decoded.
+    Other,
+}
 
-static BYTE_CLASS: [u8; 256] = {
-    let mut classes = [OTHER; 256];
+static BYTE_CLASS: [Class; 256] = {
+    let mut classes = [Class::Other; 256];
     let mut b = 0;
     while b < 128 {
         classes[b] = if (b as u8).is_ascii_alphanumeric() {
-            ALNUM
+            Class::Alnum
         } else {
-            SEPARATOR
+            Class::Separator
         };
         b += 1;
     }
-    classes[b'\'' as usize] = APOSTROPHE;
-    classes[0xD0] = CYRILLIC;
-    classes[0xD1] = CYRILLIC;
+    classes[b'\'' as usize] = Class::Apostrophe;
+    classes[0xD0] = Class::Cyrillic;
+    classes[0xD1] = Class::Cyrillic;
     let mut b = 0xC3;
     while b <= 0xC8 {
-        classes[b] = LATIN;
+        classes[b] = Class::Latin;
         b += 1;
     }
     classes
@@ -622,15 +605,11 @@ mod tests {
         ];
         for letters in letter_sets {
             let mut full = Vec::new();
-            each_word_if(
-                text,
-                |letter| letters.contains(&letter),
-                |from, to, lower| {
-                    if let Some(lower) = lower {
-                        full.push((from, to, lower.to_string()));
-                    }
-                },
-            );
+            each_word(text, |from, to, lower| {
+                if letters.contains(&first_letter_of(&text[from..to])) {
+                    full.push((from, to, lower.to_string()));
+                }
+            });
             let mut skipping = Vec::new();
             each_word_starting(text, &Starts::new(letters), |from, to, lower| {
                 skipping.push((from, to, lower.to_string()))

@@ -239,23 +239,15 @@ impl Engine {
         );
         // The query as typed, then (only once that finds nothing) its other readings.
         let mut readings = vec![request.query.clone()];
-        let mut other_readings = Some(|| {
-            let query = &request.query;
-            let mut more = Vec::new();
-            more.extend(self.split_compounds(query));
-            more.extend(other_layout(query));
-            more.extend(from_translit(query));
-            more
-        });
+        let mut read_otherwise = false;
         let expander = query::Expander::new(&self.lexicon);
         let lists = Lists::new(&self.ranking);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
             for n in 0.. {
-                if n == readings.len()
-                    && let Some(read_otherwise) = other_readings.take()
-                {
-                    readings.extend(read_otherwise());
+                if n == readings.len() && !read_otherwise {
+                    read_otherwise = true;
+                    readings.extend(self.other_readings(&request.query));
                 }
                 let Some(reading) = readings.get(n) else {
                     break;
@@ -397,6 +389,16 @@ impl Engine {
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok((total, hits))
+    }
+
+    /// The query read otherwise: compounds split, typed in the other keyboard layout, or
+    /// transliterated from Latin letters.
+    fn other_readings(&self, query: &str) -> Vec<String> {
+        let mut readings = Vec::new();
+        readings.extend(self.split_compounds(query));
+        readings.extend(other_layout(query));
+        readings.extend(from_translit(query));
+        readings
     }
 
     /// The query with unknown words that are two known words run together split

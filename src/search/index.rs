@@ -99,6 +99,11 @@ pub struct IndexStats {
     pub ranking: OwnedBytes,
 }
 
+/// A failure to write the index (disk full, permissions).
+fn write_error(e: &dyn std::fmt::Display) -> SearchError {
+    SearchError::IndexWrite(e.to_string())
+}
+
 /// Builds the index into `dir` (created; must not hold an index yet), or in memory when
 /// `dir` is `None` (for `check`). Returns the open index.
 pub fn write_index(
@@ -107,7 +112,6 @@ pub fn write_index(
     settings: &Settings,
 ) -> Result<(Index, IndexStats), SearchError> {
     let (schema, fields) = Fields::schema();
-    let write_error = |e: &dyn std::fmt::Display| SearchError::IndexWrite(e.to_string());
     let index = match dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| write_error(&e))?;
@@ -244,7 +248,6 @@ fn lexicon_and_hits(
     documents: &[Document],
     locals: Vec<FxHashMap<String, (u64, usize)>>,
 ) -> Result<(Vec<(String, u64)>, OwnedBytes), SearchError> {
-    let write_error = |e: &dyn std::fmt::Display| SearchError::IndexWrite(e.to_string());
     let counts = locals
         .into_par_iter()
         .reduce(FxHashMap::default, |mut a, b| {

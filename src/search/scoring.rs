@@ -16,12 +16,12 @@ use super::ranking::{ArticleRanking, PARTS, Part};
 pub struct Lists<'a> {
     ranking: &'a ArticleRanking,
     /// By part, then stem.
-    decoded: [RefCell<FxHashMap<String, Rc<TextList>>>; PARTS],
+    decoded: [RefCell<FxHashMap<String, Rc<WordList>>>; PARTS],
 }
 
 /// A word's list, decoded: its title or text list, or (from [`Lists::best_topics`]) each
 /// article's best topic weight.
-pub struct TextList {
+pub struct WordList {
     /// The articles holding the word anywhere (a bitset of article ids); only for text lists.
     pub holders: Vec<u64>,
     /// How many articles the list has.
@@ -53,17 +53,17 @@ impl<'a> Lists<'a> {
     }
 
     /// `stem`'s text list.
-    pub fn text(&self, stem: &str) -> Rc<TextList> {
+    pub fn text(&self, stem: &str) -> Rc<WordList> {
         self.decoded(Part::Text, stem)
     }
 
     /// For each article with `stem` in a topic, its best topic's weight (`holders` is empty).
-    pub fn best_topics(&self, stem: &str) -> Rc<TextList> {
+    pub fn best_topics(&self, stem: &str) -> Rc<WordList> {
         self.decoded(Part::Topics, stem)
     }
 
     /// A list decoded once per search, and kept across searches when it is long.
-    fn decoded(&self, part: Part, stem: &str) -> Rc<TextList> {
+    fn decoded(&self, part: Part, stem: &str) -> Rc<WordList> {
         let this_search = &self.decoded[part as usize];
         if let Some(list) = this_search.borrow().get(stem) {
             return Rc::clone(list);
@@ -81,7 +81,7 @@ impl<'a> Lists<'a> {
         list
     }
 
-    fn decode(&self, part: Part, stem: &str) -> TextList {
+    fn decode(&self, part: Part, stem: &str) -> WordList {
         let articles = self.articles();
         let mut holders = Vec::new();
         let mut listed = Vec::new();
@@ -109,7 +109,7 @@ impl<'a> Lists<'a> {
         } else {
             Weights::Listed(listed)
         };
-        TextList {
+        WordList {
             holders,
             entries,
             weights,
@@ -117,7 +117,7 @@ impl<'a> Lists<'a> {
     }
 }
 
-impl TextList {
+impl WordList {
     /// Adds `factor` times each article's weight to its sum.
     fn add_to(&self, sums: &mut [f32], factor: f32) {
         match &self.weights {
@@ -170,12 +170,12 @@ struct Recent {
 
 struct Kept {
     ranking: u64,
-    list: Rc<TextList>,
+    list: Rc<WordList>,
     used: u64,
 }
 
 impl Recent {
-    fn get(&mut self, ranking: u64, part: Part, stem: &str) -> Option<Rc<TextList>> {
+    fn get(&mut self, ranking: u64, part: Part, stem: &str) -> Option<Rc<WordList>> {
         self.clock += 1;
         let kept = self.lists[part as usize]
             .get_mut(stem)
@@ -184,7 +184,7 @@ impl Recent {
         Some(Rc::clone(&kept.list))
     }
 
-    fn keep(&mut self, ranking: u64, part: Part, stem: &str, list: Rc<TextList>) {
+    fn keep(&mut self, ranking: u64, part: Part, stem: &str, list: Rc<WordList>) {
         let size = list.size();
         if list.entries < WORTH_KEEPING || size > RECENT_BYTES / 4 {
             return;
@@ -420,8 +420,8 @@ impl Top {
 mod tests {
     use super::*;
 
-    fn list(entries: usize) -> Rc<TextList> {
-        Rc::new(TextList {
+    fn list(entries: usize) -> Rc<WordList> {
+        Rc::new(WordList {
             holders: vec![u64::MAX; entries.div_ceil(64)],
             entries,
             weights: Weights::Listed((0..entries as u32).map(|a| (a, 1.0)).collect()),
@@ -477,12 +477,12 @@ mod tests {
         for &(article, weight) in &listed {
             every[article as usize] = weight;
         }
-        let as_listed = TextList {
+        let as_listed = WordList {
             holders: Vec::new(),
             entries: 3,
             weights: Weights::Listed(listed.to_vec()),
         };
-        let as_every = TextList {
+        let as_every = WordList {
             holders: Vec::new(),
             entries: 3,
             weights: Weights::Every(every),
