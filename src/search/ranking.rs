@@ -409,29 +409,38 @@ impl ArticleRanking {
         None
     }
 
+    /// What one weight unit of `part` stands for: a weight is its units times this.
+    pub fn scale(&self, part: Part) -> f32 {
+        self.scale[part as usize]
+    }
+
     /// Calls `f` with each article holding `stem` in its title or text (`part`) and the
-    /// word's BM25 weight there, in article order. A damaged list ends early rather than
+    /// word's BM25 weight there in units (see [`Self::scale`]), in article order; with
+    /// `Part::Topics`, each article's best topic's. A damaged list ends early rather than
     /// misleads.
-    pub fn for_each(&self, stem: &str, part: Part, mut f: impl FnMut(u32, f32)) {
+    pub fn for_each_units(&self, stem: &str, part: Part, mut f: impl FnMut(u32, u16)) {
+        let Some(list) = self.find(stem).and_then(|word| self.list(word, part)) else {
+            return;
+        };
         if part == Part::Topics {
-            let mut current: Option<(u32, f32)> = None;
-            self.for_each_topic(stem, |article, _, weight| match &mut current {
-                Some((a, best)) if *a == article => *best = best.max(weight),
-                _ => {
-                    if let Some((a, best)) = current.replace((article, weight)) {
-                        f(a, best);
+            // Entries are ordered by article: each article's best is the highest of a run.
+            let mut current: Option<(u32, u16)> = None;
+            for entry in list.chunks_exact(TOPIC_ENTRY) {
+                let (article, _, units) = topic_entry(entry);
+                match &mut current {
+                    Some((a, best)) if *a == article => *best = (*best).max(units),
+                    _ => {
+                        if let Some((a, best)) = current.replace((article, units)) {
+                            f(a, best);
+                        }
                     }
                 }
-            });
+            }
             if let Some((a, best)) = current {
                 f(a, best);
             }
             return;
         }
-        let Some(list) = self.find(stem).and_then(|word| self.list(word, part)) else {
-            return;
-        };
-        let scale = self.scale[part as usize];
         let mut at = 0;
         let mut article = 0u32;
         while at < list.len() {
@@ -454,23 +463,7 @@ impl ArticleRanking {
             };
             at += 2;
             article = article.wrapping_add(gap);
-            f(
-                article,
-                f32::from(u16::from_le_bytes([units[0], units[1]])) * scale,
-            );
-        }
-    }
-
-    /// Calls `f` with each (article, topic number, weight) of `stem`'s topics list, in order;
-    /// [`Self::for_each`] with `Part::Topics` gives each article's best topic instead.
-    pub fn for_each_topic(&self, stem: &str, mut f: impl FnMut(u32, u16, f32)) {
-        let Some(list) = self.find(stem).and_then(|w| self.list(w, Part::Topics)) else {
-            return;
-        };
-        let scale = self.scale[Part::Topics as usize];
-        for entry in list.chunks_exact(TOPIC_ENTRY) {
-            let (article, topic, units) = topic_entry(entry);
-            f(article, topic, f32::from(units) * scale);
+            f(article, u16::from_le_bytes([units[0], units[1]]));
         }
     }
 
@@ -551,8 +544,11 @@ mod tests {
     }
 
     fn weights(ranking: &ArticleRanking, stem: &str, part: Part) -> Vec<(u32, f32)> {
+        let scale = ranking.scale(part);
         let mut out = Vec::new();
-        ranking.for_each(stem, part, |a, w| out.push((a, w)));
+        ranking.for_each_units(stem, part, |a, units| {
+            out.push((a, f32::from(units) * scale))
+        });
         out
     }
 

@@ -33,10 +33,11 @@ pub struct WordList {
 
 /// A list's weights: by article for a few articles; for every article (0 where it has none)
 /// once it names an eighth of them, where adding it up runs through memory in order instead
-/// of jumping about it.
+/// of jumping about it. Those are kept in the ranking file's weight units, half the memory
+/// of weights, with the weight of one unit.
 enum Weights {
     Listed(Vec<(u32, f32)>),
-    Every(Vec<f32>),
+    Every { units: Vec<u16>, scale: f32 },
 }
 
 impl<'a> Lists<'a> {
@@ -87,27 +88,33 @@ impl<'a> Lists<'a> {
         let mut listed = Vec::new();
         if part == Part::Text {
             holders.resize(articles.div_ceil(64), 0u64);
-            self.ranking.for_each(stem, part, |article, weight| {
+            self.ranking.for_each_units(stem, part, |article, units| {
                 if let Some(word) = holders.get_mut((article / 64) as usize) {
                     *word |= 1 << (article % 64);
-                    listed.push((article, weight));
+                    listed.push((article, units));
                 }
             });
         } else {
             self.ranking
-                .for_each(stem, part, |article, weight| listed.push((article, weight)));
+                .for_each_units(stem, part, |article, units| listed.push((article, units)));
         }
         let entries = listed.len();
+        let scale = self.ranking.scale(part);
         let weights = if entries >= articles / 8 {
-            let mut every = vec![0f32; articles];
+            let mut units = vec![0u16; articles];
             for (article, weight) in listed {
-                if let Some(slot) = every.get_mut(article as usize) {
+                if let Some(slot) = units.get_mut(article as usize) {
                     *slot = weight;
                 }
             }
-            Weights::Every(every)
+            Weights::Every { units, scale }
         } else {
-            Weights::Listed(listed)
+            Weights::Listed(
+                listed
+                    .into_iter()
+                    .map(|(article, units)| (article, f32::from(units) * scale))
+                    .collect(),
+            )
         };
         WordList {
             holders,
@@ -128,9 +135,9 @@ impl WordList {
                     }
                 }
             }
-            Weights::Every(every) => {
-                for (sum, weight) in sums.iter_mut().zip(every) {
-                    *sum += factor * weight;
+            Weights::Every { units, scale } => {
+                for (sum, &units) in sums.iter_mut().zip(units) {
+                    *sum += factor * (f32::from(units) * scale);
                 }
             }
         }
@@ -141,7 +148,7 @@ impl WordList {
         self.holders.len() * 8
             + match &self.weights {
                 Weights::Listed(listed) => listed.len() * 8,
-                Weights::Every(every) => every.len() * 4,
+                Weights::Every { units, .. } => units.len() * 2,
             }
     }
 }
@@ -472,20 +479,26 @@ mod tests {
 
     #[test]
     fn listed_and_every_article_weights_add_up_alike() {
-        let listed = [(2u32, 0.5f32), (3, 1.25), (9, 2.0)];
-        let mut every = vec![0f32; 10];
-        for &(article, weight) in &listed {
-            every[article as usize] = weight;
+        let scale = 0.37f32;
+        let listed_units = [(2u32, 3u16), (3, 500), (9, 65535)];
+        let mut units = vec![0u16; 10];
+        for &(article, n) in &listed_units {
+            units[article as usize] = n;
         }
         let as_listed = WordList {
             holders: Vec::new(),
             entries: 3,
-            weights: Weights::Listed(listed.to_vec()),
+            weights: Weights::Listed(
+                listed_units
+                    .iter()
+                    .map(|&(article, n)| (article, f32::from(n) * scale))
+                    .collect(),
+            ),
         };
         let as_every = WordList {
             holders: Vec::new(),
             entries: 3,
-            weights: Weights::Every(every),
+            weights: Weights::Every { units, scale },
         };
         let start: Vec<f32> = (0..10).map(|n| n as f32 / 3.0).collect();
         let (mut a, mut b) = (start.clone(), start.clone());
