@@ -97,7 +97,7 @@ fn as_text(response: &Response, bold: bool) -> String {
     }
     for (n, hit) in response.hits.iter().enumerate() {
         let title = if hit.heading.is_empty() {
-            hit.title.clone()
+            hit.title.to_string()
         } else {
             format!("{} › {}", hit.title, hit.heading)
         };

@@ -260,11 +260,17 @@ pub fn fold_lower_char(c: char) -> char {
 
 fn lower_into(raw: &str, out: &mut String) {
     if raw.is_ascii() {
-        out.extend(
-            raw.bytes()
-                .filter(|b| *b != b'\'')
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        );
+        if raw.contains('\'') {
+            out.extend(
+                raw.bytes()
+                    .filter(|b| *b != b'\'')
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+        } else {
+            let from = out.len();
+            out.push_str(raw);
+            out[from..].make_ascii_lowercase();
+        }
         return;
     }
     for c in raw.chars() {

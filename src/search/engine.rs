@@ -2,11 +2,16 @@
 //! looser versions, the other keyboard layout, transliteration, other languages), groups hits
 //! by article with the best anchor first, and makes snippets and "did you mean" suggestions.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal};
+use tantivy::query::{BoostQuery, EnableScoring, Query, TermQuery, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, Term};
 
 use super::analyze::{Analyzer, fold, words};
 use super::hits::{HITS_FILE, HitStore};
@@ -35,15 +40,15 @@ pub struct Request {
 /// One article found, at its best anchor.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Hit {
-    pub title: String,
+    pub title: Arc<str>,
     /// The article's URL, with the `#anchor` of the best-matching section or question.
-    pub url: String,
+    pub url: Arc<str>,
     /// The section's title.
-    pub section: String,
-    pub lang: String,
-    pub kind: String,
+    pub section: Arc<str>,
+    pub lang: Arc<str>,
+    pub kind: Arc<str>,
     /// The matched question or heading; empty when the article as a whole matched best.
-    pub heading: String,
+    pub heading: Arc<str>,
     /// HTML: the best passage with `<mark>` around matched words, all else escaped.
     pub snippet: String,
     pub score: f32,
@@ -351,8 +356,14 @@ impl Engine {
             .filter(|found| found.topic.is_none())
             .map(|found| found.article)
             .collect();
-        let mut by_text =
-            best_sections(searcher, &self.sections, &built.anchors, &unplaced)?.into_iter();
+        let mut by_text = best_sections(
+            searcher,
+            self.ranking.id(),
+            &self.sections,
+            &built.anchors,
+            &unplaced,
+        )?
+        .into_iter();
         let mut records = Vec::with_capacity(page.len());
         for found in &page {
             records.push(match found.topic {
@@ -445,7 +456,7 @@ impl Engine {
 /// sum of the `terms`' scores (each a single weighted term: seeking each on its own skips
 /// through its postings, where a union would decode every block in between).
 fn score_each(
-    terms: &[Box<dyn tantivy::query::Weight>],
+    terms: &[Rc<dyn Weight>],
     reader: &tantivy::SegmentReader,
     mut docs: Vec<(u32, u32)>,
     mut scored: impl FnMut(u32, u32, Score),
@@ -479,11 +490,13 @@ fn score_each(
 
 /// Where each of `articles` is best linked to: the document (its own, or one of its sections
 /// or questions) whose heading and text score highest on `anchors`; the article's own
-/// document when none of them holds a word of the query.
+/// document when none of them holds a word of the query. `opening` tells the index's
+/// openings apart (see [`anchor_weight`]).
 fn best_sections(
     searcher: &Searcher,
+    opening: u64,
     sections: &Sections,
-    anchors: &[Box<dyn Query>],
+    anchors: &[(Field, String, f32)],
     articles: &[u32],
 ) -> Result<Vec<Option<DocAddress>>, SearchError> {
     if articles.is_empty() {
@@ -491,10 +504,9 @@ fn best_sections(
     }
     // Per article: the best document so far, with its score.
     let mut best: Vec<Option<(Ranked, DocAddress)>> = vec![None; articles.len()];
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
     let terms = anchors
         .iter()
-        .map(|term| term.weight(scoring))
+        .map(|(field, stem, boost)| anchor_weight(searcher, opening, *field, stem, *boost))
         .collect::<tantivy::Result<Vec<_>>>()?;
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let mut docs: Vec<(u32, u32)> = Vec::new();
@@ -519,6 +531,49 @@ fn best_sections(
             _ => sections.head_address(article),
         })
         .collect())
+}
+
+thread_local! {
+    /// Tantivy's weight of each anchor term searched recently on this thread, by index
+    /// opening: working one out looks the term up in every segment and fills a table of 256
+    /// scores.
+    static ANCHOR_WEIGHTS: RefCell<FxHashMap<AnchorTerm, Rc<dyn Weight>>> = RefCell::default();
+}
+
+/// An anchor term as kept: index opening, field, stem, boost (its bits).
+type AnchorTerm = (u64, Field, String, u32);
+
+/// Anchor terms whose weights are kept per thread; beyond that the oldest are forgotten all at
+/// once.
+const ANCHOR_WEIGHTS_KEPT: usize = 4096;
+
+/// The weight of `stem` in `field`, boosted by `boost`, for the index as opened `opening`.
+fn anchor_weight(
+    searcher: &Searcher,
+    opening: u64,
+    field: Field,
+    stem: &str,
+    boost: f32,
+) -> tantivy::Result<Rc<dyn Weight>> {
+    ANCHOR_WEIGHTS.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let key = (opening, field, stem.to_string(), boost.to_bits());
+        if let Some(weight) = kept.get(&key) {
+            return Ok(Rc::clone(weight));
+        }
+        let term = TermQuery::new(
+            Term::from_field_text(field, stem),
+            IndexRecordOption::WithFreqs,
+        );
+        let query = BoostQuery::new(Box::new(term), boost);
+        let weight: Rc<dyn Weight> =
+            Rc::from(query.weight(EnableScoring::enabled_from_searcher(searcher))?);
+        if kept.len() >= ANCHOR_WEIGHTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, Rc::clone(&weight));
+        Ok(weight)
+    })
 }
 
 /// Per segment, each article's documents (its own and its sections'), in document order, and
@@ -735,7 +790,7 @@ mod tests {
         let a3: Vec<&str> = response
             .hits
             .iter()
-            .map(|hit| hit.url.as_str())
+            .map(|hit| &*hit.url)
             .filter(|url| url.starts_with("/a3/"))
             .collect();
         assert_eq!(a3, ["/a3/#s3"]);
@@ -745,14 +800,20 @@ mod tests {
     fn with_no_heading_answering_a_hit_links_to_the_text_that_does() {
         let engine = engine();
         let built = built(&engine, "invoice");
-        let anchors = best_sections(&engine.searcher, &engine.sections, &built.anchors, &[3, 6])
-            .expect("anchors");
+        let anchors = best_sections(
+            &engine.searcher,
+            engine.ranking.id(),
+            &engine.sections,
+            &built.anchors,
+            &[3, 6],
+        )
+        .expect("anchors");
         let urls: Vec<String> = anchors
             .into_iter()
             .map(|address| {
                 let address = address.expect("an anchor");
                 let n = engine.hit_of[address.segment_ord as usize][address.doc_id as usize];
-                engine.hits.get(n as usize).expect("record").url.clone()
+                engine.hits.get(n as usize).expect("record").url.to_string()
             })
             .collect();
         // Article 6's title is about "invoice" (6 % 7) but no heading is; its own text never

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::io::{Seek, SeekFrom, Write};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -25,15 +26,18 @@ const MAGIC: &[u8] = b"HBHITS1\n";
 
 /// One document as a hit shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
+///
+/// What a hit shows is shared with the hits made from it (one search after another hits the
+/// same records), not copied.
 pub struct StoredHit {
-    pub url: String,
-    pub title: String,
+    pub url: Arc<str>,
+    pub title: Arc<str>,
     /// The question or heading; empty for the article's own document.
-    pub heading: String,
+    pub heading: Arc<str>,
     /// The section's title.
-    pub section: String,
-    pub kind: String,
-    pub lang: String,
+    pub section: Arc<str>,
+    pub kind: Arc<str>,
+    pub lang: Arc<str>,
     pub text: String,
 }
 
@@ -190,20 +194,20 @@ impl HitStore {
         let to = read_u64(data, table + (n + 1) * 8)? as usize + records_start;
         let raw = lz4_flex::decompress_size_prepended(data.get(from..to)?).ok()?;
         let mut at = 0;
-        let mut next = || -> Option<String> {
+        let mut next = || -> Option<&str> {
             let len = read_u32(&raw, at)? as usize;
             let text = std::str::from_utf8(raw.get(at + 4..at + 4 + len)?).ok()?;
             at += 4 + len;
-            Some(text.to_string())
+            Some(text)
         };
         Some(StoredHit {
-            url: next()?,
-            title: next()?,
-            heading: next()?,
-            section: next()?,
-            kind: next()?,
-            lang: next()?,
-            text: next()?,
+            url: next()?.into(),
+            title: next()?.into(),
+            heading: next()?.into(),
+            section: next()?.into(),
+            kind: next()?.into(),
+            lang: next()?.into(),
+            text: next()?.to_string(),
         })
     }
 }
@@ -247,10 +251,10 @@ mod tests {
             let hit = store.get(n).expect("record");
             assert_eq!(
                 (
-                    hit.url.clone(),
-                    hit.title.clone(),
-                    hit.heading.clone(),
-                    hit.section.clone(),
+                    hit.url.to_string(),
+                    hit.title.to_string(),
+                    hit.heading.to_string(),
+                    hit.section.to_string(),
                     hit.text.clone()
                 ),
                 (
@@ -293,7 +297,7 @@ mod tests {
         for round in 0..2 {
             for (n, d) in docs.iter().enumerate() {
                 assert_eq!(
-                    store.get(n).expect("record").url,
+                    &*store.get(n).expect("record").url,
                     d.url,
                     "{n} in round {round}"
                 );

@@ -38,7 +38,6 @@ pub fn matching_articles(
     wanted: &Requirements<'_>,
 ) -> Result<Vec<u64>, SearchError> {
     let words = lists.articles().div_ceil(64);
-    let holders = |stem: &str| lists.text(stem).holders.clone();
     let mut articles = wanted.in_lang.to_vec();
     articles.resize(words, 0);
     if let Some(section) = wanted.section {
@@ -55,14 +54,23 @@ pub fn matching_articles(
     if !wanted.clauses.is_empty() {
         let needed = wanted.needed.clamp(1, wanted.clauses.len());
         let mut counter = Counter::new(words, wanted.clauses.len());
+        let mut any = vec![0u64; words];
+        let mut all = vec![0u64; words];
         for clause in wanted.clauses {
-            let mut any = vec![0u64; words];
+            any.fill(0);
             for member in clause {
-                let mut stems = member.iter();
-                let Some(first) = stems.next() else { continue };
-                let mut all = holders(first);
-                for stem in stems {
-                    and(&mut all, &holders(stem));
+                let Some((first, rest)) = member.split_first() else {
+                    continue;
+                };
+                let first = lists.text(first);
+                if rest.is_empty() {
+                    or(&mut any, &first.holders);
+                    continue;
+                }
+                all.fill(0);
+                or(&mut all, &first.holders);
+                for stem in rest {
+                    and(&mut all, &lists.text(stem).holders);
                 }
                 or(&mut any, &all);
             }
@@ -71,7 +79,7 @@ pub fn matching_articles(
         and(&mut articles, &counter.at_least(needed));
     }
     for stem in wanted.excluded {
-        and_not(&mut articles, &holders(stem));
+        and_not(&mut articles, &lists.text(stem).holders);
     }
     // A phrase may be in any section of the article, not only in its own document.
     for phrase in wanted.phrases {

@@ -11,8 +11,8 @@
 //! and text (1) answer best.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
+use tantivy::schema::Field;
 
 use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::index::Fields;
@@ -121,8 +121,9 @@ pub struct Built {
     /// Every word's stem (and its typo corrections' and completions'), in the article's
     /// title, topics and whole text, by weight: how well an article answers.
     pub ranking: Vec<(Part, String, f32)>,
-    /// The same stems in each section's heading and text: which section answers best.
-    pub anchors: Vec<Box<dyn Query>>,
+    /// The same stems in each section's heading and text, by weight: which section answers
+    /// best.
+    pub anchors: Vec<(Field, String, f32)>,
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
@@ -226,7 +227,7 @@ pub fn build(
         phrases,
         excluded: parsed.excluded.iter().map(|w| analyzer.stem(w)).collect(),
         ranking: ranking.articles,
-        anchors: weighted_terms(ranking.anchors),
+        anchors: ranking.anchors,
         words: marked,
     })
 }
@@ -302,20 +303,6 @@ fn add_to<F: Copy + PartialEq>(terms: &mut Terms<F>, to: &[(F, f32)], stem: &str
             None => terms.push((field, stem.to_string(), weight)),
         }
     }
-}
-
-/// One query per weighted term.
-fn weighted_terms(terms: Terms<Field>) -> Vec<Box<dyn Query>> {
-    terms
-        .into_iter()
-        .map(|(field, stem, weight)| {
-            let term = TermQuery::new(
-                Term::from_field_text(field, &stem),
-                IndexRecordOption::WithFreqs,
-            );
-            Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn Query>
-        })
-        .collect()
 }
 
 /// The words a typed word stands for, with how much each counts: itself, and when the index
