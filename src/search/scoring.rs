@@ -125,8 +125,9 @@ impl<'a> Lists<'a> {
 }
 
 impl WordList {
-    /// Adds `factor` times each article's weight to its sum.
-    fn add_to(&self, sums: &mut [f32], factor: f32) {
+    /// Adds `factor` times each article's weight to its sum: at least for the articles of
+    /// `wanted` (a bitset), and for others where that costs nothing more.
+    fn add_to(&self, sums: &mut [f32], factor: f32, wanted: &[u64]) {
         match &self.weights {
             Weights::Listed(listed) => {
                 for &(article, weight) in listed {
@@ -136,8 +137,13 @@ impl WordList {
                 }
             }
             Weights::Every { units, scale } => {
-                for (sum, &units) in sums.iter_mut().zip(units) {
-                    *sum += factor * (f32::from(units) * scale);
+                // 64 articles at a time, skipping those with none wanted (articles in other
+                // languages, mostly).
+                let blocks = sums.chunks_mut(64).zip(units.chunks(64)).zip(wanted);
+                for ((sums, units), _) in blocks.filter(|(_, word)| **word != 0) {
+                    for (sum, &units) in sums.iter_mut().zip(units) {
+                        *sum += factor * (f32::from(units) * scale);
+                    }
                 }
             }
         }
@@ -278,23 +284,32 @@ fn best_of(
 ) -> Vec<Found> {
     let ranking = lists.ranking;
     let articles = ranking.articles();
+    // Only the blocks of 64 articles with some matching are read: only those are cleared and
+    // added up.
     for sums in [&mut *base, &mut *upper] {
-        sums.clear();
         sums.resize(articles, 0.0);
+        for (block, _) in sums.chunks_mut(64).zip(matching).filter(|(_, w)| **w != 0) {
+            block.fill(0.0);
+        }
     }
     let mut topics = Vec::new();
     for (part, stem, weight) in terms {
         match part {
             Part::Topics => {
                 topics.push((ranking.topics(stem), *weight));
-                lists.best_topics(stem).add_to(upper, *weight);
+                lists.best_topics(stem).add_to(upper, *weight, matching);
             }
-            Part::Title | Part::Text => lists.decoded(*part, stem).add_to(base, *weight),
+            Part::Title | Part::Text => {
+                lists.decoded(*part, stem).add_to(base, *weight, matching);
+            }
         }
     }
-    for (upper, base) in upper.iter_mut().zip(base.iter()) {
-        // (Addition commutes exactly: the same bound as base + topics.)
-        *upper += base;
+    let blocks = upper.chunks_mut(64).zip(base.chunks(64)).zip(matching);
+    for ((upper, base), _) in blocks.filter(|(_, word)| **word != 0) {
+        for (upper, base) in upper.iter_mut().zip(base) {
+            // (Addition commutes exactly: the same bound as base + topics.)
+            *upper += base;
+        }
     }
     let base: &[f32] = base;
     let upper: &[f32] = upper;
@@ -502,8 +517,8 @@ mod tests {
         };
         let start: Vec<f32> = (0..10).map(|n| n as f32 / 3.0).collect();
         let (mut a, mut b) = (start.clone(), start.clone());
-        as_listed.add_to(&mut a, 0.6);
-        as_every.add_to(&mut b, 0.6);
+        as_listed.add_to(&mut a, 0.6, &[u64::MAX]);
+        as_every.add_to(&mut b, 0.6, &[u64::MAX]);
         assert_eq!(a, b);
         assert_ne!(a, start);
     }
