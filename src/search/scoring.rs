@@ -26,6 +26,9 @@ pub struct WordList {
     pub holders: Vec<u64>,
     /// How many articles the list has.
     entries: usize,
+    /// For a best-topics list, where each block of articles' entries start in the topics list
+    /// (see [`super::ranking::Topics::starts`]); empty for the others.
+    topic_starts: Vec<u32>,
     /// Each article's BM25 weight of the word (in its title, its whole text, or its best
     /// topic).
     weights: Weights,
@@ -99,6 +102,11 @@ impl<'a> Lists<'a> {
                 .for_each_units(stem, part, |article, units| listed.push((article, units)));
         }
         let entries = listed.len();
+        let topic_starts = if part == Part::Topics {
+            self.ranking.topics(stem).starts(articles)
+        } else {
+            Vec::new()
+        };
         let scale = self.ranking.scale(part);
         let weights = if entries >= articles / 8 {
             let mut units = vec![0u16; articles];
@@ -119,6 +127,7 @@ impl<'a> Lists<'a> {
         WordList {
             holders,
             entries,
+            topic_starts,
             weights,
         }
     }
@@ -152,6 +161,7 @@ impl WordList {
     /// Memory held, in bytes.
     fn size(&self) -> usize {
         self.holders.len() * 8
+            + self.topic_starts.len() * 4
             + match &self.weights {
                 Weights::Listed(listed) => listed.len() * 8,
                 Weights::Every { units, .. } => units.len() * 2,
@@ -296,8 +306,9 @@ fn best_of(
     for (part, stem, weight) in terms {
         match part {
             Part::Topics => {
-                topics.push((ranking.topics(stem), *weight));
-                lists.best_topics(stem).add_to(upper, *weight, matching);
+                let best = lists.best_topics(stem);
+                best.add_to(upper, *weight, matching);
+                topics.push((ranking.topics(stem), best, *weight));
             }
             Part::Title | Part::Text => {
                 lists.decoded(*part, stem).add_to(base, *weight, matching);
@@ -323,8 +334,8 @@ fn best_of(
     // The article's score, and its best topic (the first of equals) when any holds a word.
     let mut exact = |article: u32| {
         by_topic.clear();
-        for (list, weight) in &topics {
-            list.of(article, |topic, score| {
+        for (list, best, weight) in &topics {
+            list.of(article, &best.topic_starts, |topic, score| {
                 match by_topic.iter_mut().find(|(t, _)| *t == topic) {
                     Some((_, sum)) => *sum += weight * score,
                     None => by_topic.push((topic, weight * score)),
@@ -444,6 +455,7 @@ mod tests {
 
     fn list(entries: usize) -> Rc<WordList> {
         Rc::new(WordList {
+            topic_starts: Vec::new(),
             holders: vec![u64::MAX; entries.div_ceil(64)],
             entries,
             weights: Weights::Listed((0..entries as u32).map(|a| (a, 1.0)).collect()),
@@ -501,6 +513,7 @@ mod tests {
             units[article as usize] = n;
         }
         let as_listed = WordList {
+            topic_starts: Vec::new(),
             holders: Vec::new(),
             entries: 3,
             weights: Weights::Listed(
@@ -511,6 +524,7 @@ mod tests {
             ),
         };
         let as_every = WordList {
+            topic_starts: Vec::new(),
             holders: Vec::new(),
             entries: 3,
             weights: Weights::Every { units, scale },
