@@ -543,9 +543,9 @@ thread_local! {
 /// An anchor term as kept: index opening, field, stem, boost (its bits).
 type AnchorTerm = (u64, Field, String, u32);
 
-/// Anchor terms whose weights are kept per thread; beyond that the oldest are forgotten all at
-/// once.
-const ANCHOR_WEIGHTS_KEPT: usize = 4096;
+/// Anchor terms whose weights (about 1 KB each) are kept per thread; beyond that they are all
+/// forgotten at once.
+const ANCHOR_WEIGHTS_KEPT: usize = 1024;
 
 /// The weight of `stem` in `field`, boosted by `boost`, for the index as opened `opening`.
 fn anchor_weight(
