@@ -4,6 +4,7 @@
 
 mod build;
 mod init;
+mod preview;
 mod search;
 mod serve;
 
@@ -41,6 +42,8 @@ enum Command {
     Search(search::Args),
     /// Serve the site, its search API and search pages (builds first if there is no build)
     Serve(serve::Args),
+    /// Writer mode: build with drafts, rebuild on every save and reload the open pages
+    Preview(preview::Args),
 }
 
 /// Flags every command shares.
@@ -63,6 +66,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => build::check(&global, args),
         Command::Search(args) => search::run(&global, args),
         Command::Serve(args) => serve::run(&global, args),
+        Command::Preview(args) => preview::run(&global, args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@
 mod answers;
 mod api;
 mod listen;
+mod live;
 mod query;
 mod search_page;
 mod state;
@@ -30,6 +31,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
 pub use listen::{ServeOptions, serve, shutdown_signal};
+pub use live::{BuildStatus, Live};
 pub use search_page::SearchPage;
 pub use state::{AppState, DEFAULT_CACHE, Searching, follow_builds};
 
@@ -63,6 +65,20 @@ pub enum ServerError {
 
 /// Every route of `helpbook serve`, with its limits and headers.
 pub fn router(state: AppState) -> Router {
+    with_limits_and_headers(routes(state))
+}
+
+/// `helpbook preview`'s router: [`router`]'s, plus the live-reload event stream and script,
+/// with the script added to every page.
+pub fn preview_router(state: AppState, live: Live) -> Router {
+    let status = live.status.clone();
+    let routes = routes(state)
+        .merge(live::routes(live))
+        .layer(axum::middleware::from_fn_with_state(status, live::inject));
+    with_limits_and_headers(routes)
+}
+
+fn routes(state: AppState) -> Router {
     let api = Router::new()
         .route(
             "/api/search",
@@ -76,6 +92,10 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/search/", get(search_page::other_language))
         .fallback(statics::serve)
         .with_state(state)
+}
+
+fn with_limits_and_headers(routes: Router) -> Router {
+    routes
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -120,12 +120,20 @@ export function contrast(l1, l2) {
  * free port of 127.0.0.1; resolves once it prints its address. `close()` stops it.
  */
 export async function helpbookServe() {
+  return helpbook('serve', REPO);
+}
+
+/**
+ * Starts the real `helpbook <command>` (`serve`, `preview`) on the help center at `root`, on
+ * a free port of 127.0.0.1; resolves once it prints its address. `close()` stops it.
+ */
+export async function helpbook(command, root) {
   const { spawn } = await import('node:child_process');
   const bin = path.join(REPO, 'target', 'debug', 'helpbook');
-  const child = spawn(bin, ['serve', '--root', REPO, '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, [command, '--root', root, '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`helpbook serve printed no address:\n${seen}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`helpbook ${command} printed no address:\n${seen}`)), 60_000);
     const read = (chunk) => {
       seen += chunk;
       const m = seen.match(/http:\/\/127\.0\.0\.1:\d+/);
@@ -133,7 +141,7 @@ export async function helpbookServe() {
     };
     child.stdout.on('data', read);
     child.stderr.on('data', read);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`helpbook serve exited ${code}:\n${seen}`)); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`helpbook ${command} exited ${code}:\n${seen}`)); });
   });
   return {
     url,

@@ -42,4 +42,4 @@ test -f "$REPO/build/site/index.html" || { echo "run.sh: build/site/index.html i
 
 echo "--- browser journeys"
 cd "$HERE"
-exec node --test --test-reporter=spec site.test.mjs search.test.mjs </dev/null
+exec node --test --test-reporter=spec site.test.mjs search.test.mjs preview.test.mjs </dev/null

@@ -53,9 +53,21 @@ impl Server {
     /// Starts `helpbook serve --bind 127.0.0.1:0 --root <hc>`, reads the port it prints and
     /// waits until `/healthz` answers.
     pub fn start(hc: &HelpCenter) -> Server {
+        Server::start_command(hc, "serve", "Serving http://", &[])
+    }
+
+    /// [`Server::start`] for another command that serves (`preview`), which says where it
+    /// listens in a line starting with `says`, with `env` added to its environment.
+    pub fn start_command(
+        hc: &HelpCenter,
+        command: &str,
+        says: &str,
+        env: &[(&str, &std::path::Path)],
+    ) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpbook"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--root"])
+            .args([command, "--bind", "127.0.0.1:0", "--root"])
             .arg(hc.root())
+            .envs(env.iter().copied())
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -83,13 +95,17 @@ impl Server {
                 Ok(line) => {
                     startup.push_str(&line);
                     startup.push('\n');
-                    if let Some(addr) = line.strip_prefix("Serving http://") {
-                        break addr.trim().to_string();
+                    if let Some(addr) = line.strip_prefix(says) {
+                        break addr
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
                     }
                 }
                 Err(_) => {
                     let _ = child.kill();
-                    panic!("helpbook serve did not say where it listens:\n{startup}");
+                    panic!("helpbook {command} did not say where it listens:\n{startup}");
                 }
             }
         };
@@ -190,7 +206,7 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits for the process to end; its exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
+    pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill")
             .args(["-TERM", &pid])

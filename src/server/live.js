@@ -1,0 +1,53 @@
+// helpbook preview: reloads the page after each rebuild and shows the content's problems over
+// it until they are fixed. Injected by `helpbook preview` only.
+(() => {
+  const tag = document.currentScript;
+  let generation = tag ? Number(tag.dataset.generation) : NaN;
+  let overlay = null;
+
+  const show = (problems) => {
+    if (!overlay) {
+      overlay = document.createElement('div');
+      overlay.id = 'helpbook-problems';
+      overlay.setAttribute('role', 'alert');
+      const s = overlay.style;
+      s.position = 'fixed';
+      s.inset = '0';
+      s.zIndex = '2147483647';
+      s.overflow = 'auto';
+      s.margin = '0';
+      s.padding = '2rem';
+      s.background = 'rgba(24, 24, 27, 0.96)';
+      s.color = '#fecaca';
+      s.font = '14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+      s.whiteSpace = 'pre-wrap';
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent =
+      'helpbook preview: this save has problems. The page shows the last good version; ' +
+      'fix the file and this goes away by itself.\n\n' + problems;
+  };
+
+  const hide = () => {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  };
+
+  const events = new EventSource('/__helpbook/events');
+  events.onmessage = (message) => {
+    const status = JSON.parse(message.data);
+    if (status.problems) {
+      show(status.problems);
+      return;
+    }
+    hide();
+    if (Number.isNaN(generation)) {
+      generation = status.generation;
+    } else if (status.generation !== generation) {
+      events.close();
+      location.reload();
+    }
+  };
+})();

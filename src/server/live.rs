@@ -1,0 +1,132 @@
+//! Live reload for `helpbook preview` only (never in `serve` or in built pages): every HTML
+//! page gets a script that listens to `/__helpbook/events` (server-sent events) and reloads
+//! the page after each successful rebuild, or shows the build's problems over the page until
+//! they are fixed.
+
+use std::convert::Infallible;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use serde::Serialize;
+use tokio::sync::watch;
+
+/// What the open pages are told: which build they may show, and what is wrong with the
+/// content right now (the last good build keeps being served meanwhile).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BuildStatus {
+    /// Counts successful builds: a page reloads when it changes.
+    pub generation: u64,
+    /// Every problem of the last build, as `path:line:col: error: message` and the source
+    /// line; `None` when it succeeded.
+    pub problems: Option<String>,
+}
+
+/// The script every preview page loads.
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What the event stream follows: the builds, and whether the preview is stopping (then every
+/// stream ends, so that open pages do not hold up the shutdown).
+#[derive(Clone)]
+pub struct Live {
+    pub status: watch::Receiver<BuildStatus>,
+    pub stopping: watch::Receiver<bool>,
+}
+
+/// The event stream and the script, for the preview's router.
+pub fn routes(live: Live) -> Router {
+    Router::new()
+        .route("/__helpbook/events", get(events))
+        .route("/__helpbook/live.js", get(script))
+        .with_state(live)
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_JS,
+    )
+}
+
+/// The current status at once, then each new one, until the preview stops.
+async fn events(State(live): State<Live>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let stream = futures_util::stream::unfold((live, true), |(mut live, first)| async move {
+        if !first {
+            tokio::select! {
+                changed = live.status.changed() => changed.ok()?,
+                _ = live.stopping.wait_for(|stopping| *stopping) => return None,
+            }
+        }
+        let current = live.status.borrow_and_update().clone();
+        let data = serde_json::to_string(&current).unwrap_or_default();
+        Some((Ok(Event::default().data(data)), (live, false)))
+    });
+    Sse::new(stream)
+}
+
+/// Adds the live-reload script to HTML pages (before `</body>`, or at the end), telling it
+/// which build the page comes from.
+pub async fn inject(
+    State(status): State<watch::Receiver<BuildStatus>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let generation = status.borrow().generation;
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    let tag = format!(
+        "<script src=\"/__helpbook/live.js\" data-generation=\"{generation}\" defer></script>"
+    );
+    match html.rfind("</body>") {
+        Some(at) => html.insert_str(at, &tag),
+        None => html.push_str(&tag),
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::ETAG);
+    parts.headers.remove(header::LAST_MODIFIED);
+    // A page is always fetched anew: it changes with every save.
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Response::from_parts(parts, Body::from(html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_reads_as_the_script_expects() {
+        let status = BuildStatus {
+            generation: 3,
+            problems: Some("content/a.md:2:1: error: bad".to_string()),
+        };
+        assert_eq!(
+            serde_json::to_string(&status).expect("serializes"),
+            r#"{"generation":3,"problems":"content/a.md:2:1: error: bad"}"#
+        );
+        assert!(LIVE_JS.contains("/__helpbook/events"));
+        assert!(LIVE_JS.contains("generation") && LIVE_JS.contains("problems"));
+    }
+}

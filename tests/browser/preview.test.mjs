@@ -1,0 +1,57 @@
+// `helpbook preview` as a writer meets it: a page open in the browser follows every save of
+// its article, and a broken save explains itself over the page until it is fixed.
+// Run with tests/browser/run.sh. Only 127.0.0.1 is reachable; no sleeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO, start, helpbook } from './harness.mjs';
+
+const T = { timeout: 120_000 };
+const ARTICLE = path.join('content', 'returns', 'refund-policy.md');
+
+let env;
+let root;
+before(async () => {
+  // A copy of the demo: the test edits its files.
+  root = mkdtempSync(path.join(tmpdir(), 'helpbook-preview-test-'));
+  for (const part of ['book.toml', 'content', 'static', 'themes']) {
+    cpSync(path.join(REPO, part), path.join(root, part), { recursive: true });
+  }
+  env = await start(await helpbook('preview', root));
+});
+after(async () => {
+  await env?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test('a save shows in the open page by itself, and a broken save explains itself until fixed', T, async () => {
+  const ctx = await env.context();
+  const page = await ctx.newPage();
+  const file = path.join(root, ARTICLE);
+  const good = readFileSync(file, 'utf8');
+  await page.goto('/returns/refund-policy/');
+  await page.waitForFunction(() => document.querySelector('script[src="/__helpbook/live.js"]'));
+
+  // The page reloads itself with the new text.
+  writeFileSync(file, good + '\nZebracorn refunds arrive on Tuesdays.\n');
+  await page.getByText('Zebracorn refunds arrive on Tuesdays.').waitFor({ timeout: 90_000 });
+
+  // A broken save: the problem, where it is and the line itself, over the last good page.
+  const broken = good.replace('title = "', 'title = "unclosed').replace('"\n', '\n');
+  writeFileSync(file, broken);
+  const overlay = page.getByRole('alert');
+  await overlay.waitFor({ timeout: 90_000 });
+  const text = await overlay.textContent();
+  assert.match(text, /content\/returns\/refund-policy\.md:2:\d+: error/);
+  assert.match(text, /title = "unclosed/);
+  assert.ok(await page.getByText('Zebracorn refunds arrive on Tuesdays.').isVisible(),
+    'the last good page stays under the problems');
+
+  // Fixed: the problems go away and the page shows the fixed text.
+  writeFileSync(file, good);
+  await overlay.waitFor({ state: 'detached', timeout: 90_000 });
+  await page.getByText('Zebracorn refunds arrive on Tuesdays.').waitFor({ state: 'detached', timeout: 90_000 });
+  await ctx.close();
+});

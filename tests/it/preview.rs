@@ -1,0 +1,185 @@
+//! `helpbook preview`: the real binary on a copy of the demo, its event stream read over real
+//! HTTP on 127.0.0.1 while the test edits, creates, renames and deletes files as editors do.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::harness::HelpCenter;
+use crate::serve::Server;
+
+/// How long a rebuild of the demo may take to be announced on a busy machine.
+const REBUILT: Duration = Duration::from_secs(90);
+
+const ARTICLE: &str = "content/returns/refund-policy.md";
+const PAGE: &str = "/returns/refund-policy/";
+
+/// The preview's event stream, as an open page's script reads it.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(server: &Server) -> Events {
+        let mut stream = TcpStream::connect(&server.addr).expect("connect to the preview");
+        stream
+            .set_read_timeout(Some(REBUILT))
+            .expect("read timeout");
+        write!(
+            stream,
+            "GET /__helpbook/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.addr
+        )
+        .expect("send the request");
+        let mut reader = BufReader::new(stream);
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line).expect("status line");
+        assert!(status_line.contains(" 200 "), "{status_line}");
+        Events { reader }
+    }
+
+    /// The next status the preview sends (`{generation, problems}`).
+    fn next(&mut self, waiting_for: &str) -> Value {
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream ended while waiting for {waiting_for}"),
+                Ok(_) => {}
+                Err(e) => panic!("no event while waiting for {waiting_for}: {e}"),
+            }
+            if let Some(data) = line.strip_prefix("data: ") {
+                return serde_json::from_str(data.trim()).expect("an event is JSON");
+            }
+        }
+    }
+
+    /// Reads statuses until one has `generation` and no problems.
+    fn until_built(&mut self, generation: u64) -> Value {
+        loop {
+            let status = self.next(&format!("build {generation}"));
+            if status["generation"] == generation && status["problems"].is_null() {
+                return status;
+            }
+        }
+    }
+
+    /// Reads statuses until one has problems; those problems.
+    fn until_problems(&mut self) -> String {
+        loop {
+            let status = self.next("the problems of a broken save");
+            if let Some(problems) = status["problems"].as_str() {
+                return problems.to_string();
+            }
+        }
+    }
+}
+
+/// A preview of a copy of the demo, its event stream after the first build, and the folder
+/// it keeps its build in (its TMPDIR).
+fn preview() -> (HelpCenter, Server, Events, tempfile::TempDir) {
+    let hc = HelpCenter::demo();
+    let scratch = tempfile::tempdir().expect("temp folder");
+    let server = Server::start_command(
+        &hc,
+        "preview",
+        "Previewing http://",
+        &[("TMPDIR", scratch.path())],
+    );
+    let mut events = Events::open(&server);
+    events.until_built(0);
+    (hc, server, events, scratch)
+}
+
+#[test]
+fn a_saved_article_reloads_its_pages_and_search_knows_the_new_text() {
+    let (hc, server, mut events, scratch) = preview();
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("/__helpbook/live.js"), "{}", page.body);
+    assert_eq!(std::fs::read_dir(scratch.path()).expect("read").count(), 1);
+    assert!(!page.body.contains("Zebracorn"));
+
+    let text = hc.read(ARTICLE) + "\nZebracorn refunds arrive on Tuesdays.\n";
+    hc.write(ARTICLE, &text);
+    events.until_built(1);
+
+    assert!(server.get(PAGE).body.contains("Zebracorn refunds arrive"));
+    let found = server.get("/api/search?q=zebracorn").json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert!(
+        found["hits"][0]["url"]
+            .as_str()
+            .is_some_and(|url| url.starts_with(PAGE)),
+        "{found}"
+    );
+    // Preview writes nothing into the help center's folder, and takes its own away when
+    // stopped (SIGTERM, as Ctrl-C).
+    assert!(!hc.exists("build"));
+    assert!(server.terminate().success());
+    assert_eq!(std::fs::read_dir(scratch.path()).expect("read").count(), 0);
+    // The reload script is preview's alone: never in what `build` writes.
+    hc.build().success();
+    assert!(
+        !hc.read("build/site/returns/refund-policy/index.html")
+            .contains("__helpbook")
+    );
+}
+
+#[test]
+fn a_broken_save_shows_its_problems_keeps_the_last_good_page_and_the_fix_clears_them() {
+    let (hc, server, mut events, _scratch) = preview();
+    let good = hc.read(ARTICLE);
+    let broken = good
+        .replacen("title = \"", "title = \"unclosed", 1)
+        .replacen("\"\n", "\n", 1);
+    assert_ne!(broken, good);
+    hc.write(ARTICLE, &broken);
+
+    let problems = events.until_problems();
+    assert!(problems.contains(&format!("{ARTICLE}:2:")), "{problems}");
+    // The offending line, as the writer wrote it.
+    assert!(problems.contains("title = \"unclosed"), "{problems}");
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Refund policy"), "{}", page.body);
+
+    hc.write(ARTICLE, &good);
+    events.until_built(1);
+}
+
+#[test]
+fn new_renamed_and_deleted_articles_and_saves_by_rename_are_all_seen() {
+    let (hc, server, mut events, _scratch) = preview();
+    let article = "+++\ntitle = \"Gift wrapping\"\n+++\n\nWe wrap gifts in recycled paper.\n";
+    hc.write("content/returns/gift-wrapping.md", article);
+    events.until_built(1);
+    assert_eq!(server.get("/returns/gift-wrapping/").status, 200);
+
+    // Editors that save to a temporary file and rename it over the article (vim, VS Code,
+    // JetBrains).
+    let temporary = hc.path("content/returns/.gift-wrapping.md.tmp");
+    std::fs::write(&temporary, article.replace("recycled", "brown")).expect("write");
+    std::fs::rename(&temporary, hc.path("content/returns/gift-wrapping.md")).expect("rename");
+    events.until_built(2);
+    assert!(
+        server
+            .get("/returns/gift-wrapping/")
+            .body
+            .contains("brown paper")
+    );
+
+    std::fs::rename(
+        hc.path("content/returns/gift-wrapping.md"),
+        hc.path("content/returns/wrapping-gifts.md"),
+    )
+    .expect("rename");
+    events.until_built(3);
+    assert_eq!(server.get("/returns/wrapping-gifts/").status, 200);
+    assert_eq!(server.get("/returns/gift-wrapping/").status, 404);
+
+    std::fs::remove_file(hc.path("content/returns/wrapping-gifts.md")).expect("delete");
+    events.until_built(4);
+    assert_eq!(server.get("/returns/wrapping-gifts/").status, 404);
+}
