@@ -19,7 +19,7 @@ use super::Global;
 use helpbook::build::{self, BuildOptions, Silent};
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
-use helpbook::server::{self, AppState, BuildStatus, Live, ServeOptions};
+use helpbook::server::{self, AppState, BuildStatus, Live, ServeOptions, Switch};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,50 +72,33 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         quiet: global.quiet,
     };
     let (status, statuses) = watch::channel(BuildStatus::default());
-    // Nothing to serve before a first good build: wait for the fix.
-    while let Err(problems) = builder.build() {
-        status.send_replace(BuildStatus {
-            generation: 0,
-            problems: Some(problems),
-        });
-        if !wait_for_save(&saved, &root) {
-            return Ok(ExitCode::FAILURE);
-        }
-    }
-    status.send_replace(BuildStatus::default());
-    let config = match Config::load(&root) {
-        Ok((config, _)) => config,
-        Err(problems) => {
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+    let (stop, stopping) = watch::channel(false);
+    let live = Live {
+        status: statuses,
+        stopping,
     };
-    let state = AppState::open(out.path(), config)?;
+    // Until the first good build, every page waits for it (and shows the problems).
+    let switch = Switch::new(server::preview_waiting_router(live.clone()));
 
     let rebuilding = {
-        let state = state.clone();
+        let switch = switch.clone();
         std::thread::spawn(move || {
+            let mut site: Option<AppState> = None;
             let mut generation = 0;
-            while wait_for_save(&saved, &builder.root) {
-                match builder.build() {
-                    Ok(()) => {
-                        if let Err(error) = state.reload_if_changed() {
-                            eprintln!("error: {error}");
-                        }
-                        generation += 1;
-                        status.send_replace(BuildStatus {
-                            generation,
-                            problems: None,
-                        });
-                    }
-                    Err(problems) => {
-                        status.send_replace(BuildStatus {
-                            generation,
-                            problems: Some(problems),
-                        });
-                    }
+            loop {
+                let problems = match builder.build() {
+                    Ok(()) => builder.switch_to_new_build(&mut site, &switch, &live).err(),
+                    Err(problems) => Some(problems),
+                };
+                if problems.is_none() {
+                    generation += 1;
+                }
+                status.send_replace(BuildStatus {
+                    generation,
+                    problems,
+                });
+                if !wait_for_save(&saved, &builder.root) {
+                    break;
                 }
             }
         })
@@ -134,23 +117,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         if args.open {
             open_browser(&address);
         }
-        let (stop, stopping) = watch::channel(false);
-        let live = Live {
-            status: statuses,
-            stopping,
-        };
         let shutdown = async move {
             server::shutdown_signal().await;
             // Ends the open pages' event streams, which would otherwise hold up the drain.
             stop.send_replace(true);
         };
-        server::serve(
-            listener,
-            server::preview_router(state, live),
-            ServeOptions::default(),
-            shutdown,
-        )
-        .await;
+        server::serve(listener, switch.router(), ServeOptions::default(), shutdown).await;
         anyhow::Ok(())
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -209,6 +181,43 @@ impl Builder {
             );
         }
         Ok(())
+    }
+
+    /// Serves the build just made: the first one by opening it and switching the server from
+    /// its waiting page to the site, the next ones by reloading. The problem, as the open pages
+    /// show it, when it cannot be opened.
+    fn switch_to_new_build(
+        &self,
+        site: &mut Option<AppState>,
+        switch: &Switch,
+        live: &Live,
+    ) -> Result<(), String> {
+        let failed = |message: String| {
+            eprintln!("{message}");
+            message
+        };
+        match site {
+            Some(state) => state
+                .reload_if_changed()
+                .map(|_| ())
+                .map_err(|error| failed(format!("error: {error}"))),
+            None => {
+                let config = Config::load(&self.root).map_err(|problems| {
+                    failed(
+                        problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    )
+                })?;
+                let state = AppState::open(&self.out, config.0)
+                    .map_err(|error| failed(format!("error: {error}")))?;
+                switch.set(server::preview_router(state.clone(), live.clone()));
+                *site = Some(state);
+                Ok(())
+            }
+        }
     }
 }
 

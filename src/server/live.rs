@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,7 @@ use tokio::sync::watch;
 /// content right now (the last good build keeps being served meanwhile).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BuildStatus {
-    /// Counts successful builds: a page reloads when it changes.
+    /// Counts successful builds (0: none yet): a page reloads when it changes.
     pub generation: u64,
     /// Every problem of the last build, as `path:line:col: error: message` and the source
     /// line; `None` when it succeeded.
@@ -45,6 +45,30 @@ pub fn routes(live: Live) -> Router {
         .route("/__helpbook/events", get(events))
         .route("/__helpbook/live.js", get(script))
         .with_state(live)
+}
+
+/// Before the first good build there is no site: every page is this one, which shows the
+/// problems (through the script) and reloads once the help center is built.
+pub fn waiting_routes(live: Live) -> Router {
+    routes(live).fallback(waiting_page)
+}
+
+const WAITING_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>helpbook preview</title></head><body>\
+<p>helpbook preview is building the help center. This page shows it by itself once it is \
+built.</p><script src=\"/__helpbook/live.js\" data-generation=\"0\" defer></script>\
+</body></html>\n";
+
+async fn waiting_page() -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        WAITING_PAGE,
+    )
 }
 
 async fn script() -> impl IntoResponse {

@@ -17,11 +17,14 @@ mod search_page;
 mod state;
 mod statics;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::routing::get;
+use tower::ServiceExt;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -76,6 +79,41 @@ pub fn preview_router(state: AppState, live: Live) -> Router {
         .merge(live::routes(live))
         .layer(axum::middleware::from_fn_with_state(status, live::inject));
     with_limits_and_headers(routes)
+}
+
+/// `helpbook preview`'s router before its first good build: the live-reload event stream and
+/// script, and a page that waits for the build.
+pub fn preview_waiting_router(live: Live) -> Router {
+    with_limits_and_headers(live::waiting_routes(live).route("/healthz", get(healthz)))
+}
+
+/// A router that can be replaced while serving (preview: its waiting page, then the site).
+#[derive(Clone)]
+pub struct Switch(Arc<ArcSwap<Router>>);
+
+impl Switch {
+    pub fn new(first: Router) -> Switch {
+        Switch(Arc::new(ArcSwap::from_pointee(first)))
+    }
+
+    /// Requests from now on go to `router`.
+    pub fn set(&self, router: Router) {
+        self.0.store(Arc::new(router));
+    }
+
+    /// A router that hands each request to the current one.
+    pub fn router(&self) -> Router {
+        let switch = self.clone();
+        Router::new().fallback(move |request: axum::extract::Request| {
+            let current = switch.0.load_full();
+            async move {
+                match Router::clone(&current).oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+        })
+    }
 }
 
 fn routes(state: AppState) -> Router {

@@ -88,7 +88,7 @@ fn preview() -> (HelpCenter, Server, Events, tempfile::TempDir) {
         &[("TMPDIR", scratch.path())],
     );
     let mut events = Events::open(&server);
-    events.until_built(0);
+    events.until_built(1);
     (hc, server, events, scratch)
 }
 
@@ -103,7 +103,7 @@ fn a_saved_article_reloads_its_pages_and_search_knows_the_new_text() {
 
     let text = hc.read(ARTICLE) + "\nZebracorn refunds arrive on Tuesdays.\n";
     hc.write(ARTICLE, &text);
-    events.until_built(1);
+    events.until_built(2);
 
     assert!(server.get(PAGE).body.contains("Zebracorn refunds arrive"));
     let found = server.get("/api/search?q=zebracorn").json();
@@ -146,7 +146,7 @@ fn a_broken_save_shows_its_problems_keeps_the_last_good_page_and_the_fix_clears_
     assert!(page.body.contains("Refund policy"), "{}", page.body);
 
     hc.write(ARTICLE, &good);
-    events.until_built(1);
+    events.until_built(2);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn new_renamed_and_deleted_articles_and_saves_by_rename_are_all_seen() {
     let (hc, server, mut events, _scratch) = preview();
     let article = "+++\ntitle = \"Gift wrapping\"\n+++\n\nWe wrap gifts in recycled paper.\n";
     hc.write("content/returns/gift-wrapping.md", article);
-    events.until_built(1);
+    events.until_built(2);
     assert_eq!(server.get("/returns/gift-wrapping/").status, 200);
 
     // Editors that save to a temporary file and rename it over the article (vim, VS Code,
@@ -162,7 +162,7 @@ fn new_renamed_and_deleted_articles_and_saves_by_rename_are_all_seen() {
     let temporary = hc.path("content/returns/.gift-wrapping.md.tmp");
     std::fs::write(&temporary, article.replace("recycled", "brown")).expect("write");
     std::fs::rename(&temporary, hc.path("content/returns/gift-wrapping.md")).expect("rename");
-    events.until_built(2);
+    events.until_built(3);
     assert!(
         server
             .get("/returns/gift-wrapping/")
@@ -175,11 +175,41 @@ fn new_renamed_and_deleted_articles_and_saves_by_rename_are_all_seen() {
         hc.path("content/returns/wrapping-gifts.md"),
     )
     .expect("rename");
-    events.until_built(3);
+    events.until_built(4);
     assert_eq!(server.get("/returns/wrapping-gifts/").status, 200);
     assert_eq!(server.get("/returns/gift-wrapping/").status, 404);
 
     std::fs::remove_file(hc.path("content/returns/wrapping-gifts.md")).expect("delete");
-    events.until_built(4);
+    events.until_built(5);
     assert_eq!(server.get("/returns/wrapping-gifts/").status, 404);
+}
+
+#[test]
+fn started_on_broken_content_it_waits_shows_the_problems_and_serves_the_site_once_fixed() {
+    let hc = HelpCenter::demo();
+    let good = hc.read(ARTICLE);
+    hc.write(ARTICLE, &good.replacen("+++", "+++\ntitle = 1 2", 1));
+    let scratch = tempfile::tempdir().expect("temp folder");
+    let server = Server::start_command(
+        &hc,
+        "preview",
+        "Previewing http://",
+        &[("TMPDIR", scratch.path())],
+    );
+    let mut events = Events::open(&server);
+    let problems = events.until_problems();
+    assert!(problems.contains(&format!("{ARTICLE}:2:")), "{problems}");
+    let waiting = server.get(PAGE);
+    assert_eq!(waiting.status, 503);
+    assert!(
+        waiting.body.contains("/__helpbook/live.js"),
+        "{}",
+        waiting.body
+    );
+
+    hc.write(ARTICLE, &good);
+    events.until_built(1);
+    let page = server.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Refund policy"));
 }
