@@ -15,11 +15,13 @@ use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::watch;
 
-use super::Global;
 use helpbook::build::{self, BuildOptions, Silent};
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
 use helpbook::server::{self, AppState, BuildStatus, Live, ServeOptions, Switch};
+
+use super::Global;
+use super::serve::run_server;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -104,14 +106,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         })
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the server")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.bind)
-            .await
-            .with_context(|| format!("cannot listen on `{}`", args.bind))?;
+    run_server(&args.bind, |listener| async move {
         let address = format!("http://{}", listener.local_addr()?);
         eprintln!("Previewing {address} (drafts shown; Ctrl-C stops)");
         if args.open {
@@ -125,7 +120,6 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         server::serve(listener, switch.router(), ServeOptions::default(), shutdown).await;
         anyhow::Ok(())
     })?;
-    runtime.shutdown_timeout(Duration::from_secs(1));
     // Stops the watcher, which ends the rebuilding thread's wait.
     drop(watcher);
     let _ = rebuilding.join();

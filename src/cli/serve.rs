@@ -61,14 +61,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the server")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.bind)
-            .await
-            .with_context(|| format!("cannot listen on `{}`", args.bind))?;
+    run_server(&args.bind, |listener| async move {
         let address = listener.local_addr()?;
         if !global.quiet {
             eprintln!("Serving http://{address}");
@@ -84,8 +77,30 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         follower.abort();
         anyhow::Ok(())
     })?;
-    runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Listens on `bind` and runs `serving` on a multi-threaded runtime until it returns (the
+/// server's shutdown), then gives the runtime's tasks a second to finish.
+pub(super) fn run_server<F>(
+    bind: &str,
+    serving: impl FnOnce(tokio::net::TcpListener) -> F,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on `{bind}`"))?;
+        serving(listener).await
+    })?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
 }
 
 fn report(problems: &[Diagnostic]) {

@@ -80,16 +80,22 @@ impl Events {
 /// it keeps its build in (its TMPDIR).
 fn preview() -> (HelpCenter, Server, Events, tempfile::TempDir) {
     let hc = HelpCenter::demo();
+    let (server, scratch) = start(&hc);
+    let mut events = Events::open(&server);
+    events.until_built(1);
+    (hc, server, events, scratch)
+}
+
+/// `helpbook preview` on `hc`, with a TMPDIR of its own.
+fn start(hc: &HelpCenter) -> (Server, tempfile::TempDir) {
     let scratch = tempfile::tempdir().expect("temp folder");
     let server = Server::start_command(
-        &hc,
+        hc,
         "preview",
         "Previewing http://",
         &[("TMPDIR", scratch.path())],
     );
-    let mut events = Events::open(&server);
-    events.until_built(1);
-    (hc, server, events, scratch)
+    (server, scratch)
 }
 
 #[test]
@@ -189,13 +195,7 @@ fn started_on_broken_content_it_waits_shows_the_problems_and_serves_the_site_onc
     let hc = HelpCenter::demo();
     let good = hc.read(ARTICLE);
     hc.write(ARTICLE, &good.replacen("+++", "+++\ntitle = 1 2", 1));
-    let scratch = tempfile::tempdir().expect("temp folder");
-    let server = Server::start_command(
-        &hc,
-        "preview",
-        "Previewing http://",
-        &[("TMPDIR", scratch.path())],
-    );
+    let (server, _scratch) = start(&hc);
     let mut events = Events::open(&server);
     let problems = events.until_problems();
     assert!(problems.contains(&format!("{ARTICLE}:2:")), "{problems}");
