@@ -26,8 +26,8 @@ pub struct WordList {
     pub holders: Vec<u64>,
     /// How many articles the list has.
     entries: usize,
-    /// For a best-topics list, where each block of articles' entries start in the topics list
-    /// (see [`super::ranking::Topics::starts`]); empty for the others.
+    /// For a long best-topics list, where each block of articles' entries start in the topics
+    /// list (see [`super::ranking::Topics::starts`]); empty for the others.
     topic_starts: Vec<u32>,
     /// Each article's BM25 weight of the word (in its title, its whole text, or its best
     /// topic).
@@ -102,7 +102,9 @@ impl<'a> Lists<'a> {
                 .for_each_units(stem, part, |article, units| listed.push((article, units)));
         }
         let entries = listed.len();
-        let topic_starts = if part == Part::Topics {
+        // Worth it only for the long lists that are kept across searches: a short one is
+        // bisected in a few steps, while noting a block index costs a pass over every block.
+        let topic_starts = if part == Part::Topics && entries >= WORTH_KEEPING {
             self.ranking.topics(stem).starts(articles)
         } else {
             Vec::new()
