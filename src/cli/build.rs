@@ -103,24 +103,12 @@ pub fn build_into(global: &Global, out: PathBuf, include_drafts: bool) -> anyhow
         }
     }
     if !global.quiet {
-        let s = &report.summary;
         let where_ = report
             .written_to
             .as_ref()
             .map(|p| p.join("site").display().to_string())
             .unwrap_or_default();
-        eprintln!(
-            "Built {} pages in {} {} in {:.2} s{} -> {where_}",
-            thousands(s.pages),
-            s.languages,
-            if s.languages == 1 {
-                "language"
-            } else {
-                "languages"
-            },
-            report.elapsed.as_secs_f64(),
-            warnings_note(&report),
-        );
+        eprintln!("{} -> {where_}", built(&report));
     }
     Ok(true)
 }
@@ -147,7 +135,25 @@ pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_diagnostics(global: &Global, report: &Report) {
+/// `Built 117 pages in 3 languages in 0.21 s (2 warnings)`: a good build's summary line.
+pub(super) fn built(report: &Report) -> String {
+    let s = &report.summary;
+    format!(
+        "Built {} pages in {} {} in {:.2} s{}",
+        thousands(s.pages),
+        s.languages,
+        if s.languages == 1 {
+            "language"
+        } else {
+            "languages"
+        },
+        report.elapsed.as_secs_f64(),
+        warnings_note(report),
+    )
+}
+
+/// Every problem of the report; errors only under `--quiet`.
+pub(super) fn print_diagnostics(global: &Global, report: &Report) {
     for diagnostic in &report.diagnostics {
         if global.quiet && !diagnostic.is_error() {
             continue;

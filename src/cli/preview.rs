@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use notify_debouncer_full::notify::RecursiveMode;
@@ -21,6 +21,7 @@ use helpbook::diag::{self, Diagnostic};
 use helpbook::server::{self, AppState, BuildStatus, Live, ServeOptions, Switch};
 
 use super::Global;
+use super::build::{built, print_diagnostics};
 use super::serve::run_server;
 
 #[derive(Debug, clap::Args)]
@@ -69,9 +70,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let builder = Builder {
-        root: root.clone(),
+        global: Global {
+            root: root.clone(),
+            quiet: global.quiet,
+            verbose: global.verbose,
+        },
         out: out.path().to_path_buf(),
-        quiet: global.quiet,
     };
     let (status, statuses) = watch::channel(BuildStatus::default());
     let (stop, stopping) = watch::channel(false);
@@ -99,7 +103,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                     generation,
                     problems,
                 });
-                if !wait_for_save(&saved, &builder.root) {
+                if !wait_for_save(&saved, &builder.global.root) {
                     break;
                 }
             }
@@ -128,22 +132,22 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
 
 /// Builds the help center into the preview's folder.
 struct Builder {
-    root: PathBuf,
+    /// With the root made absolute.
+    global: Global,
     out: PathBuf,
-    quiet: bool,
 }
 
 impl Builder {
-    /// One build, with drafts. Prints its problems and how long it took; the problems, as the
-    /// open pages show them, when the content has errors (the previous build stays).
+    /// One build, with drafts. Prints its problems and summary line as `helpbook build` does;
+    /// the problems, as the open pages show them, when the content has errors (the previous
+    /// build stays).
     fn build(&self) -> Result<(), String> {
-        let started = Instant::now();
         let options = BuildOptions {
             out: Some(self.out.clone()),
             include_drafts: true,
             dry_run: false,
         };
-        let report = match build::run(&self.root, &options, &Silent) {
+        let report = match build::run(&self.global.root, &options, &Silent) {
             Ok(report) => report,
             Err(error) => {
                 let message = format!("error: cannot build: {error}");
@@ -151,9 +155,7 @@ impl Builder {
                 return Err(message);
             }
         };
-        for problem in &report.diagnostics {
-            eprintln!("{problem}");
-        }
+        print_diagnostics(&self.global, &report);
         if report.has_errors() {
             eprintln!(
                 "error: {}; the preview keeps showing the last good build",
@@ -163,16 +165,12 @@ impl Builder {
                 .diagnostics
                 .iter()
                 .filter(|d| d.is_error())
-                .map(|d| with_source_line(&self.root, d))
+                .map(|d| with_source_line(&self.global.root, d))
                 .collect();
             return Err(errors.join("\n\n"));
         }
-        if !self.quiet {
-            eprintln!(
-                "Built {} pages in {:.2} s",
-                report.summary.pages,
-                started.elapsed().as_secs_f64()
-            );
+        if !self.global.quiet {
+            eprintln!("{}", built(&report));
         }
         Ok(())
     }
@@ -196,13 +194,13 @@ impl Builder {
                 .map(|_| ())
                 .map_err(|error| failed(format!("error: {error}"))),
             None => {
-                let config = Config::load(&self.root).map_err(|problems| {
+                let config = Config::load(&self.global.root).map_err(|problems| {
                     failed(
                         problems
                             .iter()
-                            .map(ToString::to_string)
+                            .map(|p| with_source_line(&self.global.root, p))
                             .collect::<Vec<_>>()
-                            .join("\n"),
+                            .join("\n\n"),
                     )
                 })?;
                 let state = AppState::open(&self.out, config.0)
