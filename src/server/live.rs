@@ -4,7 +4,9 @@
 //! they are fixed.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,6 +18,7 @@ use axum::routing::get;
 use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::watch;
+use tower::ServiceExt;
 
 /// What the open pages are told: which build they may show, and what is wrong with the
 /// content right now (the last good build keeps being served meanwhile).
@@ -134,6 +137,35 @@ pub async fn inject(
         .headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Response::from_parts(parts, Body::from(html))
+}
+
+/// A router that can be replaced while serving (preview: its waiting page, then the site).
+#[derive(Clone)]
+pub struct Switch(Arc<ArcSwap<Router>>);
+
+impl Switch {
+    pub fn new(first: Router) -> Switch {
+        Switch(Arc::new(ArcSwap::from_pointee(first)))
+    }
+
+    /// Requests from now on go to `router`.
+    pub fn set(&self, router: Router) {
+        self.0.store(Arc::new(router));
+    }
+
+    /// A router that hands each request to the current one.
+    pub fn router(&self) -> Router {
+        let switch = self.clone();
+        Router::new().fallback(move |request: axum::extract::Request| {
+            let current = switch.0.load_full();
+            async move {
+                match Router::clone(&current).oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The production server: [`router`] answers static files from `build/site/`, the no-JavaScript
 //! `/search/` pages, `/api/search` and `/healthz`, with limits and security headers on every
 //! response; [`AppState`] follows new builds swapped into the output folder. Never runs the
-//! pipeline or reads `content/`.
+//! pipeline or reads `content/`. `helpbook preview` serves the same routes behind a [`Switch`],
+//! plus live reload (`live`).
 //!
 //! ```text
 //! request ─► trace ─► security headers ─► weak ETag ─► compression ─► timeout ─► body limit
@@ -17,14 +18,11 @@ mod search_page;
 mod state;
 mod statics;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::routing::get;
-use tower::ServiceExt;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -34,7 +32,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
 pub use listen::{ServeOptions, serve, shutdown_signal};
-pub use live::{BuildStatus, Live};
+pub use live::{BuildStatus, Live, Switch};
 pub use search_page::SearchPage;
 pub use state::{AppState, DEFAULT_CACHE, Searching, follow_builds};
 
@@ -85,35 +83,6 @@ pub fn preview_router(state: AppState, live: Live) -> Router {
 /// script, and a page that waits for the build.
 pub fn preview_waiting_router(live: Live) -> Router {
     with_limits_and_headers(live::waiting_routes(live).route("/healthz", get(healthz)))
-}
-
-/// A router that can be replaced while serving (preview: its waiting page, then the site).
-#[derive(Clone)]
-pub struct Switch(Arc<ArcSwap<Router>>);
-
-impl Switch {
-    pub fn new(first: Router) -> Switch {
-        Switch(Arc::new(ArcSwap::from_pointee(first)))
-    }
-
-    /// Requests from now on go to `router`.
-    pub fn set(&self, router: Router) {
-        self.0.store(Arc::new(router));
-    }
-
-    /// A router that hands each request to the current one.
-    pub fn router(&self) -> Router {
-        let switch = self.clone();
-        Router::new().fallback(move |request: axum::extract::Request| {
-            let current = switch.0.load_full();
-            async move {
-                match Router::clone(&current).oneshot(request).await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
-                }
-            }
-        })
-    }
 }
 
 fn routes(state: AppState) -> Router {
