@@ -3,6 +3,8 @@
 //! with a prefix. Typo and prefix matches are expanded into real words this way, so they are
 //! ranked by BM25 in every field like the words the shopper typed correctly.
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::diag::edit_distance;
 
 pub struct Lexicon {
@@ -12,8 +14,12 @@ pub struct Lexicon {
     letters: Vec<Vec<char>>,
     /// Each word's letter set (see [`letter_mask`]), to rule most words out at once.
     masks: Vec<u64>,
-    /// Each word with one letter deleted -> the words it came from (indices into `words`).
-    deletes: rustc_hash::FxHashMap<String, Vec<u32>>,
+    /// Each word (of 3 letters or more) with one letter deleted, as (the hash of what is left,
+    /// the word's index in `words`), sorted: symmetric delete's table. Hashes rather than
+    /// strings, since making some 800,000 strings was most of opening a big index (and of
+    /// each preview update); a collision only adds a candidate that the edit distance then
+    /// rules out.
+    deletes: Vec<(u64, u32)>,
 }
 
 /// Typos allowed in a word of this many letters: none below 4, one below 8, else two.
@@ -28,15 +34,20 @@ pub fn typos_allowed(letters: usize) -> usize {
 impl Lexicon {
     pub fn new(mut words: Vec<(String, u64)>) -> Lexicon {
         words.sort_unstable();
-        let mut deletes: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
+        let mut deletes: Vec<(u64, u32)> = Vec::with_capacity(words.len() * 8);
         for (i, (word, _)) in words.iter().enumerate() {
-            if word.chars().count() < 3 {
+            if word.chars().nth(2).is_none() {
                 continue;
             }
-            for deleted in one_deleted(word) {
-                deletes.entry(deleted).or_default().push(i as u32);
+            for (at, c) in word.char_indices() {
+                let left = [
+                    &word.as_bytes()[..at],
+                    &word.as_bytes()[at + c.len_utf8()..],
+                ];
+                deletes.push((hash(&left), i as u32));
             }
         }
+        deletes.par_sort_unstable();
         let letters: Vec<Vec<char>> = words.iter().map(|(w, _)| w.chars().collect()).collect();
         let masks = letters.iter().map(|l| letter_mask(l)).collect();
         Lexicon {
@@ -68,9 +79,14 @@ impl Lexicon {
         }
         let mut candidates: Vec<u32> = Vec::new();
         for probe in &probes {
-            if let Some(ids) = self.deletes.get(probe) {
-                candidates.extend(ids);
-            }
+            let key = hash(&[probe.as_bytes()]);
+            let from = self.deletes.partition_point(|(h, _)| *h < key);
+            candidates.extend(
+                self.deletes[from..]
+                    .iter()
+                    .take_while(|(h, _)| *h == key)
+                    .map(|(_, i)| *i),
+            );
             if let Ok(i) = self.words.binary_search_by(|(w, _)| w.as_str().cmp(probe)) {
                 candidates.push(i as u32);
             }
@@ -213,6 +229,17 @@ fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
         }
     }
     Some(usize::from(rows[a.len() % 3][b.len()])).filter(|d| *d <= max)
+}
+
+/// FNV-1a of the bytes of `parts` one after the other: the same for a word whether it is
+/// whole or read around a deleted letter.
+fn hash(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in parts.iter().flat_map(|part| part.iter()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// The word with each one of its letters deleted.
