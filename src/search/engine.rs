@@ -14,7 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, Term};
 
 use super::analyze::{Analyzer, fold, words};
-use super::hits::{HITS_FILE, HitStore};
+use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
 use super::matching::{Requirements, articles_of, docs_in_lang, for_each_set, matching_articles};
@@ -130,6 +130,10 @@ impl Engine {
         let stats = IndexStats {
             lexicon,
             hits: mapped(HITS_FILE)?,
+            added_hits: match dir.join(ADDED_HITS_FILE).is_file() {
+                true => Some(mapped(ADDED_HITS_FILE)?),
+                false => None,
+            },
             ranking: mapped(RANKING_FILE)?,
         };
         // An index written by another version lacks fields; say which folder to rebuild.
@@ -151,7 +155,10 @@ impl Engine {
             path: String::new(),
             reason: format!("{reason}; run `helpbook build` again"),
         };
-        let hits = HitStore::open(stats.hits).map_err(damaged)?;
+        let mut hits = HitStore::open(stats.hits).map_err(damaged)?;
+        if let Some(added) = stats.added_hits {
+            hits = hits.with_added(HitStore::open(added).map_err(damaged)?);
+        }
         let ranking = ArticleRanking::open(stats.ranking).map_err(damaged)?;
         let lexicon = stats.lexicon;
         let reader = index
@@ -176,8 +183,13 @@ impl Engine {
                 .iter()
                 .map(|segment| {
                     let column = segment.fast_fields().u64(field)?;
+                    // A deleted document (an article updated in place) belongs to nothing.
+                    let alive = segment.alive_bitset();
                     Ok((0..segment.max_doc())
-                        .map(|doc| column.first(doc).map_or(u32::MAX, |id| id as u32))
+                        .map(|doc| match alive {
+                            Some(alive) if alive.is_deleted(doc) => u32::MAX,
+                            _ => column.first(doc).map_or(u32::MAX, |id| id as u32),
+                        })
                         .collect())
                 })
                 .collect::<tantivy::Result<Vec<Vec<u32>>>>()

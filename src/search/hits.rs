@@ -21,6 +21,9 @@ use super::Document;
 
 /// The file beside the index.
 pub const HITS_FILE: &str = "helpbook-hits.bin";
+/// Records added after the build (preview's updates of one article), numbered on from the
+/// hits file's: a file of the same layout, which only preview writes.
+pub const ADDED_HITS_FILE: &str = "helpbook-hits-added.bin";
 
 const MAGIC: &[u8] = b"HBHITS1\n";
 
@@ -115,6 +118,8 @@ pub struct HitStore {
     count: usize,
     /// Tells this opening from every other in the process, for the records kept per thread.
     id: u64,
+    /// The records numbered from `count` on (see [`ADDED_HITS_FILE`]).
+    added: Option<Box<HitStore>>,
 }
 
 thread_local! {
@@ -155,7 +160,23 @@ impl Recent {
 impl HitStore {
     /// Checks the header and the offsets table; says what is wrong otherwise.
     pub fn open(bytes: OwnedBytes) -> Result<HitStore, String> {
-        let data = bytes.as_slice();
+        let count = HitStore::check(bytes.as_slice())?;
+        Ok(HitStore {
+            bytes,
+            count,
+            id: super::next_opening(),
+            added: None,
+        })
+    }
+
+    /// These records, then `added`'s numbered on from them.
+    pub fn with_added(mut self, added: HitStore) -> HitStore {
+        self.added = Some(Box::new(added));
+        self
+    }
+
+    /// The record count, once the header and the table's size are checked.
+    fn check(data: &[u8]) -> Result<usize, String> {
         if !data.starts_with(MAGIC) {
             return Err(format!("`{HITS_FILE}` is not a helpbook hits file"));
         }
@@ -165,15 +186,14 @@ impl HitStore {
         if records_start as u64 + last != data.len() as u64 {
             return Err("the hits file's size does not match its table".to_string());
         }
-        Ok(HitStore {
-            bytes,
-            count,
-            id: super::next_opening(),
-        })
+        Ok(count)
     }
 
     /// Document `n`'s record; `None` when the file does not hold it intact.
     pub fn get(&self, n: usize) -> Option<Rc<StoredHit>> {
+        if n >= self.count {
+            return self.added.as_ref()?.get(n - self.count);
+        }
         let key = (self.id, n);
         if let Some(hit) = RECENT.with(|recent| recent.borrow_mut().get(key)) {
             return Some(hit);
@@ -267,6 +287,24 @@ mod tests {
             );
         }
         assert_eq!(store.get(50), None);
+    }
+
+    #[test]
+    fn added_records_follow_the_files_own() {
+        let first: Vec<Document> = (0..5).map(doc).collect();
+        let more: Vec<Document> = (5..8).map(doc).collect();
+        let store = HitStore::open(OwnedBytes::new(encode(&first)))
+            .expect("opens")
+            .with_added(HitStore::open(OwnedBytes::new(encode(&more))).expect("opens"));
+        for (n, d) in first.iter().chain(&more).enumerate() {
+            let hit = store.get(n).expect("record");
+            assert_eq!(
+                (&*hit.url, &hit.text),
+                (d.url.as_str(), &d.text),
+                "record {n}"
+            );
+        }
+        assert_eq!(store.get(8), None);
     }
 
     #[test]

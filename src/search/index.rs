@@ -95,6 +95,8 @@ pub struct IndexStats {
     pub lexicon: Vec<(String, u64)>,
     /// The hits file's bytes (see `hits`): in memory, or the written file mapped.
     pub hits: OwnedBytes,
+    /// The records added since the build, when preview updated an article.
+    pub added_hits: Option<OwnedBytes>,
     /// The ranking file's bytes (see `ranking`), the same way.
     pub ranking: OwnedBytes,
 }
@@ -111,6 +113,43 @@ pub fn write_index(
     documents: &[Document],
     settings: &Settings,
 ) -> Result<(Index, IndexStats), SearchError> {
+    write(dir, documents, settings, false).map(|(index, stats, _)| (index, stats))
+}
+
+/// [`write_index`] into `dir`, keeping what updating it article by article needs (see
+/// [`super::LiveIndex`]).
+pub fn write_live_index(
+    dir: &Path,
+    documents: Vec<Document>,
+    settings: &Settings,
+) -> Result<(Index, IndexStats, IndexKept), SearchError> {
+    let (index, stats, counted) = write(Some(dir), &documents, settings, true)?;
+    let kept = IndexKept {
+        counted: counted.unwrap_or_default(),
+        average_topic: average_topic(&documents),
+        lexicon: stats.lexicon.clone(),
+        documents,
+    };
+    Ok((index, stats, kept))
+}
+
+/// What a build keeps of its index for [`super::LiveIndex`].
+pub struct IndexKept {
+    /// Every document, by its record number in the hits file.
+    pub(super) documents: Vec<Document>,
+    /// Each article's counted words, by article id.
+    pub(super) counted: Vec<ranking::Counted>,
+    pub(super) average_topic: f32,
+    pub(super) lexicon: Vec<(String, u64)>,
+}
+
+/// Builds the index; with `keep`, returns each article's counted words too.
+fn write(
+    dir: Option<&Path>,
+    documents: &[Document],
+    settings: &Settings,
+    keep: bool,
+) -> Result<(Index, IndexStats, Option<Vec<ranking::Counted>>), SearchError> {
     let (schema, fields) = Fields::schema();
     let index = match dir {
         Some(dir) => {
@@ -206,20 +245,21 @@ pub fn write_index(
     // then the ranking file (after the commit, so that Tantivy's buffers and the ranking's are
     // not held at once) beside the lexicon and then the hit records.
     let (ranking, lexicon_and_hits) = std::thread::scope(|scope| {
-        let ranking = scope.spawn(move || -> Result<OwnedBytes, SearchError> {
+        let ranking = scope.spawn(move || -> Result<_, SearchError> {
             writer.commit().map_err(|e| write_error(&e))?;
             writer.wait_merging_threads().map_err(|e| write_error(&e))?;
             let ranking_bytes = ranking::encode(&counted);
-            drop(counted);
-            match dir {
+            let kept = keep.then_some(counted);
+            let ranking = match dir {
                 Some(dir) => {
                     std::fs::write(dir.join(RANKING_FILE), &ranking_bytes)
                         .map_err(|e| write_error(&e))?;
                     drop(ranking_bytes);
-                    hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))
+                    hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))?
                 }
-                None => Ok(OwnedBytes::new(ranking_bytes)),
-            }
+                None => OwnedBytes::new(ranking_bytes),
+            };
+            Ok((ranking, kept))
         });
         let lexicon_and_hits = lexicon_and_hits(dir, documents, locals);
         let ranking = ranking.join().unwrap_or_else(|_| {
@@ -230,14 +270,16 @@ pub fn write_index(
         (ranking, lexicon_and_hits)
     });
     let (lexicon, hits) = lexicon_and_hits?;
-    let ranking = ranking?;
+    let (ranking, counted) = ranking?;
     Ok((
         index,
         IndexStats {
             lexicon,
             hits,
+            added_hits: None,
             ranking,
         },
+        counted,
     ))
 }
 
@@ -290,7 +332,7 @@ fn lexicon_and_hits(
 
 /// How many words an article's topic (its tags and description, a heading or a question) has
 /// on average.
-fn average_topic(documents: &[Document]) -> f32 {
+pub(super) fn average_topic(documents: &[Document]) -> f32 {
     let (mut topics, mut words) = (0usize, 0usize);
     for doc in documents {
         let tags = if doc.url == doc.article_url {
@@ -309,20 +351,20 @@ fn average_topic(documents: &[Document]) -> f32 {
 
 /// An article's words (stemmed, space-separated) by the part it is ranked on.
 #[derive(Default)]
-struct ArticleWords {
-    title: String,
+pub(super) struct ArticleWords {
+    pub(super) title: String,
     /// One topic per document: the article's own document's is its tags and description, a
     /// section's its heading or question (either may be empty).
-    topics: Vec<String>,
+    pub(super) topics: Vec<String>,
     /// Each document's number (its record in the hits file), in the order of `topics`.
-    documents: Vec<u32>,
+    pub(super) documents: Vec<u32>,
     /// Every word, title and topics included.
-    text: String,
+    pub(super) text: String,
 }
 
 /// The Tantivy document. Its stemmed words are also added to its article's `words`, and
 /// `seen` is called with each folded word of its text.
-fn to_tantivy(
+pub(super) fn to_tantivy(
     doc: &Document,
     fields: &Fields,
     article: u64,

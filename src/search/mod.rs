@@ -16,10 +16,13 @@ mod query;
 mod ranking;
 mod scoring;
 mod snippet;
+mod unsynced;
+mod update;
 mod variants;
 
 pub use engine::{Engine, Hit, Request, Response};
-pub use index::{IndexStats, write_index};
+pub use index::{IndexKept, IndexStats, write_index, write_live_index};
+pub use update::LiveIndex;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,342 @@
+//! An index updated article by article where it lies, for preview: a saved article's
+//! documents are deleted from Tantivy and added again (one commit), its words counted again,
+//! its entries in the ranking file replaced, its new records written to the added-records
+//! file beside the hits file, and the lexicon's counts adjusted. No other article is analysed
+//! or weighed again.
+//!
+//! As in Tantivy and Lucene, the statistics of an update are the build's: word weights use
+//! the whole-site figures of the last full build with the saved article's counts swapped in.
+//! The saved article keeps its article id; its new documents get record numbers after the
+//! hits file's (its old records stay there, unreferenced, until the next full build).
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::hits::{self, ADDED_HITS_FILE};
+use super::index::{ArticleWords, Fields, IndexKept, LEXICON_FILE, to_tantivy};
+use super::ranking::{self, ArticleRanking, RANKING_FILE};
+use super::unsynced::Unsynced;
+use super::{Document, SearchError};
+
+/// A written index (a build's `index/` folder), open for updates.
+pub struct LiveIndex {
+    dir: PathBuf,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    /// Each article's documents, by article id.
+    documents: Vec<Vec<Document>>,
+    /// Article URL -> article id.
+    ids: FxHashMap<String, u32>,
+    /// Each article's counted words, as its entries in the ranking file were made from.
+    counted: Vec<ranking::Counted>,
+    average_topic: f32,
+    /// The full build's average title and text lengths.
+    averages: [f32; 2],
+    /// Every folded word with the number of documents holding it.
+    lexicon: FxHashMap<String, u64>,
+    /// Records in the hits file and the added one.
+    records: usize,
+    /// The documents of the added records, in their order.
+    added: Vec<Document>,
+}
+
+/// A failure to write the index (disk full, permissions).
+fn write_error(e: &dyn std::fmt::Display) -> SearchError {
+    SearchError::IndexWrite(e.to_string())
+}
+
+impl LiveIndex {
+    /// Opens the index that `kept` was kept from, now in `dir`, for updates.
+    pub fn open(kept: IndexKept, dir: &Path) -> Result<LiveIndex, SearchError> {
+        let directory = Unsynced::open(dir).map_err(|e| write_error(&e))?;
+        let index = Index::open(directory).map_err(|e| write_error(&e))?;
+        let fields = Fields::from_schema(&index.schema())?;
+        // One thread and Tantivy's smallest budget: an update is one article.
+        let writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .map_err(|e| write_error(&e))?;
+        let records = kept.documents.len();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut documents: Vec<Vec<Document>> = Vec::new();
+        // Article ids are given in order of first appearance, as the build gives them.
+        for document in kept.documents {
+            let next = documents.len() as u32;
+            let id = *ids.entry(document.article_url.clone()).or_insert(next);
+            if id == next {
+                documents.push(Vec::new());
+            }
+            documents[id as usize].push(document);
+        }
+        Ok(LiveIndex {
+            dir: dir.to_path_buf(),
+            writer,
+            fields,
+            documents,
+            ids,
+            averages: ranking::averages(&kept.counted),
+            counted: kept.counted,
+            average_topic: kept.average_topic,
+            lexicon: kept.lexicon.into_iter().collect(),
+            records,
+            added: Vec::new(),
+        })
+    }
+
+    /// Replaces the documents of the article they belong to (all of `documents` are one
+    /// article's) and commits. `Ok(false)`, changing nothing, when the index has no such
+    /// article: a new article needs a full build.
+    pub fn replace(&mut self, documents: Vec<Document>) -> Result<bool, SearchError> {
+        let Some(&id) = documents.first().and_then(|d| self.ids.get(&d.article_url)) else {
+            return Ok(false);
+        };
+        if self.counted.len() != self.documents.len() {
+            return Err(SearchError::IndexWrite(
+                "the index kept in memory does not match its articles".to_string(),
+            ));
+        }
+        // The old documents' words leave the lexicon, the new ones' join it.
+        for old in &self.documents[id as usize] {
+            for word in folded_words(old, &self.fields) {
+                if let Some(count) = self.lexicon.get_mut(&word) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        self.lexicon.remove(&word);
+                    }
+                }
+            }
+        }
+        let mut words = ArticleWords::default();
+        let mut analyzed = Vec::with_capacity(documents.len());
+        for (n, document) in documents.iter().enumerate() {
+            let mut seen: FxHashSet<String> = FxHashSet::default();
+            analyzed.push(to_tantivy(
+                document,
+                &self.fields,
+                u64::from(id),
+                (self.records + n) as u64,
+                &mut words,
+                &mut |folded| {
+                    seen.insert(folded.to_string());
+                },
+            ));
+            for word in seen {
+                *self.lexicon.entry(word).or_default() += 1;
+            }
+        }
+        let topics: Vec<&str> = words.topics.iter().map(String::as_str).collect();
+        let counted = ranking::count(
+            &words.title,
+            &topics,
+            &words.text,
+            self.average_topic,
+            std::mem::take(&mut words.documents),
+        );
+
+        // The files beside the index first, each replaced whole (a search running on the
+        // previous opening keeps reading the old ones); Tantivy's commit last, since a new
+        // `meta.json` is what tells the server to open the index again.
+        self.added.extend(documents.iter().cloned());
+        let mut added = std::io::Cursor::new(Vec::new());
+        hits::write(&self.added, &mut added).map_err(|e| write_error(&e))?;
+        replace_file(&self.dir, ADDED_HITS_FILE, added.get_ref())?;
+        let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
+            .map_err(|e| write_error(&e))
+            .and_then(|bytes| {
+                ArticleRanking::open(bytes)
+                    .map_err(|e| SearchError::IndexWrite(format!("`{RANKING_FILE}`: {e}")))
+            })?;
+        let new_ranking = ranking::replace_article(
+            &old_ranking,
+            id,
+            &self.counted[id as usize],
+            &counted,
+            self.averages,
+        );
+        drop(old_ranking);
+        replace_file(&self.dir, RANKING_FILE, &new_ranking)?;
+        let mut lexicon: Vec<(&String, &u64)> = self.lexicon.iter().collect();
+        lexicon.sort_unstable();
+        let mut text = String::with_capacity(lexicon.len() * 12);
+        for (word, count) in lexicon {
+            text.push_str(word);
+            text.push('\t');
+            text.push_str(&count.to_string());
+            text.push('\n');
+        }
+        replace_file(&self.dir, LEXICON_FILE, text.as_bytes())?;
+
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.article, u64::from(id)));
+        for document in analyzed {
+            self.writer
+                .add_document(document)
+                .map_err(|e| write_error(&e))?;
+        }
+        self.writer.commit().map_err(|e| write_error(&e))?;
+        self.records += documents.len();
+        self.documents[id as usize] = documents;
+        self.counted[id as usize] = counted;
+        Ok(true)
+    }
+}
+
+/// The distinct folded words of a document, as the build counts them for the lexicon.
+fn folded_words(document: &Document, fields: &Fields) -> FxHashSet<String> {
+    let mut seen = FxHashSet::default();
+    to_tantivy(
+        document,
+        fields,
+        0,
+        0,
+        &mut ArticleWords::default(),
+        &mut |folded| {
+            seen.insert(folded.to_string());
+        },
+    );
+    seen
+}
+
+/// Writes `name` in `dir` through a temporary file and a rename, so that it is never seen
+/// half-written.
+fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+    let temporary = dir.join(format!(".{name}.new"));
+    std::fs::write(&temporary, bytes).map_err(|e| write_error(&e))?;
+    std::fs::rename(&temporary, dir.join(name)).map_err(|e| write_error(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Engine, Request, Response, Settings, write_live_index};
+
+    /// Article `a` as the build gives it to search: two questions and its own document.
+    fn article(a: usize, text: &str) -> Vec<Document> {
+        let url = format!("/shipping/article-{a}/");
+        let part = |anchor: &str, heading: &str, text: String| Document {
+            url: format!("{url}{anchor}"),
+            article_url: url.clone(),
+            lang: "en".into(),
+            section: "/shipping/".into(),
+            section_title: "Shipping".into(),
+            kind: "faq".into(),
+            title: format!("Shipping question {a}"),
+            heading: heading.into(),
+            text,
+            ..Document::default()
+        };
+        vec![
+            part(
+                "#when",
+                "When does my parcel arrive?",
+                format!("Parcel {a} {text}"),
+            ),
+            part(
+                "#where",
+                "Where is my order?",
+                format!("Track order {a} online."),
+            ),
+            Document {
+                tags: vec!["delivery".into()],
+                ..part("", "", format!("Delivery of order {a}."))
+            },
+        ]
+    }
+
+    const TEXTS: [&str; 6] = [
+        "arrives within three days by courier",
+        "arrives within a week by post",
+        "ships from the warehouse in Tallinn",
+        "is insured against damage",
+        "can be collected at a pickup point",
+        "arrives on Saturdays too",
+    ];
+
+    fn search(dir: &Path, query: &str) -> Response {
+        let engine = Engine::open(dir).expect("opens");
+        engine
+            .search(&Request {
+                query: query.into(),
+                limit: 10,
+                ..Request::default()
+            })
+            .expect("searches")
+    }
+
+    fn live_index(dir: &Path) -> LiveIndex {
+        let documents: Vec<Document> = TEXTS
+            .iter()
+            .enumerate()
+            .flat_map(|(a, text)| article(a, text))
+            .collect();
+        let settings = Settings {
+            languages: vec!["en".into()],
+            ..Settings::default()
+        };
+        let (index, stats, kept) = write_live_index(dir, documents, &settings).expect("writes");
+        drop((index, stats));
+        LiveIndex::open(kept, dir).expect("opens for updates")
+    }
+
+    const QUERIES: [&str; 7] = [
+        "parcel arrives",
+        "courier",
+        "tallinn warehouse",
+        "where is my order",
+        "delivery",
+        "pickup",
+        "insured damage",
+    ];
+
+    #[test]
+    fn an_article_saved_unchanged_answers_every_search_as_before() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut live = live_index(dir.path());
+        let before: Vec<Response> = QUERIES.iter().map(|q| search(dir.path(), q)).collect();
+        assert!(live.replace(article(2, TEXTS[2])).expect("updates"));
+        assert!(live.replace(article(2, TEXTS[2])).expect("updates again"));
+        let after: Vec<Response> = QUERIES.iter().map(|q| search(dir.path(), q)).collect();
+        assert_eq!(after, before);
+    }
+
+    #[test]
+    fn a_saved_article_is_found_by_its_new_words_and_no_longer_by_its_old_ones() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut live = live_index(dir.path());
+        let urls = |response: &Response| -> Vec<String> {
+            response.hits.iter().map(|h| h.url.to_string()).collect()
+        };
+        assert_eq!(
+            urls(&search(dir.path(), "tallinn")),
+            ["/shipping/article-2/#when"]
+        );
+        let others_before = search(dir.path(), "insured damage");
+        assert!(
+            live.replace(article(2, "leaves the warehouse in Riga on Mondays"))
+                .expect("updates")
+        );
+        let riga = search(dir.path(), "riga");
+        assert_eq!(urls(&riga), ["/shipping/article-2/#when"]);
+        assert!(
+            riga.hits[0].snippet.contains("<mark>Riga</mark>"),
+            "{}",
+            riga.hits[0].snippet
+        );
+        assert_eq!(
+            search(dir.path(), "tallinn").total,
+            0,
+            "the old text is gone"
+        );
+        assert_eq!(
+            urls(&search(dir.path(), "mondys")),
+            ["/shipping/article-2/#when"],
+            "a new word is known to typo correction"
+        );
+        assert_eq!(search(dir.path(), "insured damage"), others_before);
+        // A document of another article is not an article: nothing to update.
+        let mut unknown = article(9, "is new");
+        unknown.truncate(1);
+        assert!(!live.replace(unknown).expect("no error"));
+    }
+}
