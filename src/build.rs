@@ -72,6 +72,39 @@ pub fn run(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Report, BuildError> {
+    build(root, options, progress, false).map(|(report, _)| report)
+}
+
+/// [`run`] for preview: a build written without errors also gives back what updating it
+/// one article at a time needs (see [`crate::preview`]).
+pub fn run_keeping(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(Report, Option<Kept>), BuildError> {
+    build(root, options, progress, true)
+}
+
+/// What a build keeps in memory for preview: the help center as read, and what its pages
+/// and index were made from.
+pub struct Kept {
+    pub config: Config,
+    pub site: Site,
+    pub theme: Theme,
+    pub render: render::Kept,
+    pub index: search::IndexKept,
+    /// The problems found that are about one article's file, by its path (warnings only,
+    /// since the build was good): an update of that article replaces them.
+    pub file_problems: Vec<Diagnostic>,
+}
+
+fn build(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    keep: bool,
+) -> Result<(Report, Option<Kept>), BuildError> {
+    let keep = keep && !options.dry_run;
     let started = Instant::now();
     let diagnostics = Diagnostics::new();
     let config = match Config::load(root) {
@@ -80,11 +113,12 @@ pub fn run(
             config
         }
         Err(diagnostics) => {
-            return Ok(Report {
+            let report = Report {
                 diagnostics,
                 elapsed: started.elapsed(),
                 ..Report::default()
-            });
+            };
+            return Ok((report, None));
         }
     };
     let site = content::load(&config, &diagnostics);
@@ -92,11 +126,12 @@ pub fn run(
         Ok(theme) => theme,
         Err(problems) => {
             diagnostics.extend(problems);
-            return Ok(Report {
+            let report = Report {
                 diagnostics: diagnostics.into_sorted(),
                 elapsed: started.elapsed(),
                 ..Report::default()
-            });
+            };
+            return Ok((report, None));
         }
     };
     let staging = if options.dry_run {
@@ -120,7 +155,7 @@ pub fn run(
     };
     let index_dir = staging.as_ref().map(|(s, _)| s.index_dir());
     let index_settings = settings.clone();
-    let (summary, indexed) = render::render_site(
+    let (summary, indexed, render_kept) = render::render_site(
         render::Input {
             config: &config,
             site: &site,
@@ -128,6 +163,7 @@ pub fn run(
         },
         render::Options {
             include_drafts: options.include_drafts,
+            keep,
         },
         sink,
         &diagnostics,
@@ -142,13 +178,18 @@ pub fn run(
                     popular,
                     ..index_settings
                 };
-                search::write_index(index_dir.as_deref(), &documents, &index_settings)
-                    .map(|(index, stats)| (index, stats, documents.len()))
+                let indexed = documents.len();
+                match index_dir.as_deref() {
+                    Some(dir) if keep => search::write_live_index(dir, documents, &index_settings)
+                        .map(|(index, stats, kept)| (index, stats, indexed, Some(kept))),
+                    dir => search::write_index(dir, &documents, &index_settings)
+                        .map(|(index, stats)| (index, stats, indexed, None)),
+                }
             },
         },
     );
     progress.finish();
-    let (index, stats, indexed) = indexed?;
+    let (index, stats, indexed, index_kept) = indexed?;
     timings.push(("render pages and index them for search", step.elapsed()));
     let step = Instant::now();
     if !config.expect.is_empty() {
@@ -166,14 +207,33 @@ pub fn run(
         _ => None,
     };
     timings.push(("checks and swap", step.elapsed()));
-    Ok(Report {
+    let kept = match (render_kept, index_kept) {
+        (Some(render), Some(index)) if written_to.is_some() => Some(Kept {
+            file_problems: diagnostics
+                .iter()
+                .filter(|d| {
+                    site.article_by_path(d.path.trim_start_matches("content/"))
+                        .is_some()
+                })
+                .cloned()
+                .collect(),
+            config,
+            site,
+            theme,
+            render,
+            index,
+        }),
+        _ => None,
+    };
+    let report = Report {
         diagnostics,
         summary,
         indexed,
         elapsed: started.elapsed(),
         timings,
         written_to,
-    })
+    };
+    Ok((report, kept))
 }
 
 /// Articles to offer when a search finds nothing, per language and top-level section URL:
@@ -237,7 +297,7 @@ fn popular_articles(
 
 /// One search document per published article (title, tags, description, intro) and one per
 /// FAQ question or `##` section. The documents keep the articles' plain text.
-fn search_documents(
+pub(crate) fn search_documents(
     config: &Config,
     site: &Site,
     rendered: &[Option<Rendered>],
@@ -245,77 +305,90 @@ fn search_documents(
 ) -> Vec<Document> {
     let mut documents = Vec::new();
     for ((article, rendered), plain) in site.articles.iter().zip(rendered).zip(plain) {
-        let (Some(rendered), Some(plain)) = (rendered, plain) else {
-            continue;
-        };
-        let top_dir = article.dir.split('/').next().unwrap_or_default();
-        let section = if top_dir.is_empty() {
-            String::new()
-        } else {
-            site.section(top_dir, &article.lang)
-                .map_or_else(String::new, |s| s.url.clone())
-        };
-        let section_title = site
-            .section(&article.dir, &article.lang)
-            .filter(|s| !s.dir.is_empty())
-            .map_or_else(|| config.title.clone(), |s| s.title.clone());
-        let head_text = if rendered.faq.is_empty() && plain.passages.is_empty() {
-            plain.text
-        } else {
-            plain.intro
-        };
-        let base = Document {
-            url: article.url.clone(),
-            article_url: article.url.clone(),
-            lang: article.lang.clone(),
-            section,
-            section_title,
-            kind: article.kind.as_str().to_string(),
-            title: article.title.clone(),
-            heading: String::new(),
-            tags: article.tags.clone(),
-            description: article.description.clone(),
-            text: match (article.description.is_empty(), head_text.is_empty()) {
-                (true, _) => head_text,
-                (false, true) => article.description.clone(),
-                (false, false) => format!("{}\n{head_text}", article.description),
-            },
-        };
-        // A question's or section's document: the article's, with its own anchor and text.
-        let part = |url: String, heading: String, text: String| Document {
-            url,
-            heading,
-            text,
-            article_url: base.article_url.clone(),
-            lang: base.lang.clone(),
-            section: base.section.clone(),
-            section_title: base.section_title.clone(),
-            kind: base.kind.clone(),
-            title: base.title.clone(),
-            tags: Vec::new(),
-            description: String::new(),
-        };
-        for item in &rendered.faq {
-            documents.push(part(
-                format!("{}#{}", article.url, item.id),
-                item.question.clone(),
-                item.answer_text.clone(),
-            ));
+        if let (Some(rendered), Some(plain)) = (rendered, plain) {
+            documents.extend(article_documents(config, site, article, rendered, plain));
         }
-        for passage in plain.passages {
-            documents.push(part(
-                format!("{}#{}", article.url, passage.anchor),
-                passage.heading,
-                passage.text,
-            ));
-        }
-        documents.push(base);
     }
     documents
 }
 
+/// One article's search documents: one per FAQ question or `##` section, then the article's
+/// own.
+pub(crate) fn article_documents(
+    config: &Config,
+    site: &Site,
+    article: &crate::content::Article,
+    rendered: &Rendered,
+    plain: PlainText,
+) -> Vec<Document> {
+    let mut documents = Vec::new();
+    let top_dir = article.dir.split('/').next().unwrap_or_default();
+    let section = if top_dir.is_empty() {
+        String::new()
+    } else {
+        site.section(top_dir, &article.lang)
+            .map_or_else(String::new, |s| s.url.clone())
+    };
+    let section_title = site
+        .section(&article.dir, &article.lang)
+        .filter(|s| !s.dir.is_empty())
+        .map_or_else(|| config.title.clone(), |s| s.title.clone());
+    let head_text = if rendered.faq.is_empty() && plain.passages.is_empty() {
+        plain.text
+    } else {
+        plain.intro
+    };
+    let base = Document {
+        url: article.url.clone(),
+        article_url: article.url.clone(),
+        lang: article.lang.clone(),
+        section,
+        section_title,
+        kind: article.kind.as_str().to_string(),
+        title: article.title.clone(),
+        heading: String::new(),
+        tags: article.tags.clone(),
+        description: article.description.clone(),
+        text: match (article.description.is_empty(), head_text.is_empty()) {
+            (true, _) => head_text,
+            (false, true) => article.description.clone(),
+            (false, false) => format!("{}\n{head_text}", article.description),
+        },
+    };
+    // A question's or section's document: the article's, with its own anchor and text.
+    let part = |url: String, heading: String, text: String| Document {
+        url,
+        heading,
+        text,
+        article_url: base.article_url.clone(),
+        lang: base.lang.clone(),
+        section: base.section.clone(),
+        section_title: base.section_title.clone(),
+        kind: base.kind.clone(),
+        title: base.title.clone(),
+        tags: Vec::new(),
+        description: String::new(),
+    };
+    for item in &rendered.faq {
+        documents.push(part(
+            format!("{}#{}", article.url, item.id),
+            item.question.clone(),
+            item.answer_text.clone(),
+        ));
+    }
+    for passage in plain.passages {
+        documents.push(part(
+            format!("{}#{}", article.url, passage.anchor),
+            passage.heading,
+            passage.text,
+        ));
+    }
+    documents.push(base);
+    documents
+}
+
 /// `[[search.expect]]`: each pinned query must find its article within `top` results.
-fn check_expectations(
+pub(crate) fn check_expectations(
     config: &Config,
     engine: &Engine,
     diagnostics: &Diagnostics,

@@ -30,6 +30,7 @@ pub mod fs;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod preview;
 pub mod render;
 pub mod search;
 pub mod server;

@@ -145,6 +145,38 @@ impl PageSink for Staging {
     }
 }
 
+/// Writes pages over a live site (`<out>/site`) one by one (preview's updates of one
+/// article): each through a temporary file and a rename, so a request never reads one
+/// half-written. Only pages the site already has are written this way, so the generation's
+/// list of files stays true.
+pub struct InPlace {
+    site: PathBuf,
+}
+
+impl InPlace {
+    pub fn new(out: &Path) -> InPlace {
+        InPlace {
+            site: out.join("site"),
+        }
+    }
+}
+
+impl PageSink for InPlace {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
+            return Err(format!("refusing to write outside the site: `{path}`"));
+        }
+        let target = self.site.join(path);
+        let temporary = match target.file_name() {
+            Some(name) => target.with_file_name(format!(".{}.new", name.to_string_lossy())),
+            None => return Err(format!("`{path}` names no file")),
+        };
+        fs::write(&temporary, bytes).map_err(|e| e.to_string())?;
+        std::fs::rename(&temporary, &target)
+            .map_err(|e| FsError::new("replace", &target, e).to_string())
+    }
+}
+
 /// Exchanges `new` and `live` atomically; when `live` does not exist yet, renames.
 fn swap(new: &Path, live: &Path) -> std::io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};

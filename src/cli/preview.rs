@@ -15,9 +15,10 @@ use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::watch;
 
-use helpbook::build::{self, BuildOptions, Silent};
+use helpbook::build::{self, BuildOptions, Kept, Report, Silent};
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
+use helpbook::preview::{LiveBuild, Saved};
 use helpbook::server::{self, AppState, BuildStatus, Live, ServeOptions, Switch};
 
 use super::Global;
@@ -35,7 +36,7 @@ pub struct Args {
 }
 
 /// How long a burst of file events (one save is often several) is waited out before building.
-const SETTLE: Duration = Duration::from_millis(30);
+const SETTLE: Duration = Duration::from_millis(10);
 
 /// The folders watched recursively, when the help center has them; `book.toml` is watched
 /// through the root folder, so that editors that save by renaming are seen too.
@@ -54,10 +55,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .root
         .canonicalize()
         .with_context(|| format!("cannot read `{}`", global.root.display()))?;
-    let out = tempfile::Builder::new()
-        .prefix("helpbook-preview-")
-        .tempdir()
-        .context("cannot create the preview's folder")?;
+    let out = preview_folder().context("cannot create the preview's folder")?;
     let (saves, saved) = mpsc::channel::<DebounceEventResult>();
     let mut watcher = new_debouncer(SETTLE, None, saves).context("cannot watch for changes")?;
     watcher
@@ -79,22 +77,59 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     };
     let (status, statuses) = watch::channel(BuildStatus::default());
     let (stop, stopping) = watch::channel(false);
-    let live = Live {
+    let live_pages = Live {
         status: statuses,
         stopping,
     };
     // Until the first good build, every page waits for it (and shows the problems).
-    let switch = Switch::new(server::preview_waiting_router(live.clone()));
+    let switch = Switch::new(server::preview_waiting_router(live_pages.clone()));
 
     let rebuilding = {
         let switch = switch.clone();
         std::thread::spawn(move || {
             let mut site: Option<AppState> = None;
+            let mut live: Option<LiveBuild> = None;
             let mut generation = 0;
+            // The first build is a full one.
+            let mut change = Change::Unknown;
             loop {
-                let problems = match builder.build() {
-                    Ok(()) => builder.switch_to_new_build(&mut site, &switch, &live).err(),
-                    Err(problems) => Some(problems),
+                let updated = match (&mut live, &change) {
+                    (Some(build), Change::Files(files)) => builder.update(build, files),
+                    _ => Update::NeedsFullBuild,
+                };
+                let (problems, pages) = match updated {
+                    Update::Done(pages) => match &site {
+                        Some(state) => match timed(&builder.global, "open the new index", || {
+                            state.reload_if_changed()
+                        }) {
+                            Ok(_) => (None, Some(pages)),
+                            Err(error) => {
+                                live = None;
+                                (Some(failed(format!("error: {error}"))), None)
+                            }
+                        },
+                        None => (None, None),
+                    },
+                    Update::Failed(problems) => {
+                        live = None;
+                        (Some(problems), None)
+                    }
+                    Update::NeedsFullBuild => {
+                        // Its index writer goes before the build replaces the index.
+                        live = None;
+                        let problems = match builder.build() {
+                            Ok(kept) => {
+                                let switched =
+                                    builder.switch_to_new_build(&mut site, &switch, &live_pages);
+                                if switched.is_ok() {
+                                    live = kept.and_then(|kept| builder.keep(kept));
+                                }
+                                switched.err()
+                            }
+                            Err(problems) => Some(problems),
+                        };
+                        (problems, None)
+                    }
                 };
                 if problems.is_none() {
                     generation += 1;
@@ -102,9 +137,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                 status.send_replace(BuildStatus {
                     generation,
                     problems,
+                    pages,
                 });
-                if !wait_for_save(&saved, &builder.global.root) {
-                    break;
+                match wait_for_save(&saved, &builder.global.root) {
+                    Some(next) => change = next,
+                    None => break,
                 }
             }
         })
@@ -130,6 +167,23 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The preview's private folder, removed when preview ends: in `$TMPDIR` when it is set;
+/// otherwise in memory (`/dev/shm`) where the system has it, as Hugo's and Zola's servers
+/// keep their sites in memory, since creating and replacing files there costs a fraction of
+/// what it does on disk; otherwise in the system's temporary folder.
+fn preview_folder() -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("helpbook-preview-");
+    let in_memory = Path::new("/dev/shm");
+    if std::env::var_os("TMPDIR").is_none()
+        && in_memory.is_dir()
+        && let Ok(folder) = builder.tempdir_in(in_memory)
+    {
+        return Ok(folder);
+    }
+    builder.tempdir()
+}
+
 /// Builds the help center into the preview's folder.
 struct Builder {
     /// With the root made absolute.
@@ -137,42 +191,108 @@ struct Builder {
     out: PathBuf,
 }
 
+/// What an update of the live build came to.
+enum Update {
+    /// Done in place: the URLs of the pages written.
+    Done(Vec<String>),
+    /// The save has errors: the problems, as the open pages show them.
+    Failed(String),
+    NeedsFullBuild,
+}
+
+/// Prints `message` in the terminal and gives it back for the open pages.
+fn failed(message: String) -> String {
+    eprintln!("{message}");
+    message
+}
+
 impl Builder {
-    /// One build, with drafts. Prints its problems and summary line as `helpbook build` does;
-    /// the problems, as the open pages show them, when the content has errors (the previous
-    /// build stays).
-    fn build(&self) -> Result<(), String> {
+    /// One full build, with drafts. Prints its problems and summary line as `helpbook build`
+    /// does; the problems, as the open pages show them, when the content has errors (the
+    /// previous build stays). A good build gives back what updating it needs.
+    fn build(&self) -> Result<Option<Kept>, String> {
         let options = BuildOptions {
             out: Some(self.out.clone()),
             include_drafts: true,
             dry_run: false,
         };
-        let report = match build::run(&self.global.root, &options, &Silent) {
-            Ok(report) => report,
-            Err(error) => {
-                let message = format!("error: cannot build: {error}");
-                eprintln!("{message}");
-                return Err(message);
-            }
-        };
-        print_diagnostics(&self.global, &report);
-        if report.has_errors() {
-            eprintln!(
-                "error: {}; the preview keeps showing the last good build",
-                diag::summary(&report.diagnostics)
-            );
-            let errors: Vec<String> = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| with_source_line(&self.global.root, d))
-                .collect();
-            return Err(errors.join("\n\n"));
-        }
+        let (report, kept) = build::run_keeping(&self.global.root, &options, &Silent)
+            .map_err(|error| failed(format!("error: cannot build: {error}")))?;
+        self.check(&report)?;
         if !self.global.quiet {
             eprintln!("{}", built(&report));
         }
-        Ok(())
+        Ok(kept)
+    }
+
+    /// Prints a build's or update's problems; `Err` with its errors, as the open pages show
+    /// them, when it has any.
+    fn check(&self, report: &Report) -> Result<(), String> {
+        print_diagnostics(&self.global, report);
+        if !report.has_errors() {
+            return Ok(());
+        }
+        eprintln!(
+            "error: {}; the preview keeps showing the last good build",
+            diag::summary(&report.diagnostics)
+        );
+        let errors: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| with_source_line(&self.global.root, d))
+            .collect();
+        Err(errors.join("\n\n"))
+    }
+
+    /// The live build for what a full build kept; `None` (so that the next save builds in
+    /// full again) when its index cannot be opened for updates.
+    fn keep(&self, kept: Kept) -> Option<LiveBuild> {
+        LiveBuild::new(kept, &self.out)
+            .map_err(|error| {
+                eprintln!("warning: the next save builds everything again: {error}");
+            })
+            .ok()
+    }
+
+    /// Updates the live build for the saved files, when an update can.
+    fn update(&self, build: &mut LiveBuild, files: &[PathBuf]) -> Update {
+        let report = match build.saved(files) {
+            Ok(Saved::Updated { report, pages }) => {
+                if !self.global.quiet {
+                    eprintln!(
+                        "Updated {} in {:.3} s ({} {})",
+                        files
+                            .iter()
+                            .map(|f| f
+                                .strip_prefix(&self.global.root)
+                                .unwrap_or(f)
+                                .display()
+                                .to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        report.elapsed.as_secs_f64(),
+                        pages.len(),
+                        if pages.len() == 1 { "page" } else { "pages" },
+                    );
+                }
+                if self.global.verbose {
+                    for (step, took) in &report.timings {
+                        eprintln!("  {step}: {:.1} ms", took.as_secs_f64() * 1000.0);
+                    }
+                }
+                print_diagnostics(&self.global, &report);
+                return Update::Done(pages);
+            }
+            Ok(Saved::Failed(report)) => report,
+            Ok(Saved::NeedsFullBuild) => return Update::NeedsFullBuild,
+            Err(error) => return Update::Failed(failed(format!("error: cannot update: {error}"))),
+        };
+        match self.check(&report) {
+            Err(problems) => Update::Failed(problems),
+            // Failed without an error to show: build in full, which finds it.
+            Ok(()) => Update::NeedsFullBuild,
+        }
     }
 
     /// Serves the build just made: the first one by opening it and switching the server from
@@ -184,10 +304,6 @@ impl Builder {
         switch: &Switch,
         live: &Live,
     ) -> Result<(), String> {
-        let failed = |message: String| {
-            eprintln!("{message}");
-            message
-        };
         match site {
             Some(state) => state
                 .reload_if_changed()
@@ -213,6 +329,19 @@ impl Builder {
     }
 }
 
+/// Runs `step`, printing how long it took with `--verbose`.
+fn timed<T>(global: &Global, name: &str, step: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let result = step();
+    if global.verbose {
+        eprintln!(
+            "  {name}: {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    result
+}
+
 /// A problem as `path:line:col: error: message`, then the line it is about.
 fn with_source_line(root: &Path, problem: &Diagnostic) -> String {
     let mut text = problem.to_string();
@@ -225,43 +354,58 @@ fn with_source_line(root: &Path, problem: &Diagnostic) -> String {
     text
 }
 
+/// What changed on disk since the last build.
+enum Change {
+    /// These files (absolute paths) were saved, created, renamed or deleted.
+    Files(Vec<PathBuf>),
+    /// The watcher lost track (too many events at once): anything may have.
+    Unknown,
+}
+
 /// Waits for a save worth building for: a change to anything but editors' swap and backup
-/// files. False once the watcher has stopped.
-fn wait_for_save(saved: &mpsc::Receiver<DebounceEventResult>, root: &Path) -> bool {
+/// files. `None` once the watcher has stopped.
+fn wait_for_save(saved: &mpsc::Receiver<DebounceEventResult>, root: &Path) -> Option<Change> {
     loop {
-        let Ok(result) = saved.recv() else {
-            return false;
-        };
-        let mut worth = matters(&result, root);
+        let result = saved.recv().ok()?;
+        let mut files: Vec<PathBuf> = Vec::new();
+        let mut unknown = false;
         // Whatever else arrived meanwhile is covered by the same build.
-        while let Ok(more) = saved.try_recv() {
-            worth |= matters(&more, root);
+        for result in std::iter::once(result).chain(saved.try_iter()) {
+            match result {
+                Ok(events) => files.extend(
+                    events
+                        .into_iter()
+                        .flat_map(|e| e.event.paths)
+                        .filter(|path| matters(path, root)),
+                ),
+                Err(_) => unknown = true,
+            }
         }
-        if worth {
-            return true;
+        files.sort_unstable();
+        files.dedup();
+        if unknown {
+            return Some(Change::Unknown);
+        }
+        if !files.is_empty() {
+            return Some(Change::Files(files));
         }
     }
 }
 
-fn matters(result: &DebounceEventResult, root: &Path) -> bool {
-    let Ok(events) = result else {
-        // The watcher lost track (too many events at once): build to be sure.
-        return true;
-    };
-    events.iter().flat_map(|e| e.paths.iter()).any(|path| {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let editor_file = name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.ends_with(".swx")
-            || name == "4913";
-        // At the root, only book.toml (not build/ or anything else beside it).
-        let at_root = path.parent() == Some(root);
-        !editor_file && (!at_root || name == "book.toml")
-    })
+/// Whether a change to `path` is worth building for.
+fn matters(path: &Path, root: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let editor_file = name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913";
+    // At the root, only book.toml (not build/ or anything else beside it).
+    let at_root = path.parent() == Some(root);
+    !editor_file && (!at_root || name == "book.toml")
 }
 
 /// Opens `address` in the default browser, if there is one to open.

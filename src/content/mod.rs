@@ -211,6 +211,15 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
     site
 }
 
+/// Reads one article's file again (preview, after a save): the article as [`load`] makes it,
+/// or `None` when the file cannot be read, has no front matter to read, or is a section's
+/// `_index` file. Problems go to `diagnostics`. Checks across files (duplicate URLs,
+/// translations) are not run: the caller makes sure the article keeps its URL and key.
+pub fn load_article(config: &Config, path: &Path, diagnostics: &Diagnostics) -> Option<Article> {
+    let parsed = parse_file(config, &config.content_dir(), path, diagnostics)?;
+    (!parsed.is_index).then(|| parsed.into_article(config))
+}
+
 fn discover(
     root: &Path,
     content_dir: &Path,

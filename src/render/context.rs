@@ -56,7 +56,7 @@ pub struct Model<'a> {
     bases: HashMap<String, Map<String, Value>>,
     /// Each published article as the listings show it (`Null` for the others): made once,
     /// since an article appears on its section, tag, related-article and home lists.
-    summaries: Vec<Value>,
+    summaries: &'a [Value],
 }
 
 const RELATED: usize = 5;
@@ -69,7 +69,7 @@ impl<'a> Model<'a> {
         published: &'a [bool],
         rendered: &'a [Option<Rendered>],
         section_bodies: &'a [Option<Rendered>],
-        summaries: Vec<Value>,
+        summaries: &'a [Value],
     ) -> Model<'a> {
         let listings = Listings::new(site, published);
         let mut counts: HashMap<(String, String), usize> = HashMap::new();
@@ -364,7 +364,7 @@ impl<'a> Model<'a> {
     }
 
     /// Up to five articles in the same language sharing tags (2 points each) or the folder (1).
-    fn related(&self, id: usize) -> Vec<usize> {
+    pub fn related(&self, id: usize) -> Vec<usize> {
         let article = &self.site.articles[id];
         let mut scores: FxHashMap<usize, usize> = FxHashMap::default();
         for tag in &article.tags {
@@ -623,7 +623,7 @@ pub fn summaries(site: &Site, published: &[bool], rendered: &[Option<Rendered>])
         .collect()
 }
 
-fn summarize(site: &Site, id: usize, rendered: &Rendered) -> Value {
+pub fn summarize(site: &Site, id: usize, rendered: &Rendered) -> Value {
     let article = &site.articles[id];
     let section_title = site
         .section(&article.dir, &article.lang)

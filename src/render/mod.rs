@@ -40,6 +40,8 @@ impl PageSink for NoSink {
 pub struct Options {
     /// Build drafts too (preview); they are marked as drafts on the page.
     pub include_drafts: bool,
+    /// Keep what re-rendering one article needs (preview): see [`Kept`].
+    pub keep: bool,
 }
 
 /// What was rendered.
@@ -73,8 +75,8 @@ pub struct Alongside<Read, Then> {
 }
 
 /// Renders the whole site into `sink`. Problems go to `diagnostics`; rendering continues past
-/// them so that one run reports everything. Returns what was rendered and what `alongside`
-/// gave.
+/// them so that one run reports everything. Returns what was rendered, what `alongside`
+/// gave and, with `options.keep`, what re-rendering one article needs.
 pub fn render_site<Taken: Send, R: Send>(
     input: Input<'_>,
     options: Options,
@@ -85,7 +87,7 @@ pub fn render_site<Taken: Send, R: Send>(
         impl FnOnce(&[Option<Rendered>], Vec<Option<PlainText>>) -> Taken + Send,
         impl FnOnce(Taken) -> R + Send,
     >,
-) -> (Summary, R) {
+) -> (Summary, R, Option<Kept>) {
     let Input {
         config,
         site,
@@ -98,30 +100,9 @@ pub fn render_site<Taken: Send, R: Send>(
         .collect();
     let known_urls = known_urls(site, theme, &published);
 
-    let mut rendered: Vec<Option<Rendered>> = site
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(id, article)| {
-            if !published[id] {
-                return None;
-            }
-            let resolver = links::LinkResolver {
-                site,
-                from: &article.content_path,
-                lang: &article.lang,
-                this: PageRef::Article(id),
-                published: &published,
-                known_urls: &known_urls,
-            };
-            let options = RenderOptions {
-                kind: article.kind,
-                title: &article.title,
-                lang: &article.lang,
-                mdx: article.content_path.ends_with(".mdx"),
-            };
-            Some(markdown::render(article.source.body(), options, &resolver))
-        })
+    let mut rendered: Vec<Option<Rendered>> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|id| published[id].then(|| render_article(site, id, &published, &known_urls)))
         .collect();
     let section_bodies: Vec<Option<Rendered>> = site
         .sections
@@ -157,7 +138,7 @@ pub fn render_site<Taken: Send, R: Send>(
         .collect();
     let rendered = Arc::new(rendered);
     let failures = Diagnostics::new();
-    let (pages, beside) = std::thread::scope(|scope| {
+    let (pages, beside, kept) = std::thread::scope(|scope| {
         let for_alongside = Arc::clone(&rendered);
         let Alongside { read, then } = alongside;
         let beside = scope.spawn(move || {
@@ -172,7 +153,7 @@ pub fn render_site<Taken: Send, R: Send>(
             &published,
             &rendered,
             &section_bodies,
-            summaries,
+            &summaries,
         );
         let pages = model.pages();
         pages.par_iter().for_each(|page| {
@@ -186,10 +167,23 @@ pub fn render_site<Taken: Send, R: Send>(
             }
             tick();
         });
+        let related = options.keep.then(|| {
+            (0..site.articles.len())
+                .into_par_iter()
+                .map(|id| {
+                    if published[id] {
+                        model.related(id)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
         drop(model);
-        // The pages are written: what is left of the renderings goes before `then` ends.
-        drop(rendered);
-        (pages.len(), beside.join())
+        // The pages are written: what is left of the renderings goes before `then` ends,
+        // unless it is kept.
+        let kept = related.map(|related| (rendered, related));
+        (pages.len(), beside.join(), kept)
     });
     // A panic on the other thread is a bug; carry it on here rather than lose it.
     let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -228,7 +222,166 @@ pub fn render_site<Taken: Send, R: Send>(
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
     };
-    (summary, beside)
+    let kept = kept.map(|(rendered, related)| Kept {
+        // The other thread is done with its share.
+        rendered: Arc::try_unwrap(rendered).unwrap_or_else(|shared| (*shared).clone()),
+        related,
+        published,
+        known_urls,
+        section_bodies,
+        summaries,
+    });
+    (summary, beside, kept)
+}
+
+/// Article `id`'s Markdown, rendered.
+fn render_article(
+    site: &Site,
+    id: usize,
+    published: &[bool],
+    known_urls: &HashSet<String>,
+) -> Rendered {
+    let article = &site.articles[id];
+    let resolver = links::LinkResolver {
+        site,
+        from: &article.content_path,
+        lang: &article.lang,
+        this: PageRef::Article(id),
+        published,
+        known_urls,
+    };
+    let options = RenderOptions {
+        kind: article.kind,
+        title: &article.title,
+        lang: &article.lang,
+        mdx: article.content_path.ends_with(".mdx"),
+    };
+    markdown::render(article.source.body(), options, &resolver)
+}
+
+/// What a render keeps for re-rendering one article and the pages that show it (preview).
+pub struct Kept {
+    published: Vec<bool>,
+    known_urls: HashSet<String>,
+    /// Each article's rendering (its plain text given to search), by article id.
+    rendered: Vec<Option<Rendered>>,
+    section_bodies: Vec<Option<Rendered>>,
+    summaries: Vec<serde_json::Value>,
+    /// Each article's related articles, as its page lists them.
+    related: Vec<Vec<usize>>,
+}
+
+/// An article rendered again with its pages: see [`Kept::update_article`].
+pub struct Updated {
+    /// The pages written, by output path (`returns/refund-policy/index.html`).
+    pub pages: Vec<String>,
+    /// The article's Markdown rendering, as search indexes it.
+    pub rendered: Rendered,
+    pub plain: PlainText,
+}
+
+impl Kept {
+    /// Whether article `id` has pages (drafts have them only in preview).
+    pub fn is_published(&self, id: usize) -> bool {
+        self.published.get(id).copied().unwrap_or(false)
+    }
+
+    /// Renders article `id` again, after `site` took its new version: its page and, when
+    /// what listings show of it changed, every page listing it (its section, its language's
+    /// home page, its tags' pages, the articles that show it as related), then the sitemap.
+    ///
+    /// Only for a version that keeps the article's place in every listing (URL, folder,
+    /// language, title, weight, tags, aliases, translation, draft): anything else changes
+    /// other pages' lists and needs a whole render. Problems go to `diagnostics`; with an
+    /// error nothing is written and `None` comes back (this `Kept` no longer matches `site`:
+    /// render the whole site next).
+    pub fn update_article(
+        &mut self,
+        input: Input<'_>,
+        id: usize,
+        sink: &dyn PageSink,
+        diagnostics: &Diagnostics,
+    ) -> Option<Updated> {
+        let Input {
+            config,
+            site,
+            theme,
+        } = input;
+        if !self.published.get(id).copied().unwrap_or(false) {
+            return None;
+        }
+        let mut rendered = render_article(site, id, &self.published, &self.known_urls);
+        let summary = context::summarize(site, id, &rendered);
+        let plain = rendered.take_plain_text();
+        let kept_rendering = rendered.clone();
+        self.rendered[id] = Some(rendered);
+        // Every article's links are checked again: another one may point at a heading of
+        // this one that is gone.
+        report_problems(site, &self.rendered, &self.section_bodies, diagnostics);
+        if diagnostics.has_errors() {
+            return None;
+        }
+        let mut pages = vec![context::Page::Article(id)];
+        if summary != self.summaries[id] {
+            self.summaries[id] = summary;
+            let article = &site.articles[id];
+            pages.extend(
+                [article.dir.as_str(), ""]
+                    .iter()
+                    .filter_map(|dir| site.section_id(dir, &article.lang))
+                    .map(context::Page::Section),
+            );
+            pages.extend(
+                article
+                    .tags
+                    .iter()
+                    .map(|tag| slugify(tag))
+                    .filter(|slug| !slug.is_empty())
+                    .map(|slug| context::Page::Tag {
+                        lang: article.lang.clone(),
+                        slug,
+                    }),
+            );
+            pages.extend(
+                (0..self.related.len())
+                    .filter(|&other| self.related[other].contains(&id))
+                    .map(context::Page::Article),
+            );
+        }
+        let model = context::Model::new(
+            config,
+            site,
+            theme,
+            &self.published,
+            &self.rendered,
+            &self.section_bodies,
+            &self.summaries,
+        );
+        let mut written = Vec::with_capacity(pages.len());
+        for page in &pages {
+            match model.render(page) {
+                Ok((path, html)) => match sink.put(&path, &html) {
+                    Ok(()) => written.push(path),
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")))
+                    }
+                },
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        for (path, text) in sitemap::files(config, site, &self.published) {
+            if let Err(e) = sink.put(&path, text.as_bytes()) {
+                diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")));
+            }
+        }
+        written.sort_unstable();
+        written.dedup();
+        (!diagnostics.has_errors()).then_some(Updated {
+            pages: written,
+            rendered: kept_rendering,
+            plain,
+        })
+    }
 }
 
 /// Every URL a site-absolute link may point at.

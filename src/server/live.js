@@ -1,4 +1,4 @@
-// helpbook preview: reloads the page after each rebuild and shows the content's problems over
+// helpbook preview: reloads the page after each rebuild that changed it and shows the content's problems over
 // it until they are fixed. Injected by `helpbook preview` only.
 (() => {
   const tag = document.currentScript;
@@ -43,11 +43,19 @@
       return;
     }
     hide();
-    if (Number.isNaN(generation)) {
+    if (Number.isNaN(generation) || status.generation === generation) {
       generation = status.generation;
-    } else if (status.generation !== generation) {
-      events.close();
-      location.reload();
+      return;
     }
+    // After an update of a few pages, only the tabs showing one of them reload (when this
+    // page missed a generation in between, it reloads to be sure).
+    const path = decodeURIComponent(location.pathname);
+    const others = status.pages && status.generation === generation + 1 && !status.pages.includes(path);
+    if (others) {
+      generation = status.generation;
+      return;
+    }
+    events.close();
+    location.reload();
   };
 })();

@@ -29,6 +29,9 @@ pub struct BuildStatus {
     /// Every problem of the last build, as `path:line:col: error: message` and the source
     /// line; `None` when it succeeded.
     pub problems: Option<String>,
+    /// When only some pages changed since the generation before (a saved article updated in
+    /// place), their URLs (`/returns/refund-policy/`); `None`: every page may have changed.
+    pub pages: Option<Vec<String>>,
 }
 
 /// The script every preview page loads.
@@ -177,12 +180,26 @@ mod tests {
         let status = BuildStatus {
             generation: 3,
             problems: Some("content/a.md:2:1: error: bad".to_string()),
+            pages: None,
         };
         assert_eq!(
             serde_json::to_string(&status).expect("serializes"),
-            r#"{"generation":3,"problems":"content/a.md:2:1: error: bad"}"#
+            r#"{"generation":3,"problems":"content/a.md:2:1: error: bad","pages":null}"#
+        );
+        let updated = BuildStatus {
+            generation: 4,
+            problems: None,
+            pages: Some(vec!["/returns/".to_string()]),
+        };
+        assert_eq!(
+            serde_json::to_string(&updated).expect("serializes"),
+            r#"{"generation":4,"problems":null,"pages":["/returns/"]}"#
         );
         assert!(LIVE_JS.contains("/__helpbook/events"));
-        assert!(LIVE_JS.contains("generation") && LIVE_JS.contains("problems"));
+        assert!(
+            LIVE_JS.contains("generation")
+                && LIVE_JS.contains("problems")
+                && LIVE_JS.contains("status.pages")
+        );
     }
 }

@@ -1,5 +1,6 @@
 // `helpbook preview` as a writer meets it: a page open in the browser follows every save of
-// its article, and a broken save explains itself over the page until it is fixed.
+// its article, a broken save explains itself over the page until it is fixed, and tabs a save
+// does not change stay as they are.
 // Run with tests/browser/run.sh. Only 127.0.0.1 is reachable; no sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,5 +54,39 @@ test('a save shows in the open page by itself, and a broken save explains itself
   writeFileSync(file, good);
   await overlay.waitFor({ state: 'detached', timeout: 90_000 });
   await page.getByText('Zebracorn refunds arrive on Tuesdays.').waitFor({ state: 'detached', timeout: 90_000 });
+  await ctx.close();
+});
+
+test('a save reloads the tabs showing a page it changed, and leaves the others as they are', T, async () => {
+  const ctx = await env.context();
+  const article = await ctx.newPage();
+  const other = await ctx.newPage();
+  const file = path.join(root, ARTICLE);
+  const good = readFileSync(file, 'utf8');
+  await article.goto('/returns/refund-policy/');
+  await other.goto('/delivery/');
+  for (const page of [article, other]) {
+    await page.waitForFunction(() => document.querySelector('script[src="/__helpbook/live.js"]'));
+    // Gone if the page reloads.
+    await page.evaluate(() => { window.stillHere = true; });
+  }
+  // The other tab's own view of the builds, to know when it has heard of the save.
+  await other.evaluate(() => {
+    window.seen = 0;
+    new EventSource('/__helpbook/events').onmessage = (m) => { window.seen = JSON.parse(m.data).generation; };
+  });
+  await other.waitForFunction(() => window.seen > 0);
+  const before = await other.evaluate(() => window.seen);
+
+  writeFileSync(file, good + '\nQuokka refunds arrive on Fridays.\n');
+  await article.getByText('Quokka refunds arrive on Fridays.').waitFor({ timeout: 90_000 });
+  assert.equal(await article.evaluate(() => window.stillHere), undefined, 'the article reloaded');
+  // The delivery section does not list the refund policy: its tab heard of the save and
+  // kept its state.
+  await other.waitForFunction((g) => window.seen > g, before);
+  assert.equal(await other.evaluate(() => window.stillHere), true, 'the other tab did not reload');
+
+  writeFileSync(file, good);
+  await article.getByText('Quokka refunds arrive on Fridays.').waitFor({ state: 'detached', timeout: 90_000 });
   await ctx.close();
 });

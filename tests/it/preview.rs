@@ -133,6 +133,95 @@ fn a_saved_article_reloads_its_pages_and_search_knows_the_new_text() {
     );
 }
 
+/// The URLs a status says changed (`None`: every page may have).
+fn changed_pages(status: &Value) -> Option<Vec<String>> {
+    status["pages"].as_array().map(|pages| {
+        pages
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect()
+    })
+}
+
+#[test]
+fn a_save_updates_the_article_and_the_pages_listing_it_and_says_which_changed() {
+    let (hc, server, mut events, _scratch) = preview();
+    let good = hc.read(ARTICLE);
+
+    // The text only: the article's own page, nothing else (its listings show its description).
+    hc.write(
+        ARTICLE,
+        &(good.clone() + "\nZebracorn refunds arrive on Tuesdays.\n"),
+    );
+    let status = events.until_built(2);
+    assert_eq!(
+        changed_pages(&status),
+        Some(vec![PAGE.to_string()]),
+        "{status}"
+    );
+
+    // The description: also every page that lists the article.
+    let described = good.replacen(
+        "description = \"How and when",
+        "description = \"Quokka facts: how and when",
+        1,
+    );
+    assert_ne!(described, good);
+    hc.write(ARTICLE, &described);
+    let status = events.until_built(3);
+    let pages = changed_pages(&status).expect("an update of some pages");
+    for listing in [PAGE, "/returns/", "/", "/tags/refunds/"] {
+        assert!(pages.iter().any(|p| p == listing), "{listing} in {pages:?}");
+    }
+    assert!(
+        !pages.iter().any(|p| p.starts_with("/delivery/")),
+        "{pages:?}"
+    );
+    assert!(server.get("/returns/").body.contains("Quokka facts"));
+    assert!(server.get("/tags/refunds/").body.contains("Quokka facts"));
+    assert!(!server.get("/delivery/").body.contains("Quokka facts"));
+
+    // A new title moves the article in its lists: everything is built again.
+    hc.write(
+        ARTICLE,
+        &described.replacen("title = \"Refund policy", "title = \"Our refund policy", 1),
+    );
+    let status = events.until_built(4);
+    assert_eq!(changed_pages(&status), None, "{status}");
+    assert!(server.get("/returns/").body.contains("Our refund policy"));
+    let found = server.get("/api/search?q=quokka").json();
+    assert_eq!(
+        found["hits"][0]["title"],
+        "Our refund policy: when you get your money back"
+    );
+}
+
+#[test]
+fn a_heading_removed_under_a_link_from_another_article_is_an_error_there() {
+    let (hc, server, mut events, _scratch) = preview();
+    let target = "content/delivery/delivery-options-and-times.md";
+    let good = hc.read(target);
+    let heading = "## Delivery prices and times by country";
+    assert!(good.contains(heading));
+    hc.write(target, &good.replacen(heading, "## Prices", 1));
+
+    let problems = events.until_problems();
+    assert!(
+        problems.contains("content/delivery/delivery-faq.md:15:"),
+        "the article with the link is named: {problems}"
+    );
+    assert!(
+        problems.contains("#delivery-prices-and-times-by-country"),
+        "{problems}"
+    );
+    // The last good page stays.
+    let page = server.get("/delivery/delivery-options-and-times/");
+    assert!(page.body.contains("Delivery prices and times by country"));
+
+    hc.write(target, &good);
+    events.until_built(2);
+}
+
 #[test]
 fn a_broken_save_shows_its_problems_keeps_the_last_good_page_and_the_fix_clears_them() {
     let (hc, server, mut events, _scratch) = preview();
