@@ -85,52 +85,19 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let switch = Switch::new(server::preview_waiting_router(live_pages.clone()));
 
     let rebuilding = {
-        let switch = switch.clone();
+        let mut preview = Preview {
+            builder,
+            switch: switch.clone(),
+            live: live_pages,
+            site: None,
+            build: None,
+        };
         std::thread::spawn(move || {
-            let mut site: Option<AppState> = None;
-            let mut live: Option<LiveBuild> = None;
             let mut generation = 0;
             // The first build is a full one.
             let mut change = Change::Unknown;
             loop {
-                let updated = match (&mut live, &change) {
-                    (Some(build), Change::Files(files)) => builder.update(build, files),
-                    _ => Update::NeedsFullBuild,
-                };
-                let (problems, pages) = match updated {
-                    Update::Done(pages) => match &site {
-                        Some(state) => match timed(&builder.global, "open the new index", || {
-                            state.reload_if_changed()
-                        }) {
-                            Ok(_) => (None, Some(pages)),
-                            Err(error) => {
-                                live = None;
-                                (Some(failed(format!("error: {error}"))), None)
-                            }
-                        },
-                        None => (None, None),
-                    },
-                    Update::Failed(problems) => {
-                        live = None;
-                        (Some(problems), None)
-                    }
-                    Update::NeedsFullBuild => {
-                        // Its index writer goes before the build replaces the index.
-                        live = None;
-                        let problems = match builder.build() {
-                            Ok(kept) => {
-                                let switched =
-                                    builder.switch_to_new_build(&mut site, &switch, &live_pages);
-                                if switched.is_ok() {
-                                    live = kept.and_then(|kept| builder.keep(kept));
-                                }
-                                switched.err()
-                            }
-                            Err(problems) => Some(problems),
-                        };
-                        (problems, None)
-                    }
-                };
+                let (problems, pages) = preview.follow(&change);
                 if problems.is_none() {
                     generation += 1;
                 }
@@ -139,7 +106,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                     problems,
                     pages,
                 });
-                match wait_for_save(&saved, &builder.global.root) {
+                match wait_for_save(&saved, &preview.builder.global.root) {
                     Some(next) => change = next,
                     None => break,
                 }
@@ -189,6 +156,67 @@ struct Builder {
     /// With the root made absolute.
     global: Global,
     out: PathBuf,
+}
+
+/// What the rebuilding thread keeps between saves.
+struct Preview {
+    builder: Builder,
+    switch: Switch,
+    live: Live,
+    /// What the server serves, once a build was good.
+    site: Option<AppState>,
+    /// The last good build, kept to update after a save; `None`: the next save builds in full.
+    build: Option<LiveBuild>,
+}
+
+impl Preview {
+    /// Brings the served site up to date with `change`: the problems, as the open pages show
+    /// them, when there are any; else the URLs of the pages changed when only some were.
+    fn follow(&mut self, change: &Change) -> (Option<String>, Option<Vec<String>>) {
+        let updated = match (&mut self.build, change) {
+            (Some(build), Change::Files(files)) => self.builder.update(build, files),
+            _ => Update::NeedsFullBuild,
+        };
+        match updated {
+            Update::Done(pages) => {
+                let Some(state) = &self.site else {
+                    return (None, None);
+                };
+                match timed(&self.builder.global, "open the new index", || {
+                    state.reload_if_changed()
+                }) {
+                    Ok(_) => (None, Some(pages)),
+                    Err(error) => {
+                        self.build = None;
+                        (Some(failed(format!("error: {error}"))), None)
+                    }
+                }
+            }
+            Update::Failed(problems) => {
+                self.build = None;
+                (Some(problems), None)
+            }
+            Update::NeedsFullBuild => {
+                // Its index writer goes before the build replaces the index.
+                self.build = None;
+                let problems = match self.builder.build() {
+                    Ok(kept) => {
+                        let switched = self.builder.switch_to_new_build(
+                            &mut self.site,
+                            &self.switch,
+                            &self.live,
+                        );
+                        if switched.is_ok() {
+                            self.build = kept.and_then(|kept| self.builder.keep(kept));
+                        }
+                        switched.err()
+                    }
+                    Err(problems) => Some(problems),
+                };
+                (problems, None)
+            }
+        }
+    }
 }
 
 /// What an update of the live build came to.
