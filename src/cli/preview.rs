@@ -7,12 +7,12 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use anyhow::Context;
-use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::watch;
 
 use helpbook::build::{self, BuildOptions, Kept, Report, Silent};
@@ -57,15 +57,13 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read `{}`", global.root.display()))?;
     let out = preview_folder().context("cannot create the preview's folder")?;
     let (saves, saved) = mpsc::channel::<DebounceEventResult>();
-    let mut watcher = new_debouncer(SETTLE, None, saves).context("cannot watch for changes")?;
-    watcher
-        .watch(&root, RecursiveMode::NonRecursive)
-        .with_context(|| format!("cannot watch `{}`", root.display()))?;
-    for folder in WATCHED.map(|f| root.join(f)).iter().filter(|f| f.is_dir()) {
-        watcher
-            .watch(folder, RecursiveMode::Recursive)
-            .with_context(|| format!("cannot watch `{}`", folder.display()))?;
-    }
+    let watcher = Arc::new(Mutex::new(
+        new_debouncer(SETTLE, None, saves).context("cannot watch for changes")?,
+    ));
+    watch_folders(&watcher, &root).with_context(|| format!("cannot watch `{}`", root.display()))?;
+    // The rebuilding thread starts watching a folder created after preview started; it must
+    // not keep the watcher alive, since dropping the watcher is what ends that thread.
+    let watching = Arc::downgrade(&watcher);
 
     let builder = Builder {
         global: Global {
@@ -106,9 +104,20 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
                     problems,
                     pages,
                 });
-                match wait_for_save(&saved, &preview.builder.global.root) {
+                let root = &preview.builder.global.root;
+                match wait_for_save(&saved, root) {
                     Some(next) => change = next,
                     None => break,
+                }
+                // A `content/`, `themes/` or `static/` folder made since: watch it too.
+                if let Change::Files(files) = &change
+                    && files
+                        .iter()
+                        .any(|f| f.parent() == Some(root.as_path()) && f.is_dir())
+                    && let Some(watcher) = watching.upgrade()
+                    && let Err(error) = watch_folders(&watcher, root)
+                {
+                    eprintln!("warning: {error}");
                 }
             }
         })
@@ -382,6 +391,19 @@ fn with_source_line(root: &Path, problem: &Diagnostic) -> String {
     text
 }
 
+type Watcher = Mutex<Debouncer<RecommendedWatcher, RecommendedCache>>;
+
+/// Watches the root (for `book.toml`, and for the watched folders appearing) and each of the
+/// watched folders that exists. Watching a folder again is harmless.
+fn watch_folders(watcher: &Watcher, root: &Path) -> notify_debouncer_full::notify::Result<()> {
+    let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for folder in WATCHED.map(|f| root.join(f)).iter().filter(|f| f.is_dir()) {
+        watcher.watch(folder, RecursiveMode::Recursive)?;
+    }
+    Ok(())
+}
+
 /// What changed on disk since the last build.
 enum Change {
     /// These files (absolute paths) were saved, created, renamed or deleted.
@@ -431,9 +453,9 @@ fn matters(path: &Path, root: &Path) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name == "4913";
-    // At the root, only book.toml (not build/ or anything else beside it).
+    // At the root, only book.toml and the watched folders (not build/ or anything else).
     let at_root = path.parent() == Some(root);
-    !editor_file && (!at_root || name == "book.toml")
+    !editor_file && (!at_root || name == "book.toml" || WATCHED.contains(&name))
 }
 
 /// Opens `address` in the default browser, if there is one to open.

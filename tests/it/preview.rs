@@ -280,6 +280,76 @@ fn new_renamed_and_deleted_articles_and_saves_by_rename_are_all_seen() {
 }
 
 #[test]
+fn a_theme_made_while_previewing_is_watched_and_a_template_error_shows_until_fixed() {
+    let (hc, server, mut events, _scratch) = preview();
+    let template = "themes/shop/templates/article.html";
+    let good = "{% extends \"base.html\" %}{% block content %}<h1>{{ article.title }}</h1>\
+                <p>Shop article template</p>{% endblock content %}";
+    // The folder did not exist when preview started.
+    hc.write(template, good);
+    events.until_built(2);
+    let book = hc.read("book.toml");
+    hc.write("book.toml", &format!("{book}\n[theme]\nname = \"shop\"\n"));
+    events.until_built(3);
+    assert!(server.get(PAGE).body.contains("Shop article template"));
+
+    hc.write(
+        template,
+        &good.replace("{% endblock content %}", "{% endblock content"),
+    );
+    let problems = events.until_problems();
+    assert!(problems.contains(template), "{problems}");
+    assert!(server.get(PAGE).body.contains("Shop article template"));
+
+    hc.write(
+        template,
+        &good.replace("Shop article", "Shop's own article"),
+    );
+    events.until_built(4);
+    assert!(
+        server
+            .get(PAGE)
+            .body
+            .contains("Shop's own article template")
+    );
+}
+
+#[test]
+fn a_new_section_appears_and_goes_when_its_folder_is_deleted() {
+    let (hc, server, mut events, _scratch) = preview();
+    hc.write(
+        "content/gift-cards/_index.md",
+        "+++\ntitle = \"Gift cards\"\ndescription = \"Buying and using gift cards.\"\n+++\n",
+    );
+    hc.write(
+        "content/gift-cards/check-the-balance.md",
+        "+++\ntitle = \"Check a gift card's balance\"\n+++\n\nEnter the code on the balance page.\n",
+    );
+    // However the two saves fall into builds, the last one has both.
+    let mut generation = 2;
+    loop {
+        events.until_built(generation);
+        if server.get("/gift-cards/check-the-balance/").status == 200 {
+            break;
+        }
+        generation += 1;
+    }
+    let section = server.get("/gift-cards/");
+    assert_eq!(section.status, 200);
+    assert!(
+        section.body.contains("Check a gift card"),
+        "{}",
+        section.body
+    );
+    assert!(server.get("/").body.contains("href=\"/gift-cards/\""));
+
+    std::fs::remove_dir_all(hc.path("content/gift-cards")).expect("delete");
+    events.until_built(generation + 1);
+    assert_eq!(server.get("/gift-cards/").status, 404);
+    assert!(!server.get("/").body.contains("href=\"/gift-cards/\""));
+}
+
+#[test]
 fn started_on_broken_content_it_waits_shows_the_problems_and_serves_the_site_once_fixed() {
     let hc = HelpCenter::demo();
     let good = hc.read(ARTICLE);
