@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value, json};
 
-use super::{Listings, jsonld};
+use super::{Input, Listings, jsonld};
 use crate::config::{Config, language_name};
 use crate::content::{Article, Section, Site};
 use crate::diag::Diagnostic;
@@ -47,9 +47,7 @@ pub struct Model<'a> {
     published: &'a [bool],
     rendered: &'a [Option<Rendered>],
     section_bodies: &'a [Option<Rendered>],
-    listings: Listings,
-    /// (dir, lang) -> published articles in the folder and below it.
-    counts: HashMap<(String, String), usize>,
+    listings: &'a Listings,
     strings: HashMap<String, Value>,
     /// Per language, the variables every page in it gets (`page_variables`), the page's own
     /// (URL, title, description) still to be set: built once, cloned per page.
@@ -63,32 +61,18 @@ const RELATED: usize = 5;
 
 impl<'a> Model<'a> {
     pub fn new(
-        config: &'a Config,
-        site: &'a Site,
-        theme: &'a Theme,
+        input: Input<'a>,
         published: &'a [bool],
         rendered: &'a [Option<Rendered>],
         section_bodies: &'a [Option<Rendered>],
         summaries: &'a [Value],
+        listings: &'a Listings,
     ) -> Model<'a> {
-        let listings = Listings::new(site, published);
-        let mut counts: HashMap<(String, String), usize> = HashMap::new();
-        for (id, article) in site.articles.iter().enumerate() {
-            if !published[id] {
-                continue;
-            }
-            let mut dir = Some(article.dir.as_str());
-            while let Some(d) = dir {
-                *counts
-                    .entry((d.to_string(), article.lang.clone()))
-                    .or_default() += 1;
-                dir = if d.is_empty() {
-                    None
-                } else {
-                    Some(d.rsplit_once('/').map_or("", |(p, _)| p))
-                };
-            }
-        }
+        let Input {
+            config,
+            site,
+            theme,
+        } = input;
         let strings: HashMap<String, Value> = config
             .languages
             .iter()
@@ -112,7 +96,6 @@ impl<'a> Model<'a> {
             rendered,
             section_bodies,
             listings,
-            counts,
             strings,
             bases,
             summaries,
@@ -190,7 +173,8 @@ impl<'a> Model<'a> {
     }
 
     fn count(&self, dir: &str, lang: &str) -> usize {
-        self.counts
+        self.listings
+            .counts
             .get(&(dir.to_string(), lang.to_string()))
             .copied()
             .unwrap_or(0)

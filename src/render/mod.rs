@@ -146,14 +146,14 @@ pub fn render_site<Taken: Send, R: Send>(
             drop(for_alongside);
             then(taken)
         });
+        let listings = Listings::new(site, &published);
         let model = context::Model::new(
-            config,
-            site,
-            theme,
+            input,
             &published,
             &rendered,
             &section_bodies,
             &summaries,
+            &listings,
         );
         let pages = model.pages();
         pages.par_iter().for_each(|page| {
@@ -182,7 +182,7 @@ pub fn render_site<Taken: Send, R: Send>(
         drop(model);
         // The pages are written: what is left of the renderings goes before `then` ends,
         // unless it is kept.
-        let kept = related.map(|related| (rendered, related));
+        let kept = related.map(|related| (rendered, related, listings));
         (pages.len(), beside.join(), kept)
     });
     // A panic on the other thread is a bug; carry it on here rather than lose it.
@@ -222,10 +222,11 @@ pub fn render_site<Taken: Send, R: Send>(
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
     };
-    let kept = kept.map(|(rendered, related)| Kept {
+    let kept = kept.map(|(rendered, related, listings)| Kept {
         // The other thread is done with its share.
         rendered: Arc::try_unwrap(rendered).unwrap_or_else(|shared| (*shared).clone()),
         related,
+        listings,
         published,
         known_urls,
         section_bodies,
@@ -269,6 +270,7 @@ pub struct Kept {
     summaries: Vec<serde_json::Value>,
     /// Each article's related articles, as its page lists them.
     related: Vec<Vec<usize>>,
+    listings: Listings,
 }
 
 /// An article rendered again with its pages: see [`Kept::update_article`].
@@ -302,11 +304,7 @@ impl Kept {
         sink: &dyn PageSink,
         diagnostics: &Diagnostics,
     ) -> Option<Updated> {
-        let Input {
-            config,
-            site,
-            theme,
-        } = input;
+        let Input { config, site, .. } = input;
         if !self.published.get(id).copied().unwrap_or(false) {
             return None;
         }
@@ -349,13 +347,12 @@ impl Kept {
             );
         }
         let model = context::Model::new(
-            config,
-            site,
-            theme,
+            input,
             &self.published,
             &self.rendered,
             &self.section_bodies,
             &self.summaries,
+            &self.listings,
         );
         let mut written = Vec::with_capacity(pages.len());
         for page in &pages {
@@ -510,7 +507,8 @@ fn report_problems(
     }
 }
 
-/// Articles of one language grouped for listings; built once, shared by every page.
+/// Articles grouped for listings; built once, shared by every page (and kept by preview,
+/// whose updates never change an article's place in them).
 pub(crate) struct Listings {
     /// (dir, lang) -> article ids directly in that folder, in display order.
     pub by_dir: HashMap<(String, String), Vec<usize>>,
@@ -520,6 +518,8 @@ pub(crate) struct Listings {
     pub by_key: HashMap<String, Vec<usize>>,
     /// Each article's place in display order (weight, then title): a cheap sort key.
     pub rank: Vec<usize>,
+    /// (dir, lang) -> published articles in the folder and below it.
+    pub counts: HashMap<(String, String), usize>,
 }
 
 impl Listings {
@@ -566,11 +566,29 @@ impl Listings {
         let order = |ids: &mut Vec<usize>| ids.sort_unstable_by_key(|&id| rank[id]);
         by_dir.values_mut().for_each(order);
         by_tag.values_mut().for_each(|(_, ids)| order(ids));
+        let mut counts: HashMap<(String, String), usize> = HashMap::new();
+        for (id, article) in site.articles.iter().enumerate() {
+            if !published[id] {
+                continue;
+            }
+            let mut dir = Some(article.dir.as_str());
+            while let Some(d) = dir {
+                *counts
+                    .entry((d.to_string(), article.lang.clone()))
+                    .or_default() += 1;
+                dir = if d.is_empty() {
+                    None
+                } else {
+                    Some(d.rsplit_once('/').map_or("", |(p, _)| p))
+                };
+            }
+        }
         Listings {
             by_dir,
             by_tag,
             by_key,
             rank,
+            counts,
         }
     }
 }
