@@ -192,7 +192,7 @@ impl Preview {
                     return (None, None);
                 };
                 match timed(&self.builder.global, "open the new index", || {
-                    state.reload_if_changed()
+                    state.reload_index_if_changed()
                 }) {
                     Ok(_) => (None, Some(pages)),
                     Err(error) => {

@@ -136,6 +136,16 @@ impl AppState {
     /// (the error says why);
     /// a help center whose book.toml or theme no longer loads keeps the current search page.
     pub fn reload_if_changed(&self) -> Result<bool, ServerError> {
+        self.reload(true)
+    }
+
+    /// [`AppState::reload_if_changed`] for the index alone, when book.toml and the theme are
+    /// known not to have changed (preview's update of one article).
+    pub fn reload_index_if_changed(&self) -> Result<bool, ServerError> {
+        self.reload(false)
+    }
+
+    fn reload(&self, with_page: bool) -> Result<bool, ServerError> {
         let inner = &self.inner;
         let mut current = inner.stamp.lock().unwrap_or_else(|e| e.into_inner());
         let stamp = Stamp::of(&inner.index_dir);
@@ -150,6 +160,9 @@ impl AppState {
             engine,
             answers: AnswerCache::new(inner.cache),
         }));
+        if !with_page {
+            return Ok(true);
+        }
         match Config::load(&inner.root) {
             Ok((config, _)) => match SearchPage::load(config) {
                 Ok(page) => inner.page.store(Arc::new(page)),
