@@ -354,23 +354,14 @@ pub fn replace_article(
         let Some(lists) = affected.get(stem) else {
             continue;
         };
-        if entry.title > 0 {
-            let idf = idf(n, held(lists, Part::Title));
-            let norm = tf_norm(f32::from(entry.title), new.lengths[0] as f32, averages[0]);
-            added.push((
-                stem,
-                Part::Title,
-                (article, 0, units(idf * norm, Part::Title)),
-            ));
-        }
-        if entry.text > 0 {
-            let idf = idf(n, held(lists, Part::Text));
-            let norm = tf_norm(f32::from(entry.text), new.lengths[1] as f32, averages[1]);
-            added.push((
-                stem,
-                Part::Text,
-                (article, 0, units(idf * norm, Part::Text)),
-            ));
+        let counts = [
+            (Part::Title, u16::from(entry.title), 0),
+            (Part::Text, entry.text, 1),
+        ];
+        for (part, tf, length) in counts.into_iter().filter(|&(_, tf, _)| tf > 0) {
+            let idf = idf(n, held(lists, part));
+            let norm = tf_norm(f32::from(tf), new.lengths[length] as f32, averages[length]);
+            added.push((stem, part, (article, 0, units(idf * norm, part))));
         }
     }
     for &(place, topic, norm) in &new.topics {
