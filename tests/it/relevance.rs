@@ -153,6 +153,33 @@ fn relevance_on_the_russian_billing_help_center() {
     scores.assert_at_least(FLOOR_MS);
 }
 
+#[test]
+fn relevance_on_the_spree_merchant_guide() {
+    let Some(dir) = corpus("spree-user-docs") else {
+        return;
+    };
+    let hc = HelpCenter::with_content(
+        &dir.join("docs/user"),
+        "[book]\ntitle = \"Spree Commerce user guide\"\n",
+    );
+    // Its links into the parts of Spree's docs not in the corpus go to the live site instead,
+    // and its one anchor off by one in the source is dropped: the build must succeed.
+    for file in crate::harness::walk(&hc.path("content")) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let fixed = text
+            .replace("](/", "](https://spreecommerce.org/")
+            .replace("#2-create-a-wholesale-price-list", "");
+        if fixed != text {
+            std::fs::write(&file, fixed).expect("write");
+        }
+    }
+    let scores = score(&hc, "spree.toml");
+    assert!(scores.queries >= 20);
+    scores.assert_at_least(FLOOR_SPREE);
+}
+
 /// The Arduino corpus has three broken anchors in its source, so its build fails; they are
 /// dropped from those links first (the index, not the links, is what is measured here).
 fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
@@ -177,7 +204,9 @@ fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
 // change that loses answers fails here. Raise them when search gets better.
 // Measured 2026-11-23 (articles ranked from the ranking file): demo 0.86 / 0.98 / 0.918,
 // Arduino 0.67 / 0.83 / 0.749, Russian billing 0.38 / 0.69 / 0.529 (many near-duplicate cards;
-// see tests/relevance/README.md).
+// see tests/relevance/README.md). Measured 2026-12-06: Spree merchant guide 0.65 / 0.80 / 0.725
+// (every miss is a query in the merchant's own words).
 const FLOOR_DEMO: (f64, f64, f64) = (0.82, 0.94, 0.88);
 const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.78, 0.70);
 const FLOOR_MS: (f64, f64, f64) = (0.34, 0.62, 0.48);
+const FLOOR_SPREE: (f64, f64, f64) = (0.60, 0.75, 0.68);
