@@ -15,7 +15,7 @@
 # Measured per tool: build wall time (median, fastest, slowest) and peak memory (GNU time);
 # helpbook counts its whole build (site + search index), Hugo + Pagefind both steps (wall
 # times added, peak the higher of the two), mdBook its build (which writes its search index);
-# the output's size and its search index's size.
+# the output's size and its search index's size. A last row gives Hugo's step alone.
 # Progress goes to stderr, the Markdown table to stdout.
 set -euo pipefail
 
@@ -88,6 +88,7 @@ build_helpbook() {
 build_hugo_pagefind() {
     local out="$TMP/out/hugo-$1" hugo_wall hugo_rss pf_wall pf_rss
     read -r hugo_wall hugo_rss < <(timed hugo -- hugo --quiet --source "$C/hugo" --destination "$out")
+    echo "$hugo_wall $hugo_rss $(bytes "$out") 0" >>"$TMP/hugo"
     read -r pf_wall pf_rss < <(timed pagefind -- "$PAGEFIND" --site "$out")
     echo "$(awk -v a="$hugo_wall" -v b="$pf_wall" 'BEGIN { print a + b }') $((hugo_rss > pf_rss ? hugo_rss : pf_rss)) $(bytes "$out") $(bytes "$out/pagefind")" >>"$TMP/hugo-pagefind"
 }
@@ -129,4 +130,5 @@ echo "|---|---:|---:|---:|---:|---:|"
 row "helpbook $("$HELPBOOK" --version | awk '{ print $2 }') (site + index)" "$TMP/helpbook"
 row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) + Pagefind $("$PAGEFIND" --version 2>/dev/null | awk '{ print $2 }')" "$TMP/hugo-pagefind"
 row "mdBook $("$MDBOOK" --version | awk '{ print $2 }')" "$TMP/mdbook"
+row "(Hugo's site alone, no search)" "$TMP/hugo"
 echo "($N generated articles; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'))"
