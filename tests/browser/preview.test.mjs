@@ -4,7 +4,7 @@
 // Run with tests/browser/run.sh. Only 127.0.0.1 is reachable; no sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO, start, helpbook } from './harness.mjs';
@@ -78,7 +78,9 @@ test('a save reloads the tabs showing a page it changed, and leaves the others a
   await other.waitForFunction(() => window.seen > 0);
   const before = await other.evaluate(() => window.seen);
 
-  writeFileSync(file, good + '\nQuokka refunds arrive on Fridays.\n');
+  // Saved as editors that write a temporary file and rename it do: one save, one update.
+  writeFileSync(path.join(root, 'content', 'returns', '.refund-policy.md.tmp'), good + '\nQuokka refunds arrive on Fridays.\n');
+  renameSync(path.join(root, 'content', 'returns', '.refund-policy.md.tmp'), file);
   await article.getByText('Quokka refunds arrive on Fridays.').waitFor({ timeout: 90_000 });
   assert.equal(await article.evaluate(() => window.stillHere), undefined, 'the article reloaded');
   // The delivery section does not list the refund policy: its tab heard of the save and
