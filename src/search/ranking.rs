@@ -507,15 +507,21 @@ fn decode(list: &[u8], part: Part) -> Vec<Posting> {
         return list.chunks_exact(TOPIC_ENTRY).map(topic_entry).collect();
     }
     let mut postings = Vec::new();
+    each_gap_entry(list, |article, units| postings.push((article, 0, units)));
+    postings
+}
+
+/// Calls `f` with each (article, weight units) of a title or text list, in order; a damaged
+/// list ends early rather than misleads.
+#[inline(always)]
+fn each_gap_entry(list: &[u8], mut f: impl FnMut(u32, u16)) {
     let mut at = 0;
     let mut article = 0u32;
     while at < list.len() {
         let mut gap = 0u32;
         let mut shift = 0;
         loop {
-            let Some(&byte) = list.get(at) else {
-                return postings;
-            };
+            let Some(&byte) = list.get(at) else { return };
             at += 1;
             gap |= u32::from(byte & 0x7f) << shift;
             if byte < 0x80 {
@@ -523,17 +529,16 @@ fn decode(list: &[u8], part: Part) -> Vec<Posting> {
             }
             shift += 7;
             if shift > 28 {
-                return postings;
+                return;
             }
         }
         let Some(units) = list.get(at..at + 2) else {
-            return postings;
+            return;
         };
         at += 2;
         article = article.wrapping_add(gap);
-        postings.push((article, 0, u16::from_le_bytes([units[0], units[1]])));
+        f(article, u16::from_le_bytes([units[0], units[1]]));
     }
-    postings
 }
 
 /// A list's bytes (see the file layout).
@@ -700,30 +705,7 @@ impl ArticleRanking {
             }
             return;
         }
-        let mut at = 0;
-        let mut article = 0u32;
-        while at < list.len() {
-            let mut gap = 0u32;
-            let mut shift = 0;
-            loop {
-                let Some(&byte) = list.get(at) else { return };
-                at += 1;
-                gap |= u32::from(byte & 0x7f) << shift;
-                if byte < 0x80 {
-                    break;
-                }
-                shift += 7;
-                if shift > 28 {
-                    return;
-                }
-            }
-            let Some(units) = list.get(at..at + 2) else {
-                return;
-            };
-            at += 2;
-            article = article.wrapping_add(gap);
-            f(article, u16::from_le_bytes([units[0], units[1]]));
-        }
+        each_gap_entry(list, f);
     }
 
     /// `stem`'s topics list, to look articles up in with [`Self::topics_in`].
