@@ -76,7 +76,7 @@ impl LiveBuild {
             timings[n].1 += step.elapsed();
             *step = Instant::now();
         };
-        for (id, file) in articles {
+        for &(id, file) in &articles {
             let Some(article) = content::load_article(&self.config, file, &diagnostics) else {
                 return Ok(Saved::Failed(report(
                     diagnostics,
@@ -110,11 +110,14 @@ impl LiveBuild {
                 )));
             };
             took(1, &mut step);
+            let Some(rendered) = self.render.rendering(id) else {
+                return Ok(Saved::NeedsFullBuild);
+            };
             let documents = build::article_documents(
                 &self.config,
                 &self.site,
                 &self.site.articles[id],
-                &updated.rendered,
+                rendered,
                 updated.plain,
             );
             indexed += documents.len();
@@ -137,10 +140,9 @@ impl LiveBuild {
         };
         // Every article's links were checked again, and with them its warnings: only the
         // saved files' are news.
-        let saved: Vec<&str> = files
+        let saved: Vec<&str> = articles
             .iter()
-            .filter_map(|file| self.article_of(&content_dir, file))
-            .map(|id| self.site.articles[id].source.path.as_str())
+            .map(|&(id, _)| self.site.articles[id].source.path.as_str())
             .collect();
         let mut report = report(diagnostics, started, summary);
         report.timings = timings;

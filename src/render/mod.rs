@@ -277,12 +277,16 @@ pub struct Kept {
 pub struct Updated {
     /// The pages written, by output path (`returns/refund-policy/index.html`).
     pub pages: Vec<String>,
-    /// The article's Markdown rendering, as search indexes it.
-    pub rendered: Rendered,
+    /// The article's plain text, for search (the rest of its rendering: [`Kept::rendering`]).
     pub plain: PlainText,
 }
 
 impl Kept {
+    /// Article `id`'s rendering as kept (its plain text given to search).
+    pub fn rendering(&self, id: usize) -> Option<&Rendered> {
+        self.rendered.get(id)?.as_ref()
+    }
+
     /// Whether article `id` has pages (drafts have them only in preview).
     pub fn is_published(&self, id: usize) -> bool {
         self.published.get(id).copied().unwrap_or(false)
@@ -311,7 +315,6 @@ impl Kept {
         let mut rendered = render_article(site, id, &self.published, &self.known_urls);
         let summary = context::summarize(site, id, &rendered);
         let plain = rendered.take_plain_text();
-        let kept_rendering = rendered.clone();
         self.rendered[id] = Some(rendered);
         // Every article's links are checked again: another one may point at a heading of
         // this one that is gone.
@@ -375,7 +378,6 @@ impl Kept {
         written.dedup();
         (!diagnostics.has_errors()).then_some(Updated {
             pages: written,
-            rendered: kept_rendering,
             plain,
         })
     }
