@@ -25,12 +25,10 @@ pub struct LiveIndex {
     dir: PathBuf,
     writer: IndexWriter<TantivyDocument>,
     fields: Fields,
-    /// Each article's documents, by article id.
-    documents: Vec<Vec<Document>>,
+    /// Each article, by article id.
+    articles: Vec<Article>,
     /// Article URL -> article id.
     ids: FxHashMap<String, u32>,
-    /// Each article's counted words, as its entries in the ranking file were made from.
-    counted: Vec<ranking::Counted>,
     average_topic: f32,
     /// The full build's average title and text lengths.
     averages: [f32; 2],
@@ -40,6 +38,13 @@ pub struct LiveIndex {
     records: usize,
     /// The documents of the added records, in their order.
     added: Vec<Document>,
+}
+
+/// One article as the index holds it.
+struct Article {
+    documents: Vec<Document>,
+    /// Its counted words, as its entries in the ranking file were made from.
+    counted: ranking::Counted,
 }
 
 /// A failure to write the index (disk full, permissions).
@@ -69,14 +74,26 @@ impl LiveIndex {
             }
             documents[id as usize].push(document);
         }
+        if documents.len() != kept.counted.len() {
+            return Err(SearchError::IndexWrite(format!(
+                "{} articles' documents but {} articles counted: a bug in the build",
+                documents.len(),
+                kept.counted.len()
+            )));
+        }
+        let averages = ranking::averages(&kept.counted);
+        let articles = documents
+            .into_iter()
+            .zip(kept.counted)
+            .map(|(documents, counted)| Article { documents, counted })
+            .collect();
         Ok(LiveIndex {
             dir: dir.to_path_buf(),
             writer,
             fields,
-            documents,
+            articles,
             ids,
-            averages: ranking::averages(&kept.counted),
-            counted: kept.counted,
+            averages,
             average_topic: kept.average_topic,
             lexicon: kept.lexicon.into_iter().collect(),
             records,
@@ -91,13 +108,8 @@ impl LiveIndex {
         let Some(&id) = documents.first().and_then(|d| self.ids.get(&d.article_url)) else {
             return Ok(false);
         };
-        if self.counted.len() != self.documents.len() {
-            return Err(SearchError::IndexWrite(
-                "the index kept in memory does not match its articles".to_string(),
-            ));
-        }
         // The old documents' words leave the lexicon, the new ones' join it.
-        for old in &self.documents[id as usize] {
+        for old in &self.articles[id as usize].documents {
             for word in folded_words(old, &self.fields) {
                 if let Some(count) = self.lexicon.get_mut(&word) {
                     *count = count.saturating_sub(1);
@@ -150,7 +162,7 @@ impl LiveIndex {
         let new_ranking = ranking::replace_article(
             &old_ranking,
             id,
-            &self.counted[id as usize],
+            &self.articles[id as usize].counted,
             &counted,
             self.averages,
         );
@@ -176,8 +188,7 @@ impl LiveIndex {
         }
         self.writer.commit().map_err(|e| write_error(&e))?;
         self.records += documents.len();
-        self.documents[id as usize] = documents;
-        self.counted[id as usize] = counted;
+        self.articles[id as usize] = Article { documents, counted };
         Ok(true)
     }
 }
