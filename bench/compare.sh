@@ -5,18 +5,34 @@
 #   bench/compare.sh 10000      # mdBook builds once at this size (each takes ~10 minutes)
 #   RUNS=3 bench/compare.sh     # builds per tool (default 5; mdBook 3, or 1 from N = 5000)
 #
-# Installs what it needs: Debian's hugo (as root), Pagefind from npm and mdBook with
-# `cargo install --locked`, both into ${HELPBOOK_BENCH_TOOLS:-~/.cache/helpbook-bench} (mdBook
-# compiles for about 7 minutes the first time). Generates N articles with
-# ../shared/bench/gen_corpus.py, then builds them with each tool in turn, round after round so
-# that all share the machine's noise, each build into a folder that never existed (see
-# build.sh for why). Every tool runs with its documented defaults.
+# Installs what it needs: Debian's hugo, wrk and curl (as root), Pagefind from npm and mdBook
+# with `cargo install --locked`, both into ${HELPBOOK_BENCH_TOOLS:-~/.cache/helpbook-bench}
+# (mdBook compiles for about 7 minutes the first time). Every tool runs with its documented
+# defaults.
 #
-# Measured per tool: build wall time (median, fastest, slowest) and peak memory (GNU time);
-# helpbook counts its whole build (site + search index), Hugo + Pagefind both steps (wall
-# times added, peak the higher of the two), mdBook its build (which writes its search index);
-# the output's size and its search index's size. A last row gives Hugo's step alone.
-# Progress goes to stderr, the Markdown table to stdout.
+# 1. Builds. Generates N articles with ../shared/bench/gen_corpus.py and builds them with
+#    each tool in turn, round after round so that all share the machine's noise, each build
+#    into a folder that never existed (see build.sh for why). Build wall time (median, fastest,
+#    slowest) and peak memory (GNU time): helpbook's whole build (site + search index), Hugo +
+#    Pagefind's two steps (wall times added, peak the higher of the two), mdBook's build (which
+#    writes its search index); the output's size and its search index's size. A last row gives
+#    Hugo's step alone.
+# 2. Search on those articles, with the generator's 200 shopper queries (en, ru, et):
+#    - bytes a shopper's browser downloads before the first results appear, median over the
+#      queries, as sent with gzip (and raw): helpbook's page scripts plus the search box's one
+#      /api/search response, over real HTTP; Pagefind's pagefind.js, entry, metadata, WASM,
+#      the index chunks and the first five results' fragments, each query in a fresh instance
+#      (bench/search/pagefind.mjs); mdBook's search scripts and its whole search index
+#      (bench/search/mdbook.cjs). Text that the tools leave uncompressed is gzipped at level 9
+#      for Pagefind and mdBook; helpbook's figure is what its server sends.
+#    - time per search: the median per query, one thread, warm: helpbook's engine in process
+#      (examples/search_latency.rs), Pagefind's and mdBook's own JavaScript in Node; and
+#      helpbook's API under wrk on loopback (`serve --cache 0`, so every search is computed).
+# 3. Search quality: the judged queries of bench/relevance/ on three real help centers of
+#    ../shared/corpus, laid out for each tool by bench/relevance/prepare.py, searched with each
+#    tool's default search and scored by one scorer, bench/relevance/score.py (recall@1,
+#    recall@5, MRR@10). Queries whose best answer is not first are listed on stderr.
+# Progress goes to stderr, the Markdown tables to stdout.
 set -euo pipefail
 
 N=${1:-1000}
@@ -38,6 +54,8 @@ missing=()
 command -v hugo >/dev/null || missing+=(hugo)
 [[ -x $GNU_TIME ]] || missing+=(time)
 command -v npm >/dev/null || missing+=(npm)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
 if ((${#missing[@]})); then
     ((EUID == 0)) || die "missing ${missing[*]}: run as root, or install them"
     log "==> apt-get install ${missing[*]}"
@@ -56,12 +74,19 @@ if [[ ! -x $MDBOOK ]]; then
     cargo install mdbook --locked --root "$TOOLS/mdbook" >&2
 fi
 log "==> cargo build --release"
-(cd "$REPO" && cargo build --release --locked --quiet) >&2
+(cd "$REPO" && cargo build --release --locked --quiet --bin helpbook --example answers --example search_latency) >&2
 HELPBOOK="$REPO/target/release/helpbook"
+ANSWERS="$REPO/target/release/examples/answers"
+SEARCH_LATENCY="$REPO/target/release/examples/search_latency"
 
 # --- corpus and scratch ------------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/helpbook-compare.XXXXXX")
-trap 'rm -rf -- "$TMP"' EXIT
+SERVER_PID=
+cleanup() {
+    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    rm -rf -- "$TMP"
+}
+trap cleanup EXIT
 log "==> generating $N articles"
 python3 "$GEN" "$N" "$TMP/corpus" >/dev/null
 C="$TMP/corpus"
@@ -107,6 +132,145 @@ for run in $(seq 1 "$RUNS"); do
     log "    helpbook $(tail -n1 "$TMP/helpbook" | cut -d' ' -f1) s, hugo + pagefind $(tail -n1 "$TMP/hugo-pagefind" | cut -d' ' -f1) s$( ((run <= MDBOOK_RUNS)) && echo ", mdbook $(tail -n1 "$TMP/mdbook" | cut -d' ' -f1) s")"
 done
 
+# --- search on the generated articles: bytes before the first results, and latency -----------
+# The last round's builds are searched with the generator's queries, each in its language.
+HB_OUT="$TMP/out/helpbook-$RUNS"
+PF_SITE="$TMP/out/hugo-$RUNS"
+MD_BOOK="$TMP/out/mdbook-$MDBOOK_RUNS"
+SEARCH="$REPO/bench/search"
+for lang in en ru et; do
+    [[ -s $C/queries.$lang.txt ]] && awk -v l="$lang" 'NF { print l "\t" $0 }' "$C/queries.$lang.txt"
+done >"$TMP/queries.tsv"
+
+# serve_helpbook: starts `helpbook serve` on the last build, every search computed (`--cache
+# 0`: the 200 queries in turn would otherwise all be answered from its cache); sets ADDR.
+serve_helpbook() {
+    "$HELPBOOK" serve --root "$C/helpbook" --out "$HB_OUT" --bind 127.0.0.1:0 --cache 0 >"$TMP/serve.out" 2>&1 &
+    SERVER_PID=$!
+    ADDR=
+    for _ in $(seq 1 300); do
+        ADDR=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve.out" | head -1 || true)
+        [[ -n $ADDR ]] && curl -fsS "$ADDR/healthz" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    sed 's/^/!!! /' "$TMP/serve.out" >&2
+    die "helpbook serve did not start"
+}
+# body_bytes URL [gzip]: the size of a response's body as sent, asking for gzip or not.
+body_bytes() {
+    local accept=identity
+    [[ ${2:-} == gzip ]] && accept=gzip
+    curl -fsS -H "Accept-Encoding: $accept" -o /dev/null -w '%{size_download}' "$1"
+}
+# median_of: the median of numbers on stdin, one per line.
+median_of() {
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# json_median FIELD: the median of a field of JSON lines on stdin.
+json_median() {
+    python3 -c 'import json, sys; [print(json.loads(l)[sys.argv[1]]) for l in sys.stdin if l.strip()]' "$1" | median_of
+}
+
+log "==> helpbook: bytes before the first results, and wrk on /api/search"
+serve_helpbook
+# The page's scripts (every page loads the same ones), then the search box's one request.
+scripts=$(curl -fsS "$ADDR/" | grep -o '<script src="[^"]*"' | sed 's/^<script src="//; s/"$//')
+js_raw=0 js_gz=0
+for js in $scripts; do
+    js_raw=$((js_raw + $(body_bytes "$ADDR$js")))
+    js_gz=$((js_gz + $(body_bytes "$ADDR$js" gzip)))
+done
+((js_raw > 0)) || die "helpbook's home page loads no script"
+while IFS=$'\t' read -r lang q; do
+    api="$ADDR/api/search?limit=8&lang=$lang&q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")"
+    echo "$(body_bytes "$api") $(body_bytes "$api" gzip)"
+done <"$TMP/queries.tsv" >"$TMP/api-bytes"
+HB_BYTES=$((js_raw + $(cut -d' ' -f1 "$TMP/api-bytes" | median_of | cut -d. -f1)))
+HB_BYTES_GZ=$((js_gz + $(cut -d' ' -f2 "$TMP/api-bytes" | median_of | cut -d. -f1)))
+cat >"$TMP/queries.lua" <<'LUA'
+local queries = {}
+local function encode(s)
+  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+for line in io.lines(os.getenv("QUERIES")) do
+  local lang, q = line:match("^(%a+)\t(.+)$")
+  if q then table.insert(queries, "/api/search?lang=" .. lang .. "&limit=10&q=" .. encode(q)) end
+end
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * 7919)
+  threads = threads + 1
+end
+local i = 0
+function init(args)
+  i = offset or 0
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", queries[(i % #queries) + 1])
+end
+function response(status)
+  if status ~= 200 then error("status " .. status) end
+end
+LUA
+QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d3s -s "$TMP/queries.lua" "$ADDR" >/dev/null
+QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d10s --latency -s "$TMP/queries.lua" "$ADDR" >"$TMP/wrk.out"
+kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=
+! grep -q 'Non-2xx\|Socket errors' "$TMP/wrk.out" || { cat "$TMP/wrk.out" >&2; die "wrk saw errors"; }
+HB_WRK="$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$TMP/wrk.out")/s, p50 $(awk '$1 == "50%" { print $2 }' "$TMP/wrk.out"), p99 $(awk '$1 == "99%" { print $2 }' "$TMP/wrk.out")"
+# One thread, no HTTP: the same queries, as the median per search.
+HB_MS=$("$SEARCH_LATENCY" "$HB_OUT/index" "$C" 10 | grep -o 'p50 [0-9.]*' | cut -d' ' -f2 | xargs printf '%.2f')
+
+log "==> Pagefind in Node: bytes before the first results, and time per search"
+: >"$TMP/pf-bytes"
+: >"$TMP/pf-ms"
+for lang in en ru et; do
+    [[ -s $C/queries.$lang.txt ]] || continue
+    node "$SEARCH/pagefind.mjs" "$PF_SITE" "$lang" bytes <"$C/queries.$lang.txt" >>"$TMP/pf-bytes"
+    node "$SEARCH/pagefind.mjs" "$PF_SITE" "$lang" latency <"$C/queries.$lang.txt" >>"$TMP/pf-ms"
+done
+PF_BYTES=$(json_median bytes <"$TMP/pf-bytes")
+PF_BYTES_GZ=$(json_median bytes_gzip <"$TMP/pf-bytes")
+PF_MS=$(json_median ms <"$TMP/pf-ms" | xargs printf '%.2f')
+
+log "==> mdBook (elasticlunr) in Node: bytes before the first results, and time per search"
+cut -f2 "$TMP/queries.tsv" | node "$SEARCH/mdbook.cjs" "$MD_BOOK" bytes >"$TMP/md-bytes"
+# Each search takes 0.1-0.3 s at 10,000 articles: fewer timed runs per query there.
+cut -f2 "$TMP/queries.tsv" | node "$SEARCH/mdbook.cjs" "$MD_BOOK" latency $((N >= 5000 ? 5 : 20)) >"$TMP/md-ms"
+MD_BYTES=$(json_median bytes <"$TMP/md-bytes")
+MD_BYTES_GZ=$(json_median bytes_gzip <"$TMP/md-bytes")
+MD_MS=$(json_median ms <"$TMP/md-ms" | xargs printf '%.2f')
+
+# --- search quality on the judged queries of three real help centers -------------------------
+# bench/relevance/: each help center laid out for every tool by prepare.py, built with its
+# defaults, searched by its own search code, and every tool's answers scored by score.py.
+# quietly NAME -- CMD...: runs CMD, showing its output only if it fails.
+quietly() {
+    local name=$1
+    shift 2
+    "$@" >"$TMP/$name.out" 2>&1 </dev/null || { sed 's/^/!!! /' "$TMP/$name.out" >&2; die "$name failed: $*"; }
+}
+for tool in helpbook pagefind mdbook; do : >"$TMP/score-$tool"; done
+for hc in arduino ms-alchemy-ru spree; do
+    log "==> search quality: $hc"
+    R="$TMP/rel/$hc"
+    python3 "$REPO/bench/relevance/prepare.py" "$hc" "$R"
+    lang=$(cat "$R/lang")
+    quietly helpbook -- "$HELPBOOK" build --root "$R/helpbook" --quiet
+    "$ANSWERS" "$R/helpbook" "$lang" <"$R/queries.txt" >"$R/helpbook.jsonl"
+    quietly hugo -- hugo --source "$R/hugo" --destination "$R/site"
+    quietly pagefind -- "$PAGEFIND" --site "$R/site"
+    node "$SEARCH/pagefind.mjs" "$R/site" "$lang" answers <"$R/queries.txt" >"$R/pagefind.jsonl"
+    quietly mdbook -- "$MDBOOK" build "$R/mdbook" -d "$R/book"
+    node "$SEARCH/mdbook.cjs" "$R/book" answers <"$R/queries.txt" >"$R/mdbook.jsonl"
+    for tool in helpbook pagefind mdbook; do
+        log "    $tool, queries whose best answer is not first:"
+        python3 "$REPO/bench/relevance/score.py" "$REPO/bench/relevance/$hc.toml" "$R/$tool.jsonl" "$R/site" \
+            >>"$TMP/score-$tool" 2> >(sed 's/^/    /' >&2)
+    done
+done
+
 # median FILE COLUMN: the median of a column of numbers.
 median() {
     awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 }
@@ -131,4 +295,29 @@ row "helpbook $("$HELPBOOK" --version | awk '{ print $2 }') (site + index)" "$TM
 row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) + Pagefind $("$PAGEFIND" --version 2>/dev/null | awk '{ print $2 }')" "$TMP/hugo-pagefind"
 row "mdBook $("$MDBOOK" --version | awk '{ print $2 }')" "$TMP/mdbook"
 row "(Hugo's site alone, no search)" "$TMP/hugo"
-echo "($N generated articles; $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'))"
+echo
+# kb BYTES: kilobytes with one decimal.
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
+echo "| tool | bytes before the first results, gzip (raw) | time per search, median | under load on loopback (wrk, 32 connections) |"
+echo "|---|---:|---:|---:|"
+echo "| helpbook | $(kb "$HB_BYTES_GZ") ($(kb "$HB_BYTES")) | $HB_MS ms (server, one thread) | $HB_WRK |"
+echo "| Pagefind | $(kb "$PF_BYTES_GZ") ($(kb "$PF_BYTES")) | $PF_MS ms (Node) | - |"
+echo "| mdBook | $(kb "$MD_BYTES_GZ") ($(kb "$MD_BYTES")) | $MD_MS ms (Node) | - |"
+echo
+echo "| tool | queries | recall@1 | recall@5 | MRR@10 | recall@1: Arduino / billing (ru) / Spree |"
+echo "|---|---:|---:|---:|---:|---:|"
+for tool in helpbook pagefind mdbook; do
+    python3 - "$tool" "$TMP/score-$tool" <<'PY'
+import json, sys
+sets = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
+n = sum(s["queries"] for s in sets)
+name = {"helpbook": "helpbook", "pagefind": "Pagefind", "mdbook": "mdBook"}[sys.argv[1]]
+print("| %s | %d | %.2f | %.2f | %.3f | %s |" % (
+    name, n, sum(s["at1"] for s in sets) / n, sum(s["at5"] for s in sets) / n,
+    sum(s["reciprocal"] for s in sets) / n,
+    " / ".join("%.2f" % (s["at1"] / s["queries"]) for s in sets)))
+PY
+done
+echo
+echo "Builds and search speed: $N generated articles. Quality: $(awk -F'"queries": ' '{ split($2, a, ","); n += a[1] } END { print n }' "$TMP/score-helpbook") judged queries on three real help centers (bench/relevance/)."
+echo "$(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"

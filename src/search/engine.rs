@@ -17,7 +17,9 @@ use super::analyze::{Analyzer, fold, words};
 use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
-use super::matching::{Requirements, articles_of, docs_in_lang, for_each_set, matching_articles};
+use super::matching::{
+    Matched, Requirements, and_not, articles_of, docs_in_lang, for_each_set, matching_articles,
+};
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, RANKING_FILE};
 use super::scoring::{Found, Lists, best_articles};
@@ -280,22 +282,17 @@ impl Engine {
                     .then(|| parsed.words.last().map(String::as_str))
                     .flatten();
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
-                // Most words first; any one word when that finds nothing.
-                let loose = (built.needed > 1).then_some(1);
-                for needed in std::iter::once(built.needed).chain(loose) {
-                    let (total, hits) =
-                        self.run(&built, needed, &lists, &matcher, language, request)?;
-                    if total > 0 {
-                        return Ok(Response {
-                            query: request.query.clone(),
-                            total,
-                            hits,
-                            suggestion: None,
-                            searched_as: (n > 0).then(|| reading.clone()),
-                            lang: language.clone(),
-                            popular: Vec::new(),
-                        });
-                    }
+                let (total, hits) = self.run(&built, &lists, &matcher, language, request)?;
+                if total > 0 {
+                    return Ok(Response {
+                        query: request.query.clone(),
+                        total,
+                        hits,
+                        suggestion: None,
+                        searched_as: (n > 0).then(|| reading.clone()),
+                        lang: language.clone(),
+                        popular: Vec::new(),
+                    });
                 }
             }
         }
@@ -319,12 +316,14 @@ impl Engine {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// One query in one language: the articles it finds (how many, and the page asked for),
-    /// with `needed` of its word clauses.
+    /// One query in one language: the articles it finds (how many, and the page asked for).
+    /// The articles that hold most of its words come first; when they are fewer than the
+    /// page needs, those that hold only some of them follow, best first (as Meilisearch's
+    /// default `last` matching strategy does: "move from shopify" finds the one article that
+    /// says "move" and "shopify", then the ones about Shopify).
     fn run(
         &self,
         built: &Built,
-        needed: usize,
         lists: &Lists<'_>,
         matcher: &Matcher,
         lang: &str,
@@ -337,24 +336,30 @@ impl Engine {
         };
         let requirements = Requirements {
             clauses: &built.clauses,
-            needed,
+            needed: built.needed,
             phrases: &built.phrases,
             excluded: &built.excluded,
             in_lang,
             section: request.section.as_deref(),
         };
-        let articles =
+        let Matched { most, mut some } =
             matching_articles(searcher, &self.fields, &self.articles, lists, &requirements)?;
-        let total = articles.iter().map(|w| w.count_ones() as usize).sum();
+        let count = |bits: &[u64]| bits.iter().map(|w| w.count_ones() as usize).sum::<usize>();
+        let total = count(&some);
         if total == 0 {
             return Ok((0, Vec::new()));
         }
-        let best = best_articles(
-            lists,
-            &built.ranking,
-            &articles,
-            request.offset + request.limit,
-        );
+        let wanted = request.offset + request.limit;
+        let mut best = best_articles(lists, &built.ranking, &most, wanted);
+        if best.len() < wanted {
+            and_not(&mut some, &most);
+            best.extend(best_articles(
+                lists,
+                &built.ranking,
+                &some,
+                wanted - best.len(),
+            ));
+        }
         let page: Vec<Found> = best
             .into_iter()
             .skip(request.offset)
@@ -774,7 +779,8 @@ mod tests {
                     section: None,
                 },
             )
-            .expect("matching");
+            .expect("matching")
+            .most;
             let mut all = best_articles(&lists, &built.ranking, &matching, 1000);
             let mut count = 0;
             for_each_set(&matching, |_| count += 1);
@@ -831,5 +837,69 @@ mod tests {
         // Article 6's title is about "invoice" (6 % 7) but no heading is; its own text never
         // says it, section 2 twice and section 3 three times (text word i is (3s + i²) % 7).
         assert_eq!(urls, ["/a3/#s3", "/a6/#s3"]);
+    }
+
+    /// An engine over one-document articles, `(url, title, text)`.
+    fn engine_of(articles: &[(&str, &str, &str)]) -> Engine {
+        let documents: Vec<Document> = articles
+            .iter()
+            .map(|(url, title, text)| Document {
+                url: (*url).into(),
+                article_url: (*url).into(),
+                lang: "en".into(),
+                title: (*title).into(),
+                text: (*text).into(),
+                ..Document::default()
+            })
+            .collect();
+        let settings = Settings {
+            languages: vec!["en".into()],
+            ..Settings::default()
+        };
+        let (index, stats) = write_index(None, &documents, &settings).expect("index");
+        Engine::from_index(index, settings, stats).expect("engine")
+    }
+
+    #[test]
+    fn articles_with_some_of_the_words_follow_the_few_with_all_of_them() {
+        let engine = engine_of(&[
+            (
+                "/checkout/",
+                "Checkout",
+                "Vendors who move from Shopify keep their checkout.",
+            ),
+            (
+                "/migrate/",
+                "Migrate from Shopify",
+                "Bring your Shopify products and customers.",
+            ),
+            ("/stock/", "Stock levels", "Move stock between warehouses."),
+            ("/tax/", "Taxes", "Set up tax rates for your zones."),
+        ]);
+        let search = |query: &str, limit: usize, offset: usize| {
+            engine
+                .search(&Request {
+                    query: query.into(),
+                    limit,
+                    offset,
+                    ..Request::default()
+                })
+                .expect("search")
+        };
+        let urls = |response: &Response| -> Vec<String> {
+            response.hits.iter().map(|h| h.url.to_string()).collect()
+        };
+        // The one article with both words first; then those with one, best first; never one
+        // with neither. The total counts them all, and the next page goes on where this ends.
+        let found = search("move shopify", 10, 0);
+        assert_eq!(urls(&found), ["/checkout/", "/migrate/", "/stock/"]);
+        assert_eq!(found.total, 3);
+        assert_eq!(urls(&search("move shopify", 1, 1)), ["/migrate/"]);
+        assert_eq!(
+            urls(&search("move shopify", 2, 1)),
+            ["/migrate/", "/stock/"]
+        );
+        // A page filled by articles with every word takes no others.
+        assert_eq!(urls(&search("shopify", 10, 0)), ["/migrate/", "/checkout/"]);
     }
 }

@@ -1,5 +1,6 @@
-//! Which articles match a query: most of its words somewhere in the article, every phrase,
-//! no excluded word, in the shopper's language (and section). Decided on bitsets of article
+//! Which articles match a query: most of its words somewhere in the article (or, the looser
+//! reading, any of them), every phrase, no excluded word, in the shopper's language (and
+//! section). Decided on bitsets of article
 //! ids: which articles hold a word comes from the ranking file's lists (one entry per
 //! article), phrases and filters from Tantivy; "at least m of n" is counted bit-parallel.
 
@@ -28,15 +29,23 @@ pub struct Requirements<'a> {
     pub section: Option<&'a str>,
 }
 
-/// The matching articles, as a bitset of article ids (`article_of`: per segment, each
-/// document's article id).
+/// The matching articles, each reading a bitset of article ids.
+#[derive(Debug)]
+pub struct Matched {
+    /// The articles that hold `needed` of the clauses.
+    pub most: Vec<u64>,
+    /// The articles that hold any of them: `most` and the looser matches.
+    pub some: Vec<u64>,
+}
+
+/// The matching articles (`article_of`: per segment, each document's article id).
 pub fn matching_articles(
     searcher: &Searcher,
     fields: &Fields,
     article_of: &[Vec<u32>],
     lists: &Lists<'_>,
     wanted: &Requirements<'_>,
-) -> Result<Vec<u64>, SearchError> {
+) -> Result<Matched, SearchError> {
     let words = lists.articles().div_ceil(64);
     let mut articles = wanted.in_lang.to_vec();
     articles.resize(words, 0);
@@ -51,6 +60,7 @@ pub fn matching_articles(
         })?;
         and(&mut articles, &in_section);
     }
+    let mut most;
     if !wanted.clauses.is_empty() {
         let needed = wanted.needed.clamp(1, wanted.clauses.len());
         let mut counter = Counter::new(words, wanted.clauses.len());
@@ -76,10 +86,16 @@ pub fn matching_articles(
             }
             counter.add(&any);
         }
-        and(&mut articles, &counter.at_least(needed));
+        and(&mut articles, &counter.at_least(1));
+        most = articles.clone();
+        and(&mut most, &counter.at_least(needed));
+    } else {
+        most = articles.clone();
     }
     for stem in wanted.excluded {
-        and_not(&mut articles, &lists.text(stem).holders);
+        let holders = &lists.text(stem).holders;
+        and_not(&mut articles, holders);
+        and_not(&mut most, holders);
     }
     // A phrase may be in any section of the article, not only in its own document.
     for phrase in wanted.phrases {
@@ -88,8 +104,12 @@ pub fn matching_articles(
             docs_of(&*weight, reader)
         })?;
         and(&mut articles, &with_phrase);
+        and(&mut most, &with_phrase);
     }
-    Ok(articles)
+    Ok(Matched {
+        most,
+        some: articles,
+    })
 }
 
 /// The articles (a bitset `words` long) of the documents `docs` gives for each segment.
@@ -157,7 +177,7 @@ fn or(bits: &mut [u64], other: &[u64]) {
     }
 }
 
-fn and_not(bits: &mut [u64], other: &[u64]) {
+pub(super) fn and_not(bits: &mut [u64], other: &[u64]) {
     for (a, b) in bits.iter_mut().zip(other) {
         *a &= !b;
     }

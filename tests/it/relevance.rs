@@ -1,4 +1,4 @@
-//! Search quality on judged queries (`tests/relevance/`): recall@1, recall@5 and MRR@10,
+//! Search quality on judged queries (`bench/relevance/`): recall@1, recall@5 and MRR@10,
 //! printed and held above the floors measured when the set was written.
 
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ impl Scores {
 fn score(hc: &HelpCenter, set_name: &str) -> Scores {
     let set = set_name;
     hc.build().success();
-    let text = std::fs::read_to_string(repo().join("tests/relevance").join(set)).expect("read set");
+    let text = std::fs::read_to_string(repo().join("bench/relevance").join(set)).expect("read set");
     let set: Set = toml::from_str(&text).expect("set parses");
     let urls = article_urls(hc.root());
     let engine = Engine::open(&hc.path("build/index")).expect("open index");
@@ -204,7 +204,7 @@ fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
 // change that loses answers fails here. Raise them when search gets better.
 // Measured 2026-11-23 (articles ranked from the ranking file): demo 0.86 / 0.98 / 0.918,
 // Arduino 0.67 / 0.83 / 0.749, Russian billing 0.38 / 0.69 / 0.529 (many near-duplicate cards;
-// see tests/relevance/README.md). Measured 2026-12-06: Spree merchant guide 0.65 / 0.80 / 0.725
+// see bench/relevance/README.md). Measured 2026-12-06: Spree merchant guide 0.65 / 0.80 / 0.725
 // (every miss is a query in the merchant's own words).
 const FLOOR_DEMO: (f64, f64, f64) = (0.82, 0.94, 0.88);
 const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.78, 0.70);
