@@ -9,7 +9,11 @@ Writes, from the same articles:
   OUT/hugo/      hugo.toml + content/ + minimal layouts/ (the ones gen_corpus.py writes for
                  Hugo, with data-pagefind-body around the article, plus a <meta name="source">
                  naming each page's source file so that answers can be scored); `.mdx` files
-                 become `.md`, which Hugo reads (it skips `.mdx`)
+                 become `.md`, which Hugo reads (it skips `.mdx`). Hugo is told to render the
+                 articles' own HTML (goldmark's `unsafe`, off by default), as helpbook and
+                 mdBook do: the Arduino articles keep much of their text in HTML tables and
+                 lists, which Hugo would otherwise replace with a comment, so Pagefind would
+                 index less text than the others
   OUT/mdbook/    book.toml + src/SUMMARY.md (every article, in path order) + src/; mdBook
                  reads no front matter, so it is removed and its title becomes the page's
                  `# heading`, as anyone moving these articles to mdBook would do
@@ -111,7 +115,7 @@ def main():
           '[book]\ntitle = "%s"\nlanguage = "%s"\n' % (title, lang))
     write(os.path.join(out, "hugo", "hugo.toml"),
           'baseURL = "https://help.example.com/"\ntitle = "%s"\nlanguageCode = "%s"\n'
-          'defaultContentLanguage = "%s"\n\n[markup.goldmark.renderer]\nunsafe = false\n'
+          'defaultContentLanguage = "%s"\n\n[markup.goldmark.renderer]\nunsafe = true\n'
           % (title, lang, lang))
     layouts = os.path.join(out, "hugo", "layouts")
     write(os.path.join(layouts, "_default", "baseof.html"), HUGO_BASEOF)
