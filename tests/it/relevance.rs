@@ -205,8 +205,9 @@ fn score_lenient(hc: &HelpCenter, set: &str) -> Scores {
 // Measured 2026-11-23 (articles ranked from the ranking file): demo 0.86 / 0.98 / 0.918,
 // Arduino 0.67 / 0.83 / 0.749, Russian billing 0.38 / 0.69 / 0.529 (many near-duplicate cards;
 // see bench/relevance/README.md). Measured 2026-12-06: Spree merchant guide 0.65 / 0.80 / 0.725
-// (every miss is a query in the merchant's own words).
+// (every miss is a query in the merchant's own words); then, with the articles holding some of
+// the words after those holding most, Arduino 0.67 / 0.87 / 0.758 and Spree 0.65 / 0.85 / 0.750.
 const FLOOR_DEMO: (f64, f64, f64) = (0.82, 0.94, 0.88);
-const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.78, 0.70);
+const FLOOR_ARDUINO: (f64, f64, f64) = (0.60, 0.82, 0.70);
 const FLOOR_MS: (f64, f64, f64) = (0.34, 0.62, 0.48);
-const FLOOR_SPREE: (f64, f64, f64) = (0.60, 0.75, 0.68);
+const FLOOR_SPREE: (f64, f64, f64) = (0.60, 0.80, 0.70);
