@@ -186,34 +186,8 @@ while IFS=$'\t' read -r lang q; do
 done <"$TMP/queries.tsv" >"$TMP/api-bytes"
 HB_BYTES=$((js_raw + $(cut -d' ' -f1 "$TMP/api-bytes" | median_of | cut -d. -f1)))
 HB_BYTES_GZ=$((js_gz + $(cut -d' ' -f2 "$TMP/api-bytes" | median_of | cut -d. -f1)))
-cat >"$TMP/queries.lua" <<'LUA'
-local queries = {}
-local function encode(s)
-  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-for line in io.lines(os.getenv("QUERIES")) do
-  local lang, q = line:match("^(%a+)\t(.+)$")
-  if q then table.insert(queries, "/api/search?lang=" .. lang .. "&limit=10&q=" .. encode(q)) end
-end
-local threads = 0
-function setup(thread)
-  thread:set("offset", threads * 7919)
-  threads = threads + 1
-end
-local i = 0
-function init(args)
-  i = offset or 0
-end
-function request()
-  i = i + 1
-  return wrk.format("GET", queries[(i % #queries) + 1])
-end
-function response(status)
-  if status ~= 200 then error("status " .. status) end
-end
-LUA
-QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d3s -s "$TMP/queries.lua" "$ADDR" >/dev/null
-QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d10s --latency -s "$TMP/queries.lua" "$ADDR" >"$TMP/wrk.out"
+QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d3s -s "$REPO/bench/search/api-queries.lua" "$ADDR" >/dev/null
+QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d10s --latency -s "$REPO/bench/search/api-queries.lua" "$ADDR" >"$TMP/wrk.out"
 kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=
 ! grep -q 'Non-2xx\|Socket errors' "$TMP/wrk.out" || { cat "$TMP/wrk.out" >&2; die "wrk saw errors"; }

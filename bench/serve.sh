@@ -82,35 +82,6 @@ PY
 stream=$(wc -l < "$TMP/stream.tsv")
 distinct=$(sort -u "$TMP/stream.tsv" | wc -l)
 
-# wrk's threads each start at another place in the list, so that they do not send the same
-# query at the same moment.
-cat > "$TMP/queries.lua" <<'LUA'
-local queries = {}
-local function encode(s)
-  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-for line in io.lines(os.getenv("QUERIES")) do
-  local lang, q = line:match("^(%a+)\t(.+)$")
-  if q then table.insert(queries, "/api/search?lang=" .. lang .. "&limit=10&q=" .. encode(q)) end
-end
-local threads = 0
-function setup(thread)
-  thread:set("offset", threads * 7919)
-  threads = threads + 1
-end
-local i = 0
-function init(args)
-  i = offset or 0
-end
-function request()
-  i = i + 1
-  return wrk.format("GET", queries[(i % #queries) + 1])
-end
-function response(status)
-  if status ~= 200 then error("status " .. status) end
-end
-LUA
-
 # In process, one thread, no HTTP: what a search costs.
 log "--- in-process search latency (examples/search_latency.rs)"
 (cd "$REPO" && cargo build --release --locked --quiet --example search_latency)
@@ -133,12 +104,12 @@ run_wrk() {
     local rss_idle rss_load
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s"
-    QUERIES="$file" wrk -t2 -c"$connections" -d3s -s "$TMP/queries.lua" "$addr" >/dev/null
+    QUERIES="$file" wrk -t2 -c"$connections" -d3s -s "$REPO/bench/search/api-queries.lua" "$addr" >/dev/null
     # serve's CPU time (user + system, in clock ticks) over the measured run: CPU per search
     # depends less than searches/s on what else the shared machine is doing.
     local ticks_before ticks_after
     ticks_before=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
-    QUERIES="$file" wrk -t2 -c"$connections" -d"${SECONDS_UNDER_LOAD}s" --latency -s "$TMP/queries.lua" "$addr" > "$TMP/wrk.out"
+    QUERIES="$file" wrk -t2 -c"$connections" -d"${SECONDS_UNDER_LOAD}s" --latency -s "$REPO/bench/search/api-queries.lua" "$addr" > "$TMP/wrk.out"
     ticks_after=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     rss_load=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
