@@ -40,13 +40,9 @@ RUNS=${RUNS:-5}
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/compare.sh [N]" >&2; exit 2; }
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive integer" >&2; exit 2; }
 MDBOOK_RUNS=$((RUNS < 3 ? RUNS : 3))
-REPO="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
-GEN="$REPO/../shared/bench/gen_corpus.py"
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 TOOLS=${HELPBOOK_BENCH_TOOLS:-$HOME/.cache/helpbook-bench}
 GNU_TIME=/usr/bin/time
-log() { printf '%s\n' "$*" >&2; }
-die() { printf 'bench/compare.sh: %s\n' "$*" >&2; exit 1; }
-[[ -f $GEN ]] || die "$GEN not found (the shared/ folder must sit beside the repository)"
 
 # --- tools -------------------------------------------------------------------------------------
 missing=()
@@ -72,22 +68,12 @@ if [[ ! -x $MDBOOK ]]; then
     log "==> cargo install mdbook --locked (into $TOOLS/mdbook; about 7 minutes)"
     cargo install mdbook --locked --root "$TOOLS/mdbook" >&2
 fi
-log "==> cargo build --release"
-(cd "$REPO" && cargo build --release --locked --quiet --bin helpbook --example answers --example search_latency) >&2
-HELPBOOK="$REPO/target/release/helpbook"
+build_helpbook --bin helpbook --example answers --example search_latency
 ANSWERS="$REPO/target/release/examples/answers"
 SEARCH_LATENCY="$REPO/target/release/examples/search_latency"
 
-# --- corpus and scratch ------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/helpbook-compare.XXXXXX")
-SERVER_PID=
-cleanup() {
-    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-log "==> generating $N articles"
-python3 "$GEN" "$N" "$TMP/corpus" >/dev/null
+# --- corpus ------------------------------------------------------------------------------------
+generate "$N"
 C="$TMP/corpus"
 
 # timed NAME -- CMD...: runs CMD under GNU time; prints "wall_s peak_kib". Fails loudly.
@@ -141,20 +127,6 @@ for lang in en ru et; do
     [[ -s $C/queries.$lang.txt ]] && awk -v l="$lang" 'NF { print l "\t" $0 }' "$C/queries.$lang.txt"
 done >"$TMP/queries.tsv"
 
-# serve_helpbook: starts `helpbook serve` on the last build, every search computed (`--cache
-# 0`: the 200 queries in turn would otherwise all be answered from its cache); sets ADDR.
-serve_helpbook() {
-    "$HELPBOOK" serve --root "$C/helpbook" --out "$HB_OUT" --bind 127.0.0.1:0 --cache 0 >"$TMP/serve.out" 2>&1 &
-    SERVER_PID=$!
-    ADDR=
-    for _ in $(seq 1 300); do
-        ADDR=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve.out" | head -1 || true)
-        [[ -n $ADDR ]] && curl -fsS "$ADDR/healthz" >/dev/null 2>&1 && return
-        sleep 0.1
-    done
-    sed 's/^/!!! /' "$TMP/serve.out" >&2
-    die "helpbook serve did not start"
-}
 # body_bytes URL [gzip]: the size of a response's body as sent, asking for gzip or not.
 body_bytes() {
     local accept=identity
@@ -171,7 +143,9 @@ json_median() {
 }
 
 log "==> helpbook: bytes before the first results, and wrk on /api/search"
-serve_helpbook
+# Every search computed (`--cache 0`): the 200 queries in turn would otherwise all be answered
+# from its cache.
+start_helpbook "$TMP/serve.out" serve --root "$C/helpbook" --out "$HB_OUT" --cache 0
 # The page's scripts (every page loads the same ones), then the search box's one request.
 scripts=$(curl -fsS "$ADDR/" | grep -o '<script src="[^"]*"' | sed 's/^<script src="//; s/"$//')
 js_raw=0 js_gz=0
@@ -188,8 +162,7 @@ HB_BYTES=$((js_raw + $(cut -d' ' -f1 "$TMP/api-bytes" | median_of | cut -d. -f1)
 HB_BYTES_GZ=$((js_gz + $(cut -d' ' -f2 "$TMP/api-bytes" | median_of | cut -d. -f1)))
 QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d3s -s "$REPO/bench/search/api-queries.lua" "$ADDR" >/dev/null
 QUERIES="$TMP/queries.tsv" wrk -t2 -c32 -d10s --latency -s "$REPO/bench/search/api-queries.lua" "$ADDR" >"$TMP/wrk.out"
-kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=
+stop_server
 ! grep -q 'Non-2xx\|Socket errors' "$TMP/wrk.out" || { cat "$TMP/wrk.out" >&2; die "wrk saw errors"; }
 HB_WRK="$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$TMP/wrk.out")/s, p50 $(awk '$1 == "50%" { print $2 }' "$TMP/wrk.out"), p99 $(awk '$1 == "99%" { print $2 }' "$TMP/wrk.out")"
 # One thread, no HTTP: the same queries, as the median per search.

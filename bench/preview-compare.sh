@@ -10,27 +10,13 @@ set -euo pipefail
 
 N=${1:-1000}
 EDITS=${2:-20}
-REPO="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
-GEN="$REPO/../shared/bench/gen_corpus.py"
-[[ -f $GEN ]] || { echo "bench/preview-compare.sh: $GEN not found (the shared/ folder must sit beside the repository)" >&2; exit 1; }
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 if ! command -v hugo >/dev/null && [[ $(id -u) == 0 ]]; then
     apt-get install -y -qq hugo >/dev/null
 fi
 
-echo "--- cargo build --release" >&2
-(cd "$REPO" && cargo build --release --locked --quiet)
-HELPBOOK="$REPO/target/release/helpbook"
-
-TMP=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-
-echo "--- generating $N articles" >&2
-python3 "$GEN" "$N" "$TMP/corpus" >/dev/null
+build_helpbook
+generate "$N"
 
 # The article edited: the middle one of the English articles both layouts have.
 ARTICLE=$(cd "$TMP/corpus/helpbook/content" && find . -name '*.md' ! -name '_*' ! -name '*.*.md' \
@@ -90,24 +76,16 @@ echo "| tool | median | fastest | slowest |"
 echo "|---|---:|---:|---:|"
 
 ROOT="$TMP/corpus/helpbook"
-"$HELPBOOK" preview --root "$ROOT" --bind 127.0.0.1:0 > "$TMP/helpbook.out" 2>&1 &
-SERVER_PID=$!
-addr=
-for _ in $(seq 1 600); do
-    addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/helpbook.out" | head -1 || true)
-    [[ -n $addr ]] && break
-    sleep 0.1
-done
-[[ -n $addr ]] || { echo "helpbook preview did not start:" >&2; cat "$TMP/helpbook.out" >&2; exit 1; }
-measure "helpbook preview" "$ROOT/content/$ARTICLE" "$addr"
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+start_helpbook "$TMP/helpbook.out" preview --root "$ROOT"
+measure "helpbook preview" "$ROOT/content/$ARTICLE" "$ADDR"
+stop_server
 
 if command -v hugo >/dev/null; then
     port=$(free_port)
     (cd "$TMP/corpus/hugo" && exec hugo server --bind 127.0.0.1 --port "$port" --baseURL "http://127.0.0.1:$port/" > "$TMP/hugo.out" 2>&1) &
     SERVER_PID=$!
     measure "hugo server $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$TMP/corpus/hugo/content/$ARTICLE" "http://127.0.0.1:$port"
-    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+    stop_server
 else
     echo "(hugo is not installed: run as root to install Debian's package)" >&2
 fi

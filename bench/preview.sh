@@ -8,36 +8,13 @@ set -euo pipefail
 
 N=${1:-1000}
 EDITS=${2:-20}
-REPO="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
-GEN="$REPO/../shared/bench/gen_corpus.py"
-[[ -f $GEN ]] || { echo "bench/preview.sh: $GEN not found (the shared/ folder must sit beside the repository)" >&2; exit 1; }
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-echo "--- cargo build --release" >&2
-(cd "$REPO" && cargo build --release --locked --quiet)
-HELPBOOK="$REPO/target/release/helpbook"
-
-TMP=$(mktemp -d)
-PREVIEW_PID=
-cleanup() {
-    [[ -n $PREVIEW_PID ]] && kill "$PREVIEW_PID" 2>/dev/null && wait "$PREVIEW_PID" 2>/dev/null
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-
-echo "--- generating $N articles" >&2
-python3 "$GEN" "$N" "$TMP/corpus" >/dev/null
+build_helpbook
+generate "$N"
 ROOT="$TMP/corpus/helpbook"
-
-"$HELPBOOK" preview --root "$ROOT" --bind 127.0.0.1:0 > "$TMP/preview.out" 2>&1 &
-PREVIEW_PID=$!
-addr=
-for _ in $(seq 1 600); do
-    addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/preview.out" | head -1 || true)
-    [[ -n $addr ]] && break
-    kill -0 "$PREVIEW_PID" 2>/dev/null || { cat "$TMP/preview.out" >&2; exit 1; }
-    sleep 0.1
-done
-[[ -n $addr ]] || { echo "preview did not start:" >&2; cat "$TMP/preview.out" >&2; exit 1; }
+start_helpbook "$TMP/preview.out" preview --root "$ROOT"
+addr=$ADDR
 echo "--- $addr: $EDITS saves" >&2
 
 python3 - "$addr" "$ROOT" "$EDITS" "$N" <<'PY'

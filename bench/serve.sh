@@ -11,33 +11,17 @@ set -euo pipefail
 
 N=${1:-10000}
 SECONDS_UNDER_LOAD=${2:-20}
-REPO="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
-GEN="$REPO/../shared/bench/gen_corpus.py"
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 export DEBIAN_FRONTEND=noninteractive
-
-log() { echo "$*" >&2; }
 
 if ! command -v wrk >/dev/null 2>&1; then
     log "--- installing wrk"
     apt-get install -y --no-install-recommends wrk </dev/null >/dev/null 2>&1 \
         || { apt-get update </dev/null >/dev/null && apt-get install -y --no-install-recommends wrk </dev/null >/dev/null; }
 fi
-[[ -f $GEN ]] || { log "bench/serve.sh: $GEN not found (the shared/ folder must sit beside the repository)"; exit 1; }
 
-log "--- cargo build --release"
-(cd "$REPO" && cargo build --release --locked --quiet)
-HELPBOOK="$REPO/target/release/helpbook"
-
-TMP=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-
-log "--- generating $N articles"
-python3 "$GEN" "$N" "$TMP/corpus" >/dev/null
+build_helpbook
+generate "$N"
 ROOT="$TMP/corpus/helpbook"
 
 log "--- building"
@@ -92,15 +76,8 @@ log "$in_process"
 # connections; prints a table row.
 run_wrk() {
     local cache=$1 file=$2 label=$3 connections=${4:-32}
-    "$HELPBOOK" serve --root "$ROOT" --bind 127.0.0.1:0 --cache "$cache" > "$TMP/serve.out" 2>&1 &
-    SERVER_PID=$!
-    local addr=
-    for _ in $(seq 1 200); do
-        addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve.out" | head -1 || true)
-        [[ -n $addr ]] && curl -fsS "$addr/healthz" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
-    [[ -n $addr ]] || { log "serve did not start:"; cat "$TMP/serve.out" >&2; exit 1; }
+    start_helpbook "$TMP/serve.out" serve --root "$ROOT" --cache "$cache"
+    local addr=$ADDR
     local rss_idle rss_load
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
     log "--- $label: warm-up 3 s, then wrk ${SECONDS_UNDER_LOAD} s"
@@ -112,8 +89,7 @@ run_wrk() {
     QUERIES="$file" wrk -t2 -c"$connections" -d"${SECONDS_UNDER_LOAD}s" --latency -s "$REPO/bench/search/api-queries.lua" "$addr" > "$TMP/wrk.out"
     ticks_after=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
     rss_load=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
-    kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+    stop_server
     cat "$TMP/wrk.out" >&2
     local errors
     errors=$(awk '/Non-2xx|Socket errors/ { print }' "$TMP/wrk.out")
