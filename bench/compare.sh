@@ -127,11 +127,12 @@ for lang in en ru et; do
     [[ -s $C/queries.$lang.txt ]] && awk -v l="$lang" 'NF { print l "\t" $0 }' "$C/queries.$lang.txt"
 done >"$TMP/queries.tsv"
 
-# body_bytes URL [gzip]: the size of a response's body as sent, asking for gzip or not.
+# body_bytes ENCODING URL [CURL ARGS...]: the size of a response's body as sent, asking for
+# ENCODING (gzip or identity).
 body_bytes() {
-    local accept=identity
-    [[ ${2:-} == gzip ]] && accept=gzip
-    curl -fsS -H "Accept-Encoding: $accept" -o /dev/null -w '%{size_download}' "$1"
+    local accept=$1
+    shift
+    curl -fsS -H "Accept-Encoding: $accept" -o /dev/null -w '%{size_download}' "$@"
 }
 # median_of: the median of numbers on stdin, one per line.
 median_of() {
@@ -150,13 +151,13 @@ start_helpbook "$TMP/serve.out" serve --root "$C/helpbook" --out "$HB_OUT" --cac
 scripts=$(curl -fsS "$ADDR/" | grep -o '<script src="[^"]*"' | sed 's/^<script src="//; s/"$//')
 js_raw=0 js_gz=0
 for js in $scripts; do
-    js_raw=$((js_raw + $(body_bytes "$ADDR$js")))
-    js_gz=$((js_gz + $(body_bytes "$ADDR$js" gzip)))
+    js_raw=$((js_raw + $(body_bytes identity "$ADDR$js")))
+    js_gz=$((js_gz + $(body_bytes gzip "$ADDR$js")))
 done
 ((js_raw > 0)) || die "helpbook's home page loads no script"
 while IFS=$'\t' read -r lang q; do
-    api="$ADDR/api/search?limit=8&lang=$lang&q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")"
-    echo "$(body_bytes "$api") $(body_bytes "$api" gzip)"
+    api=("$ADDR/api/search" -G --data "limit=8&lang=$lang" --data-urlencode "q=$q")
+    echo "$(body_bytes identity "${api[@]}") $(body_bytes gzip "${api[@]}")"
 done <"$TMP/queries.tsv" >"$TMP/api-bytes"
 HB_BYTES=$((js_raw + $(cut -d' ' -f1 "$TMP/api-bytes" | median_of | cut -d. -f1)))
 HB_BYTES_GZ=$((js_gz + $(cut -d' ' -f2 "$TMP/api-bytes" | median_of | cut -d. -f1)))
