@@ -18,7 +18,7 @@ use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
 use super::matching::{
-    Matched, Requirements, and_not, articles_of, docs_in_lang, for_each_set, matching_articles,
+    Matched, Requirements, articles_of, docs_in_lang, for_each_set, matching_articles,
 };
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, RANKING_FILE};
@@ -342,21 +342,24 @@ impl Engine {
             in_lang,
             section: request.section.as_deref(),
         };
-        let Matched { most, mut some } =
+        let Matched { most, rest } =
             matching_articles(searcher, &self.fields, &self.articles, lists, &requirements)?;
         let count = |bits: &[u64]| bits.iter().map(|w| w.count_ones() as usize).sum::<usize>();
-        let total = count(&some);
+        let (strict, looser) = (count(&most), count(&rest));
+        let total = strict + looser;
         if total == 0 {
             return Ok((0, Vec::new()));
         }
         let wanted = request.offset + request.limit;
-        let mut best = best_articles(lists, &built.ranking, &most, wanted);
-        if best.len() < wanted {
-            and_not(&mut some, &most);
+        let mut best = match strict {
+            0 => Vec::new(),
+            _ => best_articles(lists, &built.ranking, &most, wanted),
+        };
+        if best.len() < wanted && looser > 0 {
             best.extend(best_articles(
                 lists,
                 &built.ranking,
-                &some,
+                &rest,
                 wanted - best.len(),
             ));
         }

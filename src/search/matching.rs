@@ -29,13 +29,13 @@ pub struct Requirements<'a> {
     pub section: Option<&'a str>,
 }
 
-/// The matching articles, each reading a bitset of article ids.
+/// The matching articles, as bitsets of article ids.
 #[derive(Debug)]
 pub struct Matched {
     /// The articles that hold `needed` of the clauses.
     pub most: Vec<u64>,
-    /// The articles that hold any of them: `most` and the looser matches.
-    pub some: Vec<u64>,
+    /// The looser matches: the articles that hold some of the clauses, but fewer.
+    pub rest: Vec<u64>,
 }
 
 /// The matching articles (`article_of`: per segment, each document's article id).
@@ -60,7 +60,9 @@ pub fn matching_articles(
         })?;
         and(&mut articles, &in_section);
     }
-    let mut most;
+    // Those holding `needed` of the clauses, when that is more than one: the others are the
+    // looser matches.
+    let mut strict = None;
     if !wanted.clauses.is_empty() {
         let needed = wanted.needed.clamp(1, wanted.clauses.len());
         let mut counter = Counter::new(words, wanted.clauses.len());
@@ -87,15 +89,10 @@ pub fn matching_articles(
             counter.add(&any);
         }
         and(&mut articles, &counter.at_least(1));
-        most = articles.clone();
-        and(&mut most, &counter.at_least(needed));
-    } else {
-        most = articles.clone();
+        strict = (needed > 1).then(|| counter.at_least(needed));
     }
     for stem in wanted.excluded {
-        let holders = &lists.text(stem).holders;
-        and_not(&mut articles, holders);
-        and_not(&mut most, holders);
+        and_not(&mut articles, &lists.text(stem).holders);
     }
     // A phrase may be in any section of the article, not only in its own document.
     for phrase in wanted.phrases {
@@ -104,11 +101,16 @@ pub fn matching_articles(
             docs_of(&*weight, reader)
         })?;
         and(&mut articles, &with_phrase);
-        and(&mut most, &with_phrase);
+    }
+    let mut rest = vec![0u64; words];
+    if let Some(strict) = strict {
+        rest.clone_from(&articles);
+        and_not(&mut rest, &strict);
+        and(&mut articles, &strict);
     }
     Ok(Matched {
-        most,
-        some: articles,
+        most: articles,
+        rest,
     })
 }
 
@@ -177,7 +179,7 @@ fn or(bits: &mut [u64], other: &[u64]) {
     }
 }
 
-pub(super) fn and_not(bits: &mut [u64], other: &[u64]) {
+fn and_not(bits: &mut [u64], other: &[u64]) {
     for (a, b) in bits.iter_mut().zip(other) {
         *a &= !b;
     }
