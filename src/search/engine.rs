@@ -157,9 +157,12 @@ impl Engine {
             path: String::new(),
             reason: format!("{reason}; run `helpbook build` again"),
         };
-        let mut hits = HitStore::open(stats.hits).map_err(damaged)?;
+        let hits_file = |name: &str, bytes| {
+            HitStore::open(bytes).map_err(|reason| damaged(format!("`{name}`: {reason}")))
+        };
+        let mut hits = hits_file(HITS_FILE, stats.hits)?;
         if let Some(added) = stats.added_hits {
-            hits = hits.with_added(HitStore::open(added).map_err(damaged)?);
+            hits = hits.with_added(hits_file(ADDED_HITS_FILE, added)?);
         }
         let ranking = ArticleRanking::open(stats.ranking).map_err(damaged)?;
         let lexicon = stats.lexicon;

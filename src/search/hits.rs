@@ -178,13 +178,13 @@ impl HitStore {
     /// The record count, once the header and the table's size are checked.
     fn check(data: &[u8]) -> Result<usize, String> {
         if !data.starts_with(MAGIC) {
-            return Err(format!("`{HITS_FILE}` is not a helpbook hits file"));
+            return Err("not a helpbook hits file".to_string());
         }
-        let count = read_u32(data, MAGIC.len()).ok_or("the hits file is cut short")? as usize;
+        let count = read_u32(data, MAGIC.len()).ok_or("cut short")? as usize;
         let records_start = MAGIC.len() + 4 + (count + 1) * 8;
-        let last = read_u64(data, records_start - 8).ok_or("the hits file is cut short")?;
+        let last = read_u64(data, records_start - 8).ok_or("cut short")?;
         if records_start as u64 + last != data.len() as u64 {
-            return Err("the hits file's size does not match its table".to_string());
+            return Err("its size does not match its table".to_string());
         }
         Ok(count)
     }
