@@ -550,7 +550,7 @@ fn encode_list(postings: &[Posting], part: Part) -> Vec<u8> {
             out.extend_from_slice(&article.to_le_bytes());
             out.extend_from_slice(&topic.to_le_bytes());
         } else {
-            write_varint(&mut out, article - last);
+            write_varint(&mut out, article.wrapping_sub(last));
             last = article;
         }
         out.extend_from_slice(&units.to_le_bytes());
