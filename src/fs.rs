@@ -35,6 +35,25 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     std::fs::write(path, bytes).map_err(|e| FsError::new("write", path, e))
 }
 
+/// Writes `path` through a temporary file beside it and a rename, so that a reader never
+/// sees it half-written. The temporary file does not outlive a failure.
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let Some(name) = path.file_name() else {
+        let error = io::Error::new(io::ErrorKind::InvalidInput, "no file name");
+        return Err(FsError::new("write", path, error));
+    };
+    let temporary = path.with_file_name(format!(".{}.new", name.to_string_lossy()));
+    let written = std::fs::write(&temporary, bytes)
+        .map_err(|e| FsError::new("write", path, e))
+        .and_then(|()| {
+            std::fs::rename(&temporary, path).map_err(|e| FsError::new("replace", path, e))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
 pub fn create_dir_all(path: &Path) -> Result<(), FsError> {
     std::fs::create_dir_all(path).map_err(|e| FsError::new("create folder", path, e))
 }

@@ -166,14 +166,7 @@ impl PageSink for InPlace {
         if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
             return Err(format!("refusing to write outside the site: `{path}`"));
         }
-        let target = self.site.join(path);
-        let temporary = match target.file_name() {
-            Some(name) => target.with_file_name(format!(".{}.new", name.to_string_lossy())),
-            None => return Err(format!("`{path}` names no file")),
-        };
-        fs::write(&temporary, bytes).map_err(|e| e.to_string())?;
-        std::fs::rename(&temporary, &target)
-            .map_err(|e| FsError::new("replace", &target, e).to_string())
+        fs::replace(&self.site.join(path), bytes).map_err(|e| e.to_string())
     }
 }
 

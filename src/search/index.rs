@@ -102,7 +102,7 @@ pub struct IndexStats {
 }
 
 /// A failure to write the index (disk full, permissions).
-fn write_error(e: &dyn std::fmt::Display) -> SearchError {
+pub(super) fn write_error(e: &dyn std::fmt::Display) -> SearchError {
     SearchError::IndexWrite(e.to_string())
 }
 
@@ -302,13 +302,7 @@ fn lexicon_and_hits(
     let mut lexicon: Vec<(String, u64)> = counts.into_iter().collect();
     lexicon.sort_unstable();
     if let Some(dir) = dir {
-        let mut text = String::with_capacity(lexicon.len() * 12);
-        for (word, count) in &lexicon {
-            text.push_str(word);
-            text.push('\t');
-            text.push_str(&count.to_string());
-            text.push('\n');
-        }
+        let text = lexicon_text(lexicon.iter().map(|(word, count)| (word.as_str(), *count)));
         std::fs::write(dir.join(LEXICON_FILE), text).map_err(|e| write_error(&e))?;
     }
     let hits = match dir {
@@ -328,6 +322,18 @@ fn lexicon_and_hits(
         }
     };
     Ok((lexicon, hits))
+}
+
+/// The lexicon file's text: a word and the number of documents holding it per line.
+pub(super) fn lexicon_text<'a>(words: impl ExactSizeIterator<Item = (&'a str, u64)>) -> String {
+    let mut text = String::with_capacity(words.len() * 12);
+    for (word, count) in words {
+        text.push_str(word);
+        text.push('\t');
+        text.push_str(&count.to_string());
+        text.push('\n');
+    }
+    text
 }
 
 /// How many words an article's topic (its tags and description, a heading or a question) has

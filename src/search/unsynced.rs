@@ -81,14 +81,8 @@ impl Directory for Unsynced {
 
     /// A temporary file renamed over the old one: never seen half-written.
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        let target = self.root.join(path);
-        let name = path.file_name().map_or_else(
-            || "file".to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        );
-        let temporary = self.root.join(format!(".{name}.new"));
-        std::fs::write(&temporary, data)?;
-        std::fs::rename(&temporary, target)
+        crate::fs::replace(&self.root.join(path), data)
+            .map_err(|e| io::Error::new(e.source.kind(), e.to_string()))
     }
 
     fn sync_directory(&self) -> io::Result<()> {

@@ -15,7 +15,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::hits::{self, ADDED_HITS_FILE};
-use super::index::{ArticleWords, Fields, IndexKept, LEXICON_FILE, to_tantivy};
+use super::index::{
+    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, to_tantivy, write_error,
+};
 use super::ranking::{self, ArticleRanking, RANKING_FILE};
 use super::unsynced::Unsynced;
 use super::{Document, SearchError};
@@ -47,11 +49,6 @@ struct Article {
     counted: ranking::Counted,
 }
 
-/// A failure to write the index (disk full, permissions).
-fn write_error(e: &dyn std::fmt::Display) -> SearchError {
-    SearchError::IndexWrite(e.to_string())
-}
-
 impl LiveIndex {
     /// Opens the index that `kept` was kept from, now in `dir`, for updates.
     pub fn open(kept: IndexKept, dir: &Path) -> Result<LiveIndex, SearchError> {
@@ -59,9 +56,12 @@ impl LiveIndex {
         let index = Index::open(directory).map_err(|e| write_error(&e))?;
         let fields = Fields::from_schema(&index.schema())?;
         // One thread and Tantivy's smallest budget: an update is one article.
-        let writer = index
+        let writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| write_error(&e))?;
+        // As in the build: a merge would rewrite the whole index in the background after a
+        // save, and commit behind preview's back.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let records = kept.documents.len();
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut documents: Vec<Vec<Document>> = Vec::new();
@@ -168,15 +168,12 @@ impl LiveIndex {
         );
         drop(old_ranking);
         replace_file(&self.dir, RANKING_FILE, &new_ranking)?;
-        let mut lexicon: Vec<(&String, &u64)> = self.lexicon.iter().collect();
-        lexicon.sort_unstable();
-        let mut text = String::with_capacity(lexicon.len() * 12);
-        for (word, count) in lexicon {
-            text.push_str(word);
-            text.push('\t');
-            text.push_str(&count.to_string());
-            text.push('\n');
-        }
+        // In no order: the engine sorts the words as it opens the file.
+        let text = lexicon_text(
+            self.lexicon
+                .iter()
+                .map(|(word, count)| (word.as_str(), *count)),
+        );
         replace_file(&self.dir, LEXICON_FILE, text.as_bytes())?;
 
         self.writer
@@ -209,12 +206,9 @@ fn folded_words(document: &Document, fields: &Fields) -> FxHashSet<String> {
     seen
 }
 
-/// Writes `name` in `dir` through a temporary file and a rename, so that it is never seen
-/// half-written.
+/// Writes `name` in `dir` without its ever being seen half-written.
 fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
-    let temporary = dir.join(format!(".{name}.new"));
-    std::fs::write(&temporary, bytes).map_err(|e| write_error(&e))?;
-    std::fs::rename(&temporary, dir.join(name)).map_err(|e| write_error(&e))
+    crate::fs::replace(&dir.join(name), bytes).map_err(|e| write_error(&e))
 }
 
 #[cfg(test)]
