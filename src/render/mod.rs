@@ -309,7 +309,7 @@ impl Kept {
         diagnostics: &Diagnostics,
     ) -> Option<Updated> {
         let Input { config, site, .. } = input;
-        if !self.published.get(id).copied().unwrap_or(false) {
+        if !self.is_published(id) {
             return None;
         }
         let mut rendered = render_article(site, id, &self.published, &self.known_urls);
@@ -323,7 +323,9 @@ impl Kept {
             return None;
         }
         let mut pages = vec![context::Page::Article(id)];
-        if summary != self.summaries[id] {
+        // What listings show of it (description, date): its lists and the sitemap change too.
+        let listed_changed = summary != self.summaries[id];
+        if listed_changed {
             self.summaries[id] = summary;
             let article = &site.articles[id];
             pages.extend(
@@ -357,21 +359,30 @@ impl Kept {
             &self.summaries,
             &self.listings,
         );
-        let mut written = Vec::with_capacity(pages.len());
+        // Every page is rendered before any is written: a template error leaves the site as
+        // it was.
+        let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(pages.len() + 2);
         for page in &pages {
             match model.render(page) {
-                Ok((path, html)) => match sink.put(&path, &html) {
-                    Ok(()) => written.push(path),
-                    Err(e) => {
-                        diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")))
-                    }
-                },
+                Ok(file) => files.push(file),
                 Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
-        for (path, text) in sitemap::files(config, site, &self.published) {
-            if let Err(e) = sink.put(&path, text.as_bytes()) {
-                diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")));
+        if diagnostics.has_errors() {
+            return None;
+        }
+        let mut written = Vec::with_capacity(pages.len());
+        for (path, html) in &files {
+            match sink.put(path, html) {
+                Ok(()) => written.push(path.clone()),
+                Err(e) => diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}"))),
+            }
+        }
+        if listed_changed {
+            for (path, text) in sitemap::files(config, site, &self.published) {
+                if let Err(e) = sink.put(&path, text.as_bytes()) {
+                    diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")));
+                }
             }
         }
         written.sort_unstable();
