@@ -235,6 +235,95 @@ fn a_heading_removed_under_a_link_from_another_article_is_an_error_there() {
 }
 
 #[test]
+fn a_heading_and_the_links_to_it_renamed_together_are_not_an_error() {
+    let (hc, server, mut events, _scratch) = preview();
+    let target = "content/delivery/delivery-options-and-times.md";
+    let heading = "## Delivery prices and times by country";
+    let link = "#delivery-prices-and-times-by-country";
+    let target_text = hc.read(target);
+    assert!(target_text.contains(heading));
+    let linking: Vec<(String, String)> = crate::harness::walk(&hc.path("content"))
+        .into_iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(&file).ok()?;
+            let relative = file.strip_prefix(hc.root()).ok()?.to_str()?.to_string();
+            text.contains(link).then_some((relative, text))
+        })
+        .collect();
+    assert!(linking.len() > 1, "several articles link to the heading");
+
+    // Saved together, as "Save All" or a checkout does: the files agree with each other.
+    save(
+        &hc,
+        target,
+        &target_text.replacen(heading, "## Prices by country", 1),
+    );
+    for (file, text) in &linking {
+        save(&hc, file, &text.replace(link, "#prices-by-country"));
+    }
+    // However the saves fall into builds, one comes without problems and has them all.
+    loop {
+        let status = events.next("a build with every save");
+        let faq = server.get("/delivery/delivery-faq/");
+        if status["problems"].is_null() && faq.body.contains("#prices-by-country") {
+            break;
+        }
+    }
+    let page = server.get("/delivery/delivery-options-and-times/");
+    assert!(
+        page.body.contains("id=\"prices-by-country\""),
+        "{}",
+        page.body
+    );
+}
+
+/// The live build itself, without the watcher's timing: one save of several files goes to
+/// a full build, which checks them together; one file alone is checked against the others.
+#[test]
+fn files_saved_together_are_checked_together() {
+    use helpbook::build::{self, BuildOptions, Silent};
+    use helpbook::preview::{LiveBuild, Saved};
+
+    let hc = HelpCenter::demo();
+    let out = hc.path("build");
+    let options = BuildOptions {
+        out: Some(out.clone()),
+        include_drafts: true,
+        dry_run: false,
+    };
+    let (_, kept) = build::run_keeping(hc.root(), &options, &Silent).expect("build");
+    let mut live = LiveBuild::new(kept.expect("a good build keeps"), &out).expect("live");
+    let target = "content/delivery/delivery-options-and-times.md";
+    let linking = "content/delivery/delivery-faq.md";
+    let renamed =
+        hc.read(target)
+            .replacen("## Delivery prices and times by country", "## Prices", 1);
+    hc.write(target, &renamed);
+    hc.write(
+        linking,
+        &hc.read(linking)
+            .replace("#delivery-prices-and-times-by-country", "#prices"),
+    );
+
+    let together = live
+        .saved(&[hc.path(target), hc.path(linking)])
+        .expect("saved");
+    assert!(matches!(together, Saved::NeedsFullBuild));
+    // The other articles that link to the old heading were not saved: one file alone is an
+    // error, naming one of them.
+    match live.saved(&[hc.path(target)]).expect("saved") {
+        Saved::Failed(report) => assert!(
+            report.diagnostics.iter().any(
+                |d| d.is_error() && d.message.contains("#delivery-prices-and-times-by-country")
+            ),
+            "{:?}",
+            report.diagnostics
+        ),
+        _ => panic!("a heading renamed under other articles' links is an error"),
+    }
+}
+
+#[test]
 fn a_broken_save_shows_its_problems_keeps_the_last_good_page_and_the_fix_clears_them() {
     let (hc, server, mut events, _scratch) = preview();
     let good = hc.read(ARTICLE);
