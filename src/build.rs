@@ -93,9 +93,6 @@ pub struct Kept {
     pub theme: Theme,
     pub render: render::Kept,
     pub index: search::IndexKept,
-    /// The problems found that are about one article's file, by its path (warnings only,
-    /// since the build was good): an update of that article replaces them.
-    pub file_problems: Vec<Diagnostic>,
 }
 
 fn build(
@@ -209,14 +206,6 @@ fn build(
     timings.push(("checks and swap", step.elapsed()));
     let kept = match (render_kept, index_kept) {
         (Some(render), Some(index)) if written_to.is_some() => Some(Kept {
-            file_problems: diagnostics
-                .iter()
-                .filter(|d| {
-                    site.article_by_path(d.path.trim_start_matches("content/"))
-                        .is_some()
-                })
-                .cloned()
-                .collect(),
             config,
             site,
             theme,
