@@ -448,11 +448,7 @@ fn matters(path: &Path, root: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let editor_file = name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913";
+    let editor_file = name.starts_with('.') || helpbook::content::is_editor_file(name);
     // At the root, only book.toml and the watched folders (not build/ or anything else).
     let at_root = path.parent() == Some(root);
     !editor_file && (!at_root || name == "book.toml" || WATCHED.contains(&name))

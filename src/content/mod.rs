@@ -162,6 +162,18 @@ impl Site {
     }
 }
 
+/// Whether a file named `name` is an editor's backup, swap or temporary file (vim's `~`,
+/// `.swp`, `.swx` and `4913`, `.tmp`, JetBrains' `___jb_tmp___` and `___jb_old___`): never
+/// content, and a save through one is the save of the file it is renamed to. (Hidden files,
+/// `.name`, are never content either.)
+pub fn is_editor_file(name: &str) -> bool {
+    name.ends_with('~')
+        || [".swp", ".swx", ".tmp", "___jb_tmp___", "___jb_old___"]
+            .iter()
+            .any(|end| name.ends_with(end))
+        || name == "4913"
+}
+
 /// Reads and checks everything under `content/`. Problems are pushed to `diagnostics`;
 /// the model is returned even when some files had problems, so all checks can run.
 pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
@@ -240,7 +252,7 @@ fn discover(
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                if name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") {
+                if is_editor_file(&name) {
                     continue;
                 }
                 match path.extension().and_then(|e| e.to_str()) {
@@ -723,6 +735,30 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editors_temporary_files_are_not_content() {
+        for name in [
+            "refunds.md~",
+            ".refunds.md.swp",
+            "refunds.md.swx",
+            "4913",
+            "refunds.md.tmp",
+            "refunds.md___jb_tmp___",
+            "refunds.md___jb_old___",
+        ] {
+            assert!(is_editor_file(name), "{name}");
+        }
+        for name in [
+            "refunds.md",
+            "refunds.ru.md",
+            "guide.mdx",
+            "tmp.md",
+            "logo.svg",
+        ] {
+            assert!(!is_editor_file(name), "{name}");
+        }
+    }
 
     #[test]
     fn relative_links_resolve_inside_content() {
