@@ -4,7 +4,8 @@
 //! ROOT exactly as `/api/search` does (same engine, limit 10), and prints one JSON line per
 //! query: `{"q": ..., "urls": [content paths of the hits, best first]}`.
 //!
-//! `cargo run --release --example answers -- ROOT LANG < queries.txt`
+//! `cargo run --release --example answers -- ROOT LANG < queries.txt`; with LANG `-`, each
+//! line is `lang<TAB>query`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool
 
@@ -43,7 +44,12 @@ fn answer(root: &Path, lang: &str) -> anyhow::Result<()> {
         .collect();
     let engine = Engine::open(&root.join("build/index"))?;
     for line in std::io::stdin().lock().lines() {
-        let query = line?;
+        let line = line?;
+        // LANG `-`: each line is `lang<TAB>query`, for sets in several languages.
+        let (lang, query) = match (lang, line.split_once('\t')) {
+            ("-", Some((lang, query))) => (lang, query.to_owned()),
+            _ => (lang, line),
+        };
         if query.trim().is_empty() {
             continue;
         }

@@ -12,8 +12,8 @@ articles, keeping the first place of each (Pagefind and mdBook list one result p
 or several per page; helpbook one per article), and paths are compared without their `.md`
 / `.mdx` extension.
 
-Prints one JSON line: {"queries", "at1", "at5", "reciprocal"} (sums, so that several sets
-can be added up) and lists on stderr each query whose best answer is not first.
+Prints one JSON line: {"queries", "at1", "at5", "reciprocal", "notes"} (sums, so that several
+sets can be added up; "notes" has the same sums per note) and lists on stderr each query whose best answer is not first.
 """
 
 import html
@@ -55,6 +55,7 @@ def main():
 
     at1 = at5 = 0
     reciprocal = 0.0
+    notes = {}
     for j, a in zip(judged, answers):
         expected = {article(path, None) for path in j["expect"]}
         ranked = []
@@ -63,14 +64,20 @@ def main():
             if found not in ranked:
                 ranked.append(found)
         rank = next((i for i, path in enumerate(ranked[:10]) if path in expected), None)
+        note = notes.setdefault(j["note"], {"queries": 0, "at1": 0, "at5": 0, "reciprocal": 0.0})
+        note["queries"] += 1
         if rank is not None:
             at1 += rank == 0
             at5 += rank < 5
             reciprocal += 1 / (rank + 1)
+            note["at1"] += rank == 0
+            note["at5"] += rank < 5
+            note["reciprocal"] += 1 / (rank + 1)
         if rank != 0:
             print("  %3s %-12s %s" % ("--" if rank is None else "#%d" % (rank + 1), j["note"], j["q"]),
                   file=sys.stderr)
-    print(json.dumps({"queries": len(judged), "at1": at1, "at5": at5, "reciprocal": reciprocal}))
+    print(json.dumps({"queries": len(judged), "at1": at1, "at5": at5, "reciprocal": reciprocal,
+                      "notes": notes}))
 
 
 if __name__ == "__main__":
