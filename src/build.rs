@@ -145,11 +145,7 @@ fn build(
     let step = Instant::now();
     progress.start(site.articles.len());
     let tick = || progress.tick();
-    let settings = search::Settings {
-        languages: config.languages.clone(),
-        synonyms: config.synonyms.clone(),
-        popular: Default::default(),
-    };
+    let settings = search_settings(&config);
     let index_dir = staging.as_ref().map(|(s, _)| s.index_dir());
     let index_settings = settings.clone();
     let (summary, indexed, render_kept) = render::render_site(
@@ -284,6 +280,31 @@ fn popular_articles(
     popular
 }
 
+/// What the index keeps of book.toml to answer searches.
+pub(crate) fn search_settings(config: &Config) -> search::Settings {
+    search::Settings {
+        languages: config.languages.clone(),
+        synonyms: config.synonyms.clone(),
+        popular: Default::default(),
+        vocabulary: config.vocabulary,
+        phrasings: config
+            .phrasings
+            .iter()
+            .map(|p| search::PhrasingSource {
+                lang: p.lang.clone(),
+                asks: p.asks.clone(),
+                means: p.means.clone(),
+                support: p.support,
+            })
+            .collect(),
+        support: config.support.as_ref().map(|s| search::Support {
+            email: s.email.clone(),
+            phone: s.phone.clone(),
+            chat: s.chat.clone(),
+        }),
+    }
+}
+
 /// One search document per published article (title, tags, description, intro) and one per
 /// FAQ question or `##` section. The documents keep the articles' plain text.
 pub(crate) fn search_documents(
@@ -338,6 +359,7 @@ pub(crate) fn article_documents(
         heading: String::new(),
         tags: article.tags.clone(),
         description: article.description.clone(),
+        keywords: article.keywords.clone(),
         text: match (article.description.is_empty(), head_text.is_empty()) {
             (true, _) => head_text,
             (false, true) => article.description.clone(),
@@ -357,6 +379,7 @@ pub(crate) fn article_documents(
         title: base.title.clone(),
         tags: Vec::new(),
         description: String::new(),
+        keywords: Vec::new(),
     };
     for item in &rendered.faq {
         documents.push(part(

@@ -25,6 +25,10 @@ pub struct Config {
     pub base_url: String,
     pub theme: String,
     pub synonyms: Vec<Vec<String>>,
+    /// Whether search uses the built-in shopper vocabulary (`[search] vocabulary`).
+    pub vocabulary: bool,
+    /// The help center's own shopper phrasings (`[[search.phrasing]]`).
+    pub phrasings: Vec<Phrasing>,
     pub expect: Vec<Expectation>,
     pub support: Option<Support>,
     pub insights_database: PathBuf,
@@ -42,6 +46,21 @@ pub struct Expectation {
     /// Where the entry is in book.toml (1-based), for messages.
     #[serde(skip)]
     pub line: usize,
+}
+
+/// A way shoppers ask for something the articles call otherwise: `asks = ["gift wrap"]`,
+/// `means = ["packaging"]`; with `support = true`, they ask for a person.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrasing {
+    /// The language it is asked in; the default language when empty.
+    #[serde(default)]
+    pub lang: String,
+    pub asks: Vec<String>,
+    #[serde(default)]
+    pub means: Vec<String>,
+    #[serde(default)]
+    pub support: bool,
 }
 
 fn default_top() -> usize {
@@ -101,6 +120,9 @@ struct RawTheme {
 struct RawSearch {
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
+    vocabulary: Option<bool>,
+    #[serde(default)]
+    phrasing: Vec<Phrasing>,
     #[serde(default)]
     expect: Vec<Expectation>,
 }
@@ -135,6 +157,16 @@ const SCHEMA: &[(&str, Shape)] = &[
         "search",
         Shape::Table(&[
             ("synonyms", Shape::Value),
+            ("vocabulary", Shape::Value),
+            (
+                "phrasing",
+                Shape::Tables(&[
+                    ("lang", Shape::Value),
+                    ("asks", Shape::Value),
+                    ("means", Shape::Value),
+                    ("support", Shape::Value),
+                ]),
+            ),
             (
                 "expect",
                 Shape::Tables(&[
@@ -276,6 +308,34 @@ impl Config {
                 ));
             }
         }
+        for phrasing in &raw.search.phrasing {
+            if phrasing.asks.iter().all(|a| a.trim().is_empty()) {
+                problems.push(problem(
+                    "[[search.phrasing]]",
+                    "a phrasing needs what shoppers ask in `asks`".into(),
+                    "write asks = [\"gift wrap\", \"wrap it as a present\"]",
+                ));
+            }
+            if phrasing.means.iter().all(|m| m.trim().is_empty()) && !phrasing.support {
+                problems.push(problem(
+                    "[[search.phrasing]]",
+                    "a phrasing needs the articles' words for it in `means`, or `support = true`"
+                        .into(),
+                    "write means = [\"packaging\"]: the words your articles use",
+                ));
+            }
+            if !phrasing.lang.is_empty() && !languages.contains(&phrasing.lang) {
+                problems.push(problem(
+                    "[[search.phrasing]]",
+                    format!(
+                        "phrasing language `{}` is not one of this help center's ({})",
+                        phrasing.lang,
+                        languages.join(", ")
+                    ),
+                    "use a language listed in [book] language or languages",
+                ));
+            }
+        }
         if !problems.is_empty() {
             problems.extend(unknown);
             return Err(problems);
@@ -300,6 +360,8 @@ impl Config {
             base_url,
             theme: raw.theme.name.unwrap_or_else(|| "default".to_string()),
             synonyms: raw.search.synonyms,
+            vocabulary: raw.search.vocabulary.unwrap_or(true),
+            phrasings: raw.search.phrasing,
             expect,
             support: raw.support,
             insights_database: raw

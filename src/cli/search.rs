@@ -78,7 +78,15 @@ fn as_text(response: &Response, bold: bool) -> String {
     if let Some(reading) = &response.searched_as {
         out.push_str(&format!("Showing results for `{reading}`\n"));
     }
-    if response.hits.is_empty() {
+    if let Some(support) = response.support.as_ref().filter(|_| response.support_first) {
+        let ways: Vec<&str> = [&support.email, &support.phone, &support.chat]
+            .into_iter()
+            .map(String::as_str)
+            .filter(|way| !way.is_empty())
+            .collect();
+        out.push_str(&format!("Contact support: {}\n", ways.join(", ")));
+    }
+    if response.hits.is_empty() && !response.support_first {
         out.push_str(&format!("No results for `{}`", response.query));
         if let Some(suggestion) = &response.suggestion {
             out.push_str(&format!("; did you mean `{suggestion}`?"));

@@ -13,6 +13,8 @@ pub struct FrontMatter {
     pub description: String,
     pub kind: Option<String>,
     pub tags: Vec<String>,
+    /// The shoppers' own phrasings this article answers ("where is my order").
+    pub keywords: Vec<String>,
     pub weight: i64,
     pub draft: bool,
     /// ISO dates, `YYYY-MM-DD`.
@@ -54,6 +56,7 @@ const KNOWN: &[&str] = &[
     "description",
     "kind",
     "tags",
+    "keywords",
     "weight",
     "draft",
     "date",
@@ -356,6 +359,20 @@ fn check(
                     "tags",
                     format!("`tags` must be a list of text, got {got}"),
                     "write tags = [\"returns\", \"refund\"]",
+                ),
+            },
+            "keywords" => match string_list(value) {
+                Ok(keywords) => {
+                    fm.keywords = keywords
+                        .into_iter()
+                        .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|k| !k.is_empty())
+                        .collect()
+                }
+                Err(got) => problem(
+                    "keywords",
+                    format!("`keywords` must be a list of text, got {got}"),
+                    "write keywords = [\"where is my order\", \"parcel not arrived\"]",
                 ),
             },
             "weight" => match value.as_i64() {

@@ -66,6 +66,8 @@ pub struct Article {
     pub description: String,
     pub kind: Kind,
     pub tags: Vec<String>,
+    /// The shoppers' own phrasings this article answers, searched like its topics.
+    pub keywords: Vec<String>,
     pub weight: i64,
     pub draft: bool,
     pub date: Option<String>,
@@ -220,6 +222,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
     }
     check_translations(config, &site, diagnostics);
     check_duplicate_urls(&site, diagnostics);
+    check_shared_keywords(&site, diagnostics);
     site
 }
 
@@ -404,6 +407,7 @@ impl Parsed {
             description: fm.description,
             kind,
             tags: fm.tags,
+            keywords: fm.keywords,
             weight: fm.weight,
             draft: fm.draft,
             date: fm.date,
@@ -603,6 +607,45 @@ fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
             }
         }
     }
+}
+
+/// A shopper's phrasing (`keywords`) claimed by two articles in one language leads search to
+/// both: the writer should choose the one that answers it.
+fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
+    let mut owners: HashMap<(String, &str), &Article> = HashMap::new();
+    for article in site.articles.iter().filter(|a| !a.draft) {
+        for keyword in &article.keywords {
+            let key = (keyword.to_lowercase(), article.lang.as_str());
+            match owners.get(&key) {
+                Some(other) if other.source.path != article.source.path => diagnostics.push(
+                    Diagnostic::warning(
+                        &article.source.path,
+                        format!(
+                            "keyword `{keyword}` is also a keyword of `{}`",
+                            other.source.path
+                        ),
+                    )
+                    .at_line(keyword_line(&article.source, keyword), 1)
+                    .with_help(
+                        "a shopper who types it should get one answer first: keep it on the article that answers it",
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    owners.insert(key, article);
+                }
+            }
+        }
+    }
+}
+
+/// The line of the front matter that holds `keyword` (or else the `keywords` key).
+fn keyword_line(source: &Source, keyword: &str) -> usize {
+    let front_matter = source.text.get(..source.body_offset).unwrap_or_default();
+    let line = |needle: &str| front_matter.lines().position(|l| l.contains(needle));
+    line(keyword)
+        .or_else(|| line("keywords"))
+        .map_or(1, |i| i + 1)
 }
 
 fn owner_name(path: &str, url: &str) -> String {

@@ -13,7 +13,7 @@ use tantivy::query::{BoostQuery, EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, Term};
 
-use super::analyze::{Analyzer, fold, words};
+use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
@@ -25,7 +25,8 @@ use super::ranking::{ArticleRanking, RANKING_FILE};
 use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
-use super::{Popular, SearchError, Settings};
+use super::vocabulary::Vocabulary;
+use super::{Popular, SearchError, Settings, Support};
 
 /// A search as the shopper asked for it (already validated by the caller).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -76,6 +77,14 @@ pub struct Response {
     /// (or the whole help center), so that no shopper dead-ends.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub popular: Vec<Popular>,
+    /// The support contact (book.toml `[support]`): the first answer when the shopper asks
+    /// for a person ("talk to a human"), and part of every answer that found nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<Support>,
+    /// The shopper asked for a person: the support contact is the first answer, before any
+    /// hits (and the search is answered even with none).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub support_first: bool,
 }
 
 pub struct Engine {
@@ -96,6 +105,8 @@ pub struct Engine {
     fields: Fields,
     settings: Settings,
     synonyms: Vec<SynonymGroup>,
+    /// The shopper vocabulary: built in (unless switched off) and the help center's own.
+    vocabulary: Vocabulary,
     /// Every indexed word (unstemmed, folded), for typos, prefixes and suggestions.
     lexicon: Lexicon,
 }
@@ -170,6 +181,11 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let vocabulary = Vocabulary::new(
+            settings.vocabulary,
+            &settings.phrasings,
+            settings.languages.first().map_or("en", String::as_str),
+        );
         let synonyms = settings
             .synonyms
             .iter()
@@ -179,6 +195,7 @@ impl Engine {
                     .map(|member| words(member).into_iter().map(|w| w.lower).collect())
                     .collect()
             })
+            .chain(vocabulary.synonyms().iter().cloned())
             .collect();
         let lexicon = Lexicon::new(lexicon);
         let searcher = reader.searcher();
@@ -232,6 +249,7 @@ impl Engine {
             fields,
             settings,
             synonyms,
+            vocabulary,
             lexicon,
         })
     }
@@ -266,6 +284,13 @@ impl Engine {
         let lists = Lists::new(&self.ranking);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
+            let building = query::Language {
+                lang: language,
+                analyzer: &analyzer,
+                synonyms: &self.synonyms,
+                vocabulary: &self.vocabulary,
+            };
+            let own_language = *language == lang;
             for n in 0.. {
                 if n == readings.len() && !read_otherwise {
                     read_otherwise = true;
@@ -275,9 +300,16 @@ impl Engine {
                     break;
                 };
                 let parsed = query::parse(reading);
-                let Some(built) =
-                    query::build(&parsed, &analyzer, &self.fields, &self.synonyms, &expander)
-                else {
+                // The query as typed is searched in the shopper's language whatever it holds
+                // (typos included). Any other reading, and any other language, must earn its
+                // place: its words must be words of the help center as they stand, or
+                // "where is my stuff" becomes `вхере ис мы стуфф` and finds Russian "мы".
+                if (n > 0 || !own_language)
+                    && !self.is_plausible(&parsed, &analyzer, &lists, language)
+                {
+                    continue;
+                }
+                let Some(built) = query::build(&parsed, &building, &self.fields, &expander) else {
                     continue;
                 };
                 let prefix = parsed
@@ -286,7 +318,12 @@ impl Engine {
                     .flatten();
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
                 let (total, hits) = self.run(&built, &lists, &matcher, language, request)?;
-                if total > 0 {
+                let support = match built.asks_for_support {
+                    true => self.settings.support.clone(),
+                    false => None,
+                };
+                let support_first = support.is_some();
+                if total > 0 || support_first {
                     return Ok(Response {
                         query: request.query.clone(),
                         total,
@@ -295,6 +332,8 @@ impl Engine {
                         searched_as: (n > 0).then(|| reading.clone()),
                         lang: language.clone(),
                         popular: Vec::new(),
+                        support,
+                        support_first,
                     });
                 }
             }
@@ -306,6 +345,8 @@ impl Engine {
             suggestion: self.suggest(&request.query),
             searched_as: None,
             popular: self.popular(&lang, request.section.as_deref()).to_vec(),
+            support: self.settings.support.clone(),
+            support_first: false,
             lang,
         })
     }
@@ -423,6 +464,61 @@ impl Engine {
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
         Ok((total, hits))
+    }
+
+    /// Whether a reading of the query is plausible text of `lang`'s articles: at least half
+    /// of its words that are not stop words (all of them, unless one has four letters or
+    /// more) are words of those articles (another ending of one will do, `забыл` for `забыли`; a word of up
+    /// to three letters must be there as it stands); the last one, when unfinished, may be
+    /// the start of one. A typo correction does not count: those are for the query as the
+    /// shopper typed it. `вхере ис мы стуфф` ("where is my stuff" read as Russian in Latin
+    /// letters) has one such word of four, `мы`, and is not plausible.
+    fn is_plausible(
+        &self,
+        parsed: &query::Parsed,
+        analyzer: &Analyzer,
+        lists: &Lists<'_>,
+        lang: &str,
+    ) -> bool {
+        let Some(in_lang) = self.in_lang.get(lang) else {
+            return false;
+        };
+        let last = parsed.words.len().saturating_sub(1);
+        let in_articles = |word: &str| {
+            let folded = fold(word);
+            if folded.chars().count() <= 3 && !self.lexicon.contains(&folded) {
+                return false;
+            }
+            let list = lists.text(&analyzer.stem(word));
+            list.holders.iter().zip(in_lang).any(|(a, b)| a & b != 0)
+        };
+        let content: Vec<(usize, &String)> = parsed
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| !is_stop_word(word))
+            .chain(
+                parsed
+                    .phrases
+                    .iter()
+                    .flatten()
+                    .map(|word| (usize::MAX, word)),
+            )
+            .collect();
+        let known: Vec<&String> = content
+            .iter()
+            .filter(|(n, word)| {
+                in_articles(word)
+                    || (*n == last
+                        && parsed.last_is_prefix
+                        && word.chars().count() >= 3
+                        && !self.lexicon.completions(&fold(word), 1).is_empty())
+            })
+            .map(|(_, word)| *word)
+            .collect();
+        !content.is_empty()
+            && known.len() * 2 >= content.len()
+            && (known.len() == content.len() || known.iter().any(|word| word.chars().count() >= 4))
     }
 
     /// The query read otherwise: compounds split, typed in the other keyboard layout, or
@@ -753,9 +849,13 @@ mod tests {
         let parsed = query::parse(&format!("{query} "));
         query::build(
             &parsed,
-            &Analyzer::for_lang("en"),
+            &query::Language {
+                lang: "en",
+                analyzer: &Analyzer::for_lang("en"),
+                synonyms: &engine.synonyms,
+                vocabulary: &engine.vocabulary,
+            },
             &engine.fields,
-            &engine.synonyms,
             &query::Expander::new(&engine.lexicon),
         )
         .expect("a query")

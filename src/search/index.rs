@@ -346,7 +346,12 @@ pub(super) fn average_topic(documents: &[Document]) -> f32 {
         } else {
             String::new()
         };
-        for text in [&doc.heading, &tags] {
+        let keywords: &[String] = if doc.url == doc.article_url {
+            &doc.keywords
+        } else {
+            &[]
+        };
+        for text in [&doc.heading, &tags].into_iter().chain(keywords) {
             let before = words;
             each_word(text, |_, _, _| words += 1);
             topics += usize::from(words > before);
@@ -399,6 +404,14 @@ pub(super) fn to_tantivy(
         );
         words.topics.push(about);
         words.documents.push(hit as u32);
+        // Each keyword is a topic of its own, as a question is: "where is my order" matched
+        // word for word counts fully, whatever else the article is about.
+        for keyword in &doc.keywords {
+            let keyword = analyze(&analyzer, keyword, seen);
+            append(&mut words.text, &keyword);
+            words.topics.push(keyword);
+            words.documents.push(hit as u32);
+        }
         out.add_text(fields.title, title);
         out.add_text(fields.filter_lang, &doc.lang);
         out.add_text(fields.filter_section, &doc.section);

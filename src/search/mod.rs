@@ -19,10 +19,12 @@ mod snippet;
 mod unsynced;
 mod update;
 mod variants;
+mod vocabulary;
 
 pub use engine::{Engine, Hit, Request, Response};
 pub use index::{IndexKept, IndexStats, write_index, write_live_index};
 pub use update::LiveIndex;
+pub use vocabulary::PhrasingSource;
 
 use std::collections::BTreeMap;
 
@@ -54,12 +56,15 @@ pub struct Document {
     /// The article's summary from its front matter, on the article's own document (also at
     /// the start of its `text`): with the tags, what the article says it is about.
     pub description: String,
+    /// The shoppers' phrasings the writer says the article answers, on the article's own
+    /// document: each one is a topic of the article, like a question.
+    pub keywords: Vec<String>,
     pub text: String,
 }
 
 /// What the index needs to know about the help center to answer queries, stored beside it so
 /// that `serve` and `helpbook search` need only `build/index/`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Settings {
     /// The default language first.
     pub languages: Vec<String>,
@@ -68,6 +73,44 @@ pub struct Settings {
     /// (`""` for the whole help center) -> articles, first first.
     #[serde(default)]
     pub popular: BTreeMap<String, BTreeMap<String, Vec<Popular>>>,
+    /// Whether the built-in shopper vocabulary is used (book.toml `[search] vocabulary`).
+    #[serde(default = "yes")]
+    pub vocabulary: bool,
+    /// The help center's own phrasings (`[[search.phrasing]]`).
+    #[serde(default)]
+    pub phrasings: Vec<PhrasingSource>,
+    /// How shoppers reach a person: the first answer when they ask for one, and part of
+    /// every answer that found nothing.
+    #[serde(default)]
+    pub support: Option<Support>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            languages: Vec::new(),
+            synonyms: Vec::new(),
+            popular: BTreeMap::new(),
+            vocabulary: true,
+            phrasings: Vec::new(),
+            support: None,
+        }
+    }
+}
+
+/// The help center's support contact (book.toml `[support]`), as search answers give it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Support {
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub email: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub phone: String,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub chat: String,
 }
 
 /// An article offered when a search finds nothing.

@@ -18,6 +18,7 @@ use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::index::Fields;
 use super::lexicon::Lexicon;
 use super::ranking::Part;
+use super::vocabulary::Vocabulary;
 
 const TITLE: f32 = 4.0;
 const HEADING: f32 = 2.5;
@@ -127,25 +128,78 @@ pub struct Built {
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
+    /// Whether the shopper asks for a person (a phrasing with `support = true`).
+    pub asks_for_support: bool,
+}
+
+/// What a query is built with in one language: its stemmer, the synonym groups and the
+/// shopper vocabulary.
+pub struct Language<'a> {
+    pub lang: &'a str,
+    pub analyzer: &'a Analyzer,
+    pub synonyms: &'a [SynonymGroup],
+    pub vocabulary: &'a Vocabulary,
 }
 
 /// Builds the query for one language. `None` when there is nothing to search for.
 pub fn build(
     parsed: &Parsed,
-    analyzer: &Analyzer,
+    language: &Language<'_>,
     fields: &Fields,
-    synonyms: &[SynonymGroup],
     expander: &Expander<'_>,
 ) -> Option<Built> {
+    let (analyzer, synonyms) = (language.analyzer, language.synonyms);
+    let mut asks_for_support = false;
     let mut required: Vec<Clause> = Vec::new();
-    let mut optional_words: Vec<Clause> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
-    let mut optional_marked: Vec<String> = Vec::new();
     let mut ranking = Ranking::new(fields);
     let mut i = 0;
     let words = &parsed.words;
+    let is_alone = words.iter().filter(|w| !is_stop_word(w)).count() <= 1;
     while i < words.len() {
         let last = i + 1 == words.len();
+        // A way of asking ("where is my parcel"): the thing asked about (or, without one, the
+        // phrasing's own words), or what articles call it ("track order"), both counting
+        // fully; its question words are spent.
+        if let Some(found) = language
+            .vocabulary
+            .find(language.lang, words, i, analyzer, is_alone)
+        {
+            let phrasing = found.phrasing;
+            let asked: Vec<&String> = match phrasing.slot.iter().any(|s| *s) {
+                true => phrasing
+                    .words
+                    .iter()
+                    .zip(&phrasing.slot)
+                    .filter(|(_, slot)| **slot)
+                    .map(|(w, _)| w)
+                    .collect(),
+                false => phrasing.words.iter().filter(|w| !is_stop_word(w)).collect(),
+            };
+            let mut clause: Clause = Vec::new();
+            for member in std::iter::once(asked.iter().map(|w| w.as_str()).collect::<Vec<_>>())
+                .chain(
+                    phrasing
+                        .means
+                        .iter()
+                        .map(|m| m.iter().map(String::as_str).collect()),
+                )
+                .filter(|member| !member.is_empty())
+            {
+                let stems: Vec<String> = member.iter().map(|w| analyzer.stem(w)).collect();
+                for stem in &stems {
+                    ranking.add(stem, MEANING);
+                }
+                marked.extend(member.iter().map(|w| w.to_string()));
+                clause.push(stems);
+            }
+            // A typo in the thing asked about is marked as typed, too.
+            marked.extend(found.slot_words);
+            required.push(clause);
+            asks_for_support |= phrasing.support;
+            i += found.len;
+            continue;
+        }
         if let Some((group, len)) = synonym_at(words, i, synonyms) {
             required.push(
                 group
@@ -178,7 +232,7 @@ pub fn build(
         // Stop words count in titles and questions ("How long does a refund take?"), where
         // they tell a question from one that merely shares its words; in bodies they have the
         // longest posting lists of all and barely move a score, so ranking skips them there.
-        let only_short = is_stop_word(word) && !words.iter().all(|w| is_stop_word(w));
+        let only_short = is_stop_word(word);
         for (variant, weight) in &expanded {
             let stem = analyzer.stem(variant);
             if !stems.contains(&stem) {
@@ -190,14 +244,10 @@ pub fn build(
                 stems.push(stem);
             }
         }
-        let clause = stems.iter().map(|stem| vec![stem.clone()]).collect();
-        let variants = expanded.into_iter().map(|(w, _)| w);
-        if is_stop_word(word) && words.len() > 1 {
-            optional_words.push(clause);
-            optional_marked.extend(variants);
-        } else {
-            required.push(clause);
-            marked.extend(variants);
+        // A stop word only ranks: it never decides whether an article matches.
+        if !is_stop_word(word) {
+            required.push(stems.iter().map(|stem| vec![stem.clone()]).collect());
+            marked.extend(expanded.into_iter().map(|(w, _)| w));
         }
         i += 1;
     }
@@ -209,11 +259,8 @@ pub fn build(
         }
         marked.extend(phrase.iter().cloned());
     }
-    if required.is_empty() && phrases.is_empty() {
-        // Only stop words: search for them after all.
-        required = optional_words;
-        marked = optional_marked;
-    }
+    // Only stop words ("where is my", "how do i"): nothing says what the shopper is after,
+    // and any article would be a guess; the zero-result answer serves them better.
     if required.is_empty() && phrases.is_empty() {
         return None;
     }
@@ -229,6 +276,7 @@ pub fn build(
         ranking: ranking.articles,
         anchors: ranking.anchors,
         words: marked,
+        asks_for_support,
     })
 }
 
@@ -249,6 +297,9 @@ fn synonym_at<'a>(
         .max_by_key(|(_, member)| member.len())
         .map(|(group, member)| (group, member.len()))
 }
+
+/// What a phrasing of the shopper vocabulary stands for counts as much as a typed word.
+const MEANING: f32 = 1.0;
 
 /// A word clause: any of its members, each all of its stems (a word and its typo
 /// corrections and completions are one-stem members; a synonym like "money back" has two).

@@ -88,6 +88,11 @@ impl SearchPage {
             .map(|r| language_name(&r.lang))
             .unwrap_or_default();
         map.insert("results_language".into(), json!(other_language));
+        // A shopper asking for a person gets the support contact first.
+        map.insert(
+            "support_first".into(),
+            json!(response.is_some_and(|r| r.support_first)),
+        );
         let context = tera::Context::from_value(Value::Object(map))
             .map_err(|e| Diagnostic::error("templates/search.html", e.to_string()))?;
         self.theme.render("search.html", &context)

@@ -277,3 +277,173 @@ fn pinned_answers_are_checked_by_check_and_build() {
     );
     hc.build().failure();
 }
+
+/// The hits' languages, each once, in order.
+fn languages(response: &Value) -> Vec<String> {
+    let mut langs: Vec<String> = Vec::new();
+    for hit in response["hits"].as_array().expect("hits") {
+        let lang = hit["lang"].as_str().expect("lang").to_string();
+        if !langs.contains(&lang) {
+            langs.push(lang);
+        }
+    }
+    langs
+}
+
+#[test]
+fn an_english_question_is_never_read_as_russian_issue_15() {
+    let hc = demo();
+    // Read as Russian in Latin letters these were `вхере ис мы стуфф` (which found "мы") and
+    // on the other keyboard layout `ефдл ещ ф ргьфт` (which found "ещё").
+    for query in [
+        "where is my stuff",
+        "talk to a human",
+        "what is this",
+        "hello there",
+    ] {
+        let response = search(&hc, &[query]);
+        assert_eq!(response["searched_as"], Value::Null, "{query}: {response}");
+        assert!(
+            languages(&response).iter().all(|l| l == "en"),
+            "{query}: {response}"
+        );
+    }
+}
+
+#[test]
+fn only_stop_words_get_the_zero_result_answer() {
+    let hc = demo();
+    for (query, lang) in [("where is my", "en"), ("how do i", "en"), ("где мой", "ru")] {
+        let response = search(&hc, &[query, "--lang", lang]);
+        assert_eq!(response["total"], 0, "{query}: {response}");
+        assert!(
+            !response["popular"].as_array().expect("popular").is_empty(),
+            "{query}: popular articles offered: {response}"
+        );
+        assert_eq!(response["support"]["email"], "help@kask.example", "{query}");
+    }
+}
+
+#[test]
+fn shoppers_questions_reach_the_article_that_answers_them() {
+    let hc = demo();
+    for (query, lang, answer) in [
+        ("where is my parcel", "en", "/orders/track-your-order/"),
+        ("where is my order", "en", "/orders/track-your-order/"),
+        ("wheres my pakage", "en", "/orders/track-your-order/"),
+        (
+            "my parcel has not arrived",
+            "en",
+            "/orders/track-your-order/",
+        ),
+        ("где моя посылка", "ru", "/ru/orders/track-your-order/"),
+        ("kus on minu pakk", "et", "/et/orders/track-your-order/"),
+    ] {
+        let response = search(&hc, &[query, "--lang", lang]);
+        assert_eq!(first_url(&response), answer, "{query}: {response}");
+    }
+}
+
+#[test]
+fn asking_for_a_person_puts_the_support_contact_first() {
+    let hc = demo();
+    for (query, lang) in [
+        ("talk to a human", "en"),
+        ("оператор", "ru"),
+        ("klienditeenindus", "et"),
+    ] {
+        let response = search(&hc, &[query, "--lang", lang]);
+        assert_eq!(response["support_first"], true, "{query}: {response}");
+        assert_eq!(response["support"]["phone"], "+372 600 0000", "{query}");
+    }
+    let text = hc.run(&["search", "talk to a human"]).success().stdout;
+    assert!(
+        text.starts_with("Contact support: help@kask.example, +372 600 0000"),
+        "{text}"
+    );
+    // Words of another question do not ask for a person.
+    let response = search(&hc, &["can someone else collect my parcel"]);
+    assert_eq!(response.get("support_first"), None, "{response}");
+}
+
+/// A help center of three short articles about packaging, lockers and tracking.
+fn shop(book_extra: &str) -> HelpCenter {
+    let hc = HelpCenter::empty();
+    hc.write(
+        "book.toml",
+        &format!("[book]\ntitle = \"Shop\"\n\n[search]\n{book_extra}\n"),
+    );
+    hc.write(
+        "content/orders/packaging.md",
+        "+++\ntitle = \"Our packaging\"\n+++\n\nWe pack every order in recycled paper.\n",
+    );
+    hc.write(
+        "content/orders/lockers.md",
+        "+++\ntitle = \"Omniva lockers\"\nkeywords = [\"parcel machine\"]\n+++\n\nCollect your order with the code from the SMS.\n",
+    );
+    hc.write(
+        "content/orders/track.md",
+        "+++\ntitle = \"Track your parcel\"\n+++\n\nEvery parcel leaves the warehouse the same day.\n",
+    );
+    hc
+}
+
+#[test]
+fn the_vocabulary_can_be_switched_off_and_added_to() {
+    let on = shop("");
+    on.build().success();
+    assert_eq!(
+        first_url(&search(&on, &["where is my stuff"])),
+        "/orders/track/",
+        "the built-in vocabulary reads it as a question about tracking"
+    );
+    let off = shop(
+        "vocabulary = false\n\n[[search.phrasing]]\nasks = [\"gift wrap|wrapping\"]\nmeans = [\"packaging\"]\n",
+    );
+    off.build().success();
+    assert_eq!(search(&off, &["where is my stuff"])["total"], 0);
+    assert_eq!(
+        first_url(&search(&off, &["gift wrapping"])),
+        "/orders/packaging/"
+    );
+}
+
+#[test]
+fn a_writers_keyword_answers_in_the_shoppers_words() {
+    let hc = shop("");
+    hc.build().success();
+    // "parcel" is in another article's title; "machine" is nowhere but the keyword.
+    assert_eq!(
+        first_url(&search(&hc, &["parcel machine"])),
+        "/orders/lockers/"
+    );
+}
+
+#[test]
+fn a_keyword_claimed_by_two_articles_is_reported() {
+    let hc = shop("");
+    hc.write(
+        "content/orders/track.md",
+        "+++\ntitle = \"Track your parcel\"\nkeywords = [\"parcel tracking\", \"Parcel machine\"]\n+++\n\nEvery parcel leaves the warehouse the same day.\n",
+    );
+    let run = hc.check();
+    assert!(
+        run.stderr.contains(
+            "content/orders/track.md:3:1: warning: keyword `Parcel machine` is also a keyword of `content/orders/lockers.md`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_phrasing_without_meaning_is_an_error_naming_its_line() {
+    let hc = shop("\n[[search.phrasing]]\nasks = [\"gift wrap\"]\n");
+    let run = hc.check().failure();
+    assert!(
+        run.stderr
+            .contains("book.toml:6:1: error: a phrasing needs"),
+        "{}",
+        run.stderr
+    );
+}

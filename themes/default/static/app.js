@@ -129,7 +129,17 @@
       list.id = "search-listbox";
       list.setAttribute("role", "listbox");
       var hits = data.hits || [], popular = !hits.length && data.popular ? data.popular : [];
-      hits.concat(popular).forEach(function (hit, n) {
+      /* A shopper who asks for a person (or finds nothing) gets the support contact first,
+         written to with their question. */
+      var s = data.support, contact = [];
+      if (s && (s.chat || s.email || s.phone)) {
+        contact.push({
+          url: s.chat || (s.email ? "mailto:" + s.email + "?subject=" + encodeURIComponent(data.query || "") : "tel:" + s.phone.replace(/\s/g, "")),
+          title: form.getAttribute("data-contact") || "Contact support",
+          section: [s.email, s.phone].filter(Boolean).join(" \u00b7 ")
+        });
+      }
+      contact.concat(hits, popular).forEach(function (hit, n) {
         var li = el("li"), a = el("a");
         li.id = "search-option-" + n;
         li.setAttribute("role", "option");
@@ -153,7 +163,7 @@
       } else if (items.length && data.searched_as) {
         box.appendChild(el("p", "", (form.getAttribute("data-searched-as") || "Showing results for") + " \u201c" + data.searched_as + "\u201d"));
       }
-      if (!hits.length) {
+      if (!hits.length && !data.support_first) {
         var text = form.getAttribute("data-no-results") || "No results";
         if (data.suggestion) text += " \u2014 " + (form.getAttribute("data-did-you-mean") || "Did you mean") + " \u201c" + data.suggestion + "\u201d?";
         box.appendChild(el("p", "", text));

@@ -1,0 +1,377 @@
+//! The shopper vocabulary: phrasings shoppers use for what articles call by another name
+//! ("where is my parcel" means tracking; "talk to a human" asks for the support contact), per
+//! language. Built in (`vocabulary.toml`, beside this file), switched off or added to in
+//! book.toml's `[search]`. A phrasing found in a query adds what it means to the query's
+//! words; see `query::build`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+use super::analyze::{Analyzer, fold, words};
+use super::lexicon::typos_allowed;
+use super::query::SynonymGroup;
+use crate::diag::edit_distance;
+
+/// The built-in vocabulary's source.
+const BUILT_IN: &str = include_str!("vocabulary.toml");
+
+/// A phrasing a help center adds to the vocabulary (`[[search.phrasing]]` in book.toml).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PhrasingSource {
+    /// The language it is asked in; the help center's default when empty.
+    #[serde(default)]
+    pub lang: String,
+    pub asks: Vec<String>,
+    pub means: Vec<String>,
+    #[serde(default)]
+    pub support: bool,
+}
+
+/// One language's part of the data file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageSource {
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    slots: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    phrasing: Vec<PhrasingSource>,
+}
+
+/// One way of asking, as words to match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phrasing {
+    /// Lowercased words, in order.
+    pub words: Vec<String>,
+    /// For each word, whether it is the thing asked about (a slot's word, kept as a query word).
+    pub slot: Vec<bool>,
+    /// What articles call it: alternatives, each as its lowercased words.
+    pub means: Vec<Vec<String>>,
+    pub support: bool,
+    /// The entry as written (`where is? my|the {order}`), for `--explain`.
+    pub written: Arc<str>,
+}
+
+/// The phrasings and synonyms of every language.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    phrasings: BTreeMap<String, Vec<Phrasing>>,
+    /// Per language, each distinct first word of its phrasings with the phrasings it starts:
+    /// a query word is compared with these (a few dozen) rather than with every phrasing.
+    firsts: BTreeMap<String, Vec<(String, Vec<usize>)>>,
+    synonyms: Vec<SynonymGroup>,
+}
+
+/// Where a phrasing stands in a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<'a> {
+    pub phrasing: &'a Phrasing,
+    /// How many query words it covers, from where it was looked for.
+    pub len: usize,
+    /// The query's words that stand in its slots (the thing asked about), as typed.
+    pub slot_words: Vec<String>,
+}
+
+impl Vocabulary {
+    /// The built-in vocabulary (unless `built_in` is false) with a help center's own phrasings;
+    /// `default_lang` is the language of those that name none.
+    pub fn new(built_in: bool, own: &[PhrasingSource], default_lang: &str) -> Vocabulary {
+        let mut vocabulary = match built_in {
+            true => built_in_vocabulary().clone(),
+            false => Vocabulary::default(),
+        };
+        let no_slots = BTreeMap::new();
+        for source in own {
+            let lang = match source.lang.as_str() {
+                "" => default_lang,
+                lang => lang,
+            };
+            vocabulary
+                .phrasings
+                .entry(lang.to_string())
+                .or_default()
+                .extend(expand(source, &no_slots));
+        }
+        vocabulary.index_first_words();
+        vocabulary
+    }
+
+    fn index_first_words(&mut self) {
+        self.firsts = self
+            .phrasings
+            .iter()
+            .map(|(lang, phrasings)| {
+                let mut firsts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+                for (n, phrasing) in phrasings.iter().enumerate() {
+                    if let Some(first) = phrasing.words.first() {
+                        firsts.entry(first).or_default().push(n);
+                    }
+                }
+                let firsts = firsts
+                    .into_iter()
+                    .map(|(word, ids)| (word.to_string(), ids))
+                    .collect();
+                (lang.clone(), firsts)
+            })
+            .collect();
+    }
+
+    /// The synonym groups of every language, each member as its lowercased words.
+    pub fn synonyms(&self) -> &[SynonymGroup] {
+        &self.synonyms
+    }
+
+    /// Every phrasing of `lang` (for `--explain` and tests).
+    pub fn phrasings(&self, lang: &str) -> &[Phrasing] {
+        self.phrasings.get(lang).map_or(&[], Vec::as_slice)
+    }
+
+    /// The longest phrasing of `lang` that starts at `words[at]` (words as the query parser
+    /// gives them: lowercased). A word matches a phrasing's word when it is the same, has
+    /// the same stem, or is within the typos its length allows. A one-word phrasing counts
+    /// only when it is all the query holds besides stop words.
+    pub fn find<'a>(
+        &'a self,
+        lang: &str,
+        words: &[String],
+        at: usize,
+        analyzer: &Analyzer,
+        is_alone: bool,
+    ) -> Option<Found<'a>> {
+        let rest = words.get(at..)?;
+        let first = rest.first()?;
+        let phrasings = self.phrasings(lang);
+        self.firsts
+            .get(lang)?
+            .iter()
+            .filter(|(word, _)| same_word(word, first, analyzer))
+            .flat_map(|(_, ids)| ids.iter().filter_map(|&n| phrasings.get(n)))
+            .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
+            .filter(|p| {
+                p.words
+                    .iter()
+                    .zip(rest)
+                    .skip(1)
+                    .all(|(want, typed)| same_word(want, typed, analyzer))
+            })
+            .max_by_key(|p| p.words.len())
+            .map(|phrasing| Found {
+                phrasing,
+                len: phrasing.words.len(),
+                slot_words: phrasing
+                    .slot
+                    .iter()
+                    .zip(rest)
+                    .filter(|(slot, _)| **slot)
+                    .map(|(_, typed)| typed.clone())
+                    .collect(),
+            })
+    }
+}
+
+/// Whether a typed word is the phrasing's word: the same, the same stem, or a typo of it.
+fn same_word(want: &str, typed: &str, analyzer: &Analyzer) -> bool {
+    if want == typed {
+        return true;
+    }
+    let (want, typed) = (fold(want), fold(typed));
+    if want == typed || analyzer.stem(&want) == analyzer.stem(&typed) {
+        return true;
+    }
+    let (want_len, typed_len) = (want.chars().count(), typed.chars().count());
+    let allowed = typos_allowed(want_len.min(typed_len));
+    allowed > 0
+        && want_len.abs_diff(typed_len) <= allowed
+        && edit_distance(&want, &typed) <= allowed
+}
+
+/// The data file, parsed once per process.
+fn built_in_vocabulary() -> &'static Vocabulary {
+    static BUILT: OnceLock<Vocabulary> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        // The file is part of the binary and checked by a test: it cannot fail here unless
+        // the build itself is broken, and then searching goes on without it.
+        let parsed: BTreeMap<String, LanguageSource> = toml::from_str(BUILT_IN).unwrap_or_default();
+        let mut vocabulary = Vocabulary::default();
+        for (lang, source) in parsed {
+            let phrasings = source
+                .phrasing
+                .iter()
+                .flat_map(|p| expand(p, &source.slots))
+                .collect();
+            vocabulary.phrasings.insert(lang, phrasings);
+            vocabulary.synonyms.extend(
+                source
+                    .synonyms
+                    .iter()
+                    .map(|group| group.iter().map(|member| lowered(member)).collect()),
+            );
+        }
+        vocabulary.index_first_words();
+        vocabulary
+    })
+}
+
+/// A text's words as the query parser gives them.
+fn lowered(text: &str) -> Vec<String> {
+    words(text).into_iter().map(|w| w.lower).collect()
+}
+
+/// Every phrasing an entry's `asks` stand for: each word's alternatives (`a|b`, `{slot}`)
+/// and optional words (`?`) spelt out.
+fn expand(source: &PhrasingSource, slots: &BTreeMap<String, Vec<String>>) -> Vec<Phrasing> {
+    let means: Vec<Vec<String>> = source
+        .means
+        .iter()
+        .map(|m| lowered(m))
+        .filter(|m| !m.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for asks in &source.asks {
+        // Each partial phrasing: (words, which are slot words).
+        let mut partial: Vec<(Vec<String>, Vec<bool>)> = vec![(Vec::new(), Vec::new())];
+        for token in asks.split_whitespace() {
+            let (token, optional) = match token.strip_suffix('?') {
+                Some(token) => (token, true),
+                None => (token, false),
+            };
+            // Each alternative as its words, and whether they are a slot's.
+            let mut choices: Vec<(Vec<String>, bool)> = Vec::new();
+            for alternative in token.split('|') {
+                match alternative
+                    .strip_prefix('{')
+                    .and_then(|a| a.strip_suffix('}'))
+                {
+                    Some(slot) => choices.extend(
+                        slots
+                            .get(slot)
+                            .into_iter()
+                            .flatten()
+                            .map(|value| (lowered(value), true)),
+                    ),
+                    None => choices.push((lowered(alternative), false)),
+                }
+            }
+            if optional {
+                choices.push((Vec::new(), false));
+            }
+            partial = partial
+                .iter()
+                .flat_map(|(words, slot)| {
+                    choices.iter().map(move |(choice, is_slot)| {
+                        let mut words = words.clone();
+                        let mut slot = slot.clone();
+                        words.extend(choice.iter().cloned());
+                        slot.extend(choice.iter().map(|_| *is_slot));
+                        (words, slot)
+                    })
+                })
+                .collect();
+        }
+        out.extend(
+            partial
+                .into_iter()
+                .filter(|(words, _)| !words.is_empty())
+                .map(|(words, slot)| Phrasing {
+                    words,
+                    slot,
+                    means: means.clone(),
+                    support: source.support,
+                    written: Arc::from(asks.as_str()),
+                }),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_file_parses_and_has_every_language() {
+        let parsed: BTreeMap<String, LanguageSource> =
+            toml::from_str(BUILT_IN).expect("vocabulary.toml parses");
+        for lang in ["en", "ru", "et"] {
+            let source = &parsed[lang];
+            assert!(!source.phrasing.is_empty(), "{lang} has phrasings");
+            for phrasing in &source.phrasing {
+                assert!(
+                    !phrasing.means.is_empty(),
+                    "{lang}: {:?} means something",
+                    phrasing.asks
+                );
+                for asks in &phrasing.asks {
+                    for slot in asks.split(['|', ' ', '?']).filter(|t| t.starts_with('{')) {
+                        let name = slot.trim_matches(['{', '}']);
+                        assert!(
+                            source.slots.contains_key(name),
+                            "{lang}: unknown slot {slot} in {asks:?}"
+                        );
+                    }
+                }
+            }
+            assert!(
+                source.phrasing.iter().any(|p| p.support),
+                "{lang} has a way to ask for a person"
+            );
+        }
+    }
+
+    fn find(query: &str, lang: &str) -> Option<(String, Vec<String>)> {
+        let vocabulary = Vocabulary::new(true, &[], "en");
+        let words = lowered(query);
+        let analyzer = Analyzer::for_lang(lang);
+        (0..words.len()).find_map(|at| {
+            vocabulary
+                .find(lang, &words, at, &analyzer, words.len() == 1)
+                .map(|found| (found.phrasing.means[0].join(" "), found.slot_words))
+        })
+    }
+
+    #[test]
+    fn phrasings_match_with_typos_other_endings_and_optional_words() {
+        assert_eq!(
+            find("wheres my pakage", "en"),
+            Some(("track order".into(), vec!["pakage".into()]))
+        );
+        assert_eq!(
+            find("where my parcel", "en"),
+            Some(("track order".into(), vec!["parcel".into()]))
+        );
+        assert_eq!(
+            find("где моя посылка", "ru"),
+            Some(("отследить заказ".into(), vec!["посылка".into()]))
+        );
+        assert_eq!(
+            find("kus on minu pakk", "et"),
+            Some(("tellimust jälgida".into(), vec!["pakk".into()]))
+        );
+        assert_eq!(find("where is my invoice", "en"), None);
+    }
+
+    #[test]
+    fn a_one_word_phrasing_counts_only_alone() {
+        assert_eq!(find("human", "en").map(|f| f.0), Some("contact us".into()));
+        assert_eq!(find("human resources policy", "en"), None);
+    }
+
+    #[test]
+    fn a_help_center_adds_its_own_and_may_switch_the_built_in_off() {
+        let own = [PhrasingSource {
+            asks: vec!["gift wrap|wrapping".into()],
+            means: vec!["packaging".into()],
+            ..PhrasingSource::default()
+        }];
+        let off = Vocabulary::new(false, &own, "en");
+        assert_eq!(off.phrasings("en").len(), 2);
+        assert!(off.phrasings("ru").is_empty());
+        assert!(off.synonyms().is_empty());
+        let on = Vocabulary::new(true, &own, "en");
+        assert!(on.phrasings("en").len() > 2);
+    }
+}
