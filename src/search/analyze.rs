@@ -474,98 +474,97 @@ pub fn is_cyrillic(word: &str) -> bool {
     word.chars().any(is_cyrillic_char)
 }
 
-/// Words that carry no meaning on their own; optional in a query, never required.
+/// Words that carry no meaning on their own; optional in a query, never required. A `match`
+/// rather than a list to scan: it runs for every word of every search, more than once.
 pub fn is_stop_word(word: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "my",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "which",
-        "why",
-        "with",
-        "you",
-        "your",
-        "me",
-        "we",
-        "our",
-        "get",
-        "if",
-        "this",
-        "that",
-        "и",
-        "в",
-        "во",
-        "не",
-        "на",
-        "с",
-        "со",
-        "как",
-        "что",
-        "где",
-        "когда",
-        "мой",
-        "моя",
-        "мое",
-        "мои",
-        "моё",
-        "я",
-        "по",
-        "для",
-        "к",
-        "ко",
-        "о",
-        "об",
-        "от",
-        "до",
-        "из",
-        "у",
-        "за",
-        "ли",
-        "же",
-        "бы",
-        "это",
-        "а",
-        "но",
-        "или",
-        "ja",
-        "on",
-        "ei",
-        "kuidas",
-        "kus",
-        "mis",
-        "kas",
-        "minu",
-        "ma",
-        "mu",
-        "see",
-        "et",
-    ];
-    STOP.contains(&word)
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "can"
+            | "do"
+            | "does"
+            | "for"
+            | "from"
+            | "how"
+            | "i"
+            | "in"
+            | "is"
+            | "it"
+            | "my"
+            | "of"
+            | "on"
+            | "or"
+            | "the"
+            | "to"
+            | "was"
+            | "what"
+            | "when"
+            | "where"
+            | "which"
+            | "why"
+            | "with"
+            | "you"
+            | "your"
+            | "me"
+            | "we"
+            | "our"
+            | "get"
+            | "if"
+            | "this"
+            | "that"
+            | "и"
+            | "в"
+            | "во"
+            | "не"
+            | "на"
+            | "с"
+            | "со"
+            | "как"
+            | "что"
+            | "где"
+            | "когда"
+            | "мой"
+            | "моя"
+            | "мое"
+            | "мои"
+            | "моё"
+            | "я"
+            | "по"
+            | "для"
+            | "к"
+            | "ко"
+            | "о"
+            | "об"
+            | "от"
+            | "до"
+            | "из"
+            | "у"
+            | "за"
+            | "ли"
+            | "же"
+            | "бы"
+            | "это"
+            | "а"
+            | "но"
+            | "или"
+            | "ja"
+            | "ei"
+            | "kuidas"
+            | "kus"
+            | "mis"
+            | "kas"
+            | "minu"
+            | "ma"
+            | "mu"
+            | "see"
+            | "et"
+    )
 }
 
 #[cfg(test)]

@@ -85,7 +85,16 @@ pub struct Response {
     /// hits (and the search is answered even with none).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub support_first: bool,
+    /// The query was more than one search may cost (too many words or phrases, or a phrase
+    /// of words nearly every article has): part of it was left out or read more loosely.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
+
+/// How many articles the phrases of one search may check word positions in, counted by each
+/// phrase's rarest word: checking `"the to"` reads the positions of nearly every document.
+/// A phrase beyond it is searched as its words, anywhere in the article.
+const PHRASE_BUDGET: usize = 512;
 
 pub struct Engine {
     /// One searcher for the engine's life: the index does not change under it (a new build
@@ -317,7 +326,9 @@ impl Engine {
                     .then(|| parsed.words.last().map(String::as_str))
                     .flatten();
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
-                let (total, hits) = self.run(&built, &lists, &matcher, language, request)?;
+                let (total, hits, loosened) =
+                    self.run(&built, &lists, &matcher, language, request)?;
+                let partial = parsed.capped || loosened;
                 let support = match built.asks_for_support {
                     true => self.settings.support.clone(),
                     false => None,
@@ -334,6 +345,7 @@ impl Engine {
                         popular: Vec::new(),
                         support,
                         support_first,
+                        partial,
                     });
                 }
             }
@@ -347,6 +359,7 @@ impl Engine {
             popular: self.popular(&lang, request.section.as_deref()).to_vec(),
             support: self.settings.support.clone(),
             support_first: false,
+            partial: query::parse(&request.query).capped,
             lang,
         })
     }
@@ -372,16 +385,42 @@ impl Engine {
         matcher: &Matcher,
         lang: &str,
         request: &Request,
-    ) -> Result<(usize, Vec<Hit>), SearchError> {
+    ) -> Result<(usize, Vec<Hit>, bool), SearchError> {
         let searcher = &self.searcher;
         let Some(in_lang) = self.in_lang.get(lang) else {
             // Not a language of this help center: nothing is written in it.
-            return Ok((0, Vec::new()));
+            return Ok((0, Vec::new(), false));
         };
+        // Phrases within the budget are checked word by word in place; the others become
+        // clauses of all their words.
+        let mut phrases: Vec<&dyn tantivy::query::Query> = Vec::new();
+        let mut clauses = std::borrow::Cow::Borrowed(&built.clauses);
+        let mut spent = 0;
+        for phrase in &built.phrases {
+            let rarest = phrase
+                .stems
+                .iter()
+                .map(|stem| {
+                    let list = lists.text(stem);
+                    list.holders
+                        .iter()
+                        .map(|w| w.count_ones() as usize)
+                        .sum::<usize>()
+                })
+                .min()
+                .unwrap_or(0);
+            if spent + rarest <= PHRASE_BUDGET {
+                spent += rarest;
+                phrases.push(&*phrase.query);
+            } else {
+                clauses.to_mut().push(vec![phrase.stems.clone()]);
+            }
+        }
+        let loosened = phrases.len() < built.phrases.len();
         let requirements = Requirements {
-            clauses: &built.clauses,
-            needed: built.needed,
-            phrases: &built.phrases,
+            clauses: &clauses,
+            needed: built.needed + (clauses.len() - built.clauses.len()),
+            phrases: &phrases,
             excluded: &built.excluded,
             in_lang,
             section: request.section.as_deref(),
@@ -392,7 +431,7 @@ impl Engine {
         let (strict, looser) = (count(&most), count(&rest));
         let total = strict + looser;
         if total == 0 {
-            return Ok((0, Vec::new()));
+            return Ok((0, Vec::new(), loosened));
         }
         let wanted = request.offset + request.limit;
         let mut best = match strict {
@@ -463,7 +502,7 @@ impl Engine {
                 })
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
-        Ok((total, hits))
+        Ok((total, hits, loosened))
     }
 
     /// Whether a reading of the query is plausible text of `lang`'s articles: at least half
@@ -879,7 +918,7 @@ mod tests {
                 &Requirements {
                     clauses: &built.clauses,
                     needed,
-                    phrases: &built.phrases,
+                    phrases: &[],
                     excluded: &built.excluded,
                     in_lang: &engine.in_lang["en"],
                     section: None,
@@ -964,6 +1003,42 @@ mod tests {
         };
         let (index, stats) = write_index(None, &documents, &settings).expect("index");
         Engine::from_index(index, settings, stats).expect("engine")
+    }
+
+    #[test]
+    fn a_phrase_of_words_too_many_articles_hold_is_searched_as_its_words() {
+        // 600 articles say "card" and "order", ten of them as the phrase "card order".
+        let articles: Vec<(String, String, String)> = (0..600)
+            .map(|n| {
+                let text = match n % 60 {
+                    0 => "pay the card order now",
+                    _ => "the order was paid by card",
+                };
+                (format!("/a{n}/"), format!("Article {n}"), text.to_string())
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str)> = articles
+            .iter()
+            .map(|(u, t, x)| (u.as_str(), t.as_str(), x.as_str()))
+            .collect();
+        let engine = engine_of(&borrowed);
+        let search = |query: &str| {
+            engine
+                .search(&Request {
+                    query: query.into(),
+                    limit: 10,
+                    ..Request::default()
+                })
+                .expect("search")
+        };
+        // Beyond the budget: every article with both words, and the answer says it is partial.
+        let loose = search("\"card order\"");
+        assert!(loose.partial);
+        assert_eq!(loose.total, 600);
+        // A phrase with a rarer word is checked as a phrase.
+        let rare = search("\"pay the card\"");
+        assert!(!rare.partial);
+        assert_eq!(rare.total, 10);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct Requirements<'a> {
     /// How many clauses must match.
     pub needed: usize,
     /// Phrases, all required, each somewhere in the article (these run over every document).
-    pub phrases: &'a [Box<dyn Query>],
+    pub phrases: &'a [&'a dyn Query],
     /// Stems no matching article may hold.
     pub excluded: &'a [String],
     /// The articles in the shopper's language (see [`articles_of`]).

@@ -44,7 +44,19 @@ pub struct Parsed {
     pub excluded: Vec<String>,
     /// Whether the text ended mid-word (no trailing space): the last word may be a prefix.
     pub last_is_prefix: bool,
+    /// Whether words, phrases or exclusions beyond what one query may have were left out.
+    pub capped: bool,
 }
+
+/// The most distinct words, phrases and exclusions one query searches for; the rest of a
+/// longer query is left out (and the answer says it is partial). A shopper's question has a
+/// handful; these bound what a crafted one can cost.
+const MAX_WORDS: usize = 10;
+const MAX_PHRASES: usize = 3;
+const MAX_EXCLUDED: usize = 5;
+/// Words longer than this (in letters) get no typo corrections: none of the languages' real
+/// words is that long, and the look-up grows with the square of the length.
+const LONGEST_CORRECTED: usize = 24;
 
 /// Splits shopper text into words, phrases and exclusions. Never fails.
 pub fn parse(text: &str) -> Parsed {
@@ -81,7 +93,43 @@ pub fn parse(text: &str) -> Parsed {
     if text.trim_end().ends_with('"') {
         parsed.last_is_prefix = false;
     }
+    bound(&mut parsed);
     parsed
+}
+
+/// Merges repeated words, phrases and exclusions, and caps how many of each are searched.
+fn bound(parsed: &mut Parsed) {
+    let unfinished = parsed
+        .last_is_prefix
+        .then(|| parsed.words.last().cloned())
+        .flatten();
+    let mut capped = dedup_capped(&mut parsed.words, MAX_WORDS);
+    capped |= dedup_capped(&mut parsed.phrases, MAX_PHRASES);
+    capped |= dedup_capped(&mut parsed.excluded, MAX_EXCLUDED);
+    // The unfinished word is the last one typed; if it went, none is unfinished.
+    if parsed.words.last() != unfinished.as_ref() {
+        parsed.last_is_prefix = false;
+    }
+    parsed.capped = capped;
+}
+
+/// Keeps the first of each repeated item and at most `max` items; whether any were dropped
+/// for the cap (repeats are merged, not dropped).
+fn dedup_capped<T: PartialEq + Clone>(items: &mut Vec<T>, max: usize) -> bool {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len().min(max));
+    let mut capped = false;
+    for item in items.drain(..) {
+        if kept.contains(&item) {
+            continue;
+        }
+        if kept.len() == max {
+            capped = true;
+            continue;
+        }
+        kept.push(item);
+    }
+    *items = kept;
+    capped
 }
 
 fn add_words(text: &str, parsed: &mut Parsed) {
@@ -116,7 +164,7 @@ pub struct Built {
     /// four… Trying 1 is the looser reading.
     pub needed: usize,
     /// Quoted phrases, all required (each in some title, heading or body of the article).
-    pub phrases: Vec<Box<dyn Query>>,
+    pub phrases: Vec<Phrase>,
     /// The stems of `-word`s: no matching article holds them.
     pub excluded: Vec<String>,
     /// Every word's stem (and its typo corrections' and completions'), in the article's
@@ -161,9 +209,12 @@ pub fn build(
         // A way of asking ("where is my parcel"): the thing asked about (or, without one, the
         // phrasing's own words), or what articles call it ("track order"), both counting
         // fully; its question words are spent.
-        if let Some(found) = language
-            .vocabulary
-            .find(language.lang, words, i, analyzer, is_alone)
+        if let Some(found) =
+            language
+                .vocabulary
+                .find(language.lang, words, i, analyzer, is_alone, &|word| {
+                    expander.lexicon.contains(word)
+                })
         {
             let phrasing = found.phrasing;
             let asked: Vec<&String> = match phrasing.slot.iter().any(|s| *s) {
@@ -251,8 +302,13 @@ pub fn build(
         }
         i += 1;
     }
-    let mut phrases: Vec<Box<dyn Query>> = Vec::new();
+    let mut phrases: Vec<Phrase> = Vec::new();
     for phrase in &parsed.phrases {
+        // A phrase of stop words only ("the to") says nothing about what is wanted, and
+        // checking it would read the positions of nearly every document.
+        if phrase.iter().all(|w| is_stop_word(w)) {
+            continue;
+        }
         phrases.push(phrase_query(phrase, analyzer, fields));
         for word in phrase {
             ranking.add(&analyzer.stem(word), 1.0);
@@ -391,7 +447,7 @@ impl<'a> Expander<'a> {
 fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Expansions {
     let folded = fold(word).into_owned();
     let mut out = vec![(word.to_string(), 1.0)];
-    if !lexicon.contains(&folded) {
+    if !lexicon.contains(&folded) && folded.chars().count() <= LONGEST_CORRECTED {
         for (similar, typos) in lexicon.similar(&folded, EXPANSIONS) {
             out.push((
                 similar.to_string(),
@@ -407,8 +463,14 @@ fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Expansions {
     out
 }
 
+/// A quoted phrase as searched: its stems, and the query that finds them in this order.
+pub struct Phrase {
+    pub stems: Vec<String>,
+    pub query: Box<dyn Query>,
+}
+
 /// A quoted phrase: its words in this order in a title, heading or body (of any section).
-fn phrase_query(phrase: &[String], analyzer: &Analyzer, fields: &Fields) -> Box<dyn Query> {
+fn phrase_query(phrase: &[String], analyzer: &Analyzer, fields: &Fields) -> Phrase {
     let stems: Vec<String> = phrase.iter().map(|w| analyzer.stem(w)).collect();
     let in_field = |field| -> (Occur, Box<dyn Query>) {
         let terms = stems
@@ -417,11 +479,12 @@ fn phrase_query(phrase: &[String], analyzer: &Analyzer, fields: &Fields) -> Box<
             .collect();
         (Occur::Should, Box::new(PhraseQuery::new(terms)))
     };
-    Box::new(BooleanQuery::new(vec![
+    let query = Box::new(BooleanQuery::new(vec![
         in_field(fields.title),
         in_field(fields.heading),
         in_field(fields.body),
-    ]))
+    ]));
+    Phrase { stems, query }
 }
 
 #[cfg(test)]
@@ -452,6 +515,23 @@ mod tests {
         assert!(parse("refu").last_is_prefix);
         assert!(!parse("refund ").last_is_prefix);
         assert!(!parse("\"money back\"").last_is_prefix);
+    }
+
+    #[test]
+    fn repeats_are_merged_and_a_long_query_is_capped() {
+        let p = parse(&"\"the to\" ".repeat(28));
+        assert_eq!(p.phrases, vec![vec!["the".to_string(), "to".to_string()]]);
+        assert!(!p.capped, "repeats are merged, nothing is left out");
+        let words: Vec<String> = (0..14).map(|n| format!("word{n}")).collect();
+        let p = parse(&format!("{} word0 -a -b -c -d -e -f -g", words.join(" ")));
+        assert_eq!(p.words.len(), MAX_WORDS);
+        assert_eq!(p.words[0], "word0");
+        assert_eq!(p.excluded.len(), MAX_EXCLUDED);
+        assert!(p.capped);
+        // The unfinished last word was left out: no other word is taken as unfinished.
+        let p = parse(&words.join(" "));
+        assert!(!p.last_is_prefix);
+        assert!(parse("refu").last_is_prefix);
     }
 
     #[test]

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{Analyzer, fold, words};
-use super::lexicon::typos_allowed;
+use super::lexicon::{distance_within, typos_allowed};
 use super::query::SynonymGroup;
-use crate::diag::edit_distance;
 
 /// The built-in vocabulary's source.
 const BUILT_IN: &str = include_str!("vocabulary.toml");
@@ -60,10 +60,48 @@ pub struct Phrasing {
 #[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
     phrasings: BTreeMap<String, Vec<Phrasing>>,
-    /// Per language, each distinct first word of its phrasings with the phrasings it starts:
-    /// a query word is compared with these (a few dozen) rather than with every phrasing.
-    firsts: BTreeMap<String, Vec<(String, Vec<usize>)>>,
+    /// Per language, the phrasings by their first word: a query word is looked up rather than
+    /// compared with every phrasing (this runs for every word of every search).
+    firsts: BTreeMap<String, FirstWords>,
     synonyms: Vec<SynonymGroup>,
+}
+
+/// One language's phrasings by first word: as written (folded), by stem, and the words'
+/// letters for typos.
+#[derive(Debug, Default, Clone)]
+struct FirstWords {
+    by_word: FxHashMap<String, Vec<usize>>,
+    by_stem: FxHashMap<String, Vec<usize>>,
+    letters: Vec<(Vec<char>, Vec<usize>)>,
+}
+
+impl FirstWords {
+    /// The phrasings whose first word `typed` is: the same word, the same stem, or (when
+    /// `typed` is not a word of the help center) a typo of it.
+    fn of(&self, typed: &str, analyzer: &Analyzer, is_known: &dyn Fn(&str) -> bool) -> Vec<usize> {
+        let folded = fold(typed);
+        let mut found: Vec<usize> = Vec::new();
+        found.extend(self.by_word.get(folded.as_ref()).into_iter().flatten());
+        analyzer.with_stem(typed, |stem| {
+            found.extend(self.by_stem.get(stem).into_iter().flatten());
+        });
+        if is_known(&folded) {
+            return found;
+        }
+        let chars: Vec<char> = folded.chars().collect();
+        for (letters, ids) in &self.letters {
+            let allowed = typos_allowed(chars.len().min(letters.len()));
+            if allowed > 0
+                && chars.len().abs_diff(letters.len()) <= allowed
+                && distance_within(&chars, letters, allowed).is_some()
+            {
+                found.extend(ids);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
 }
 
 /// Where a phrasing stands in a query.
@@ -105,16 +143,26 @@ impl Vocabulary {
             .phrasings
             .iter()
             .map(|(lang, phrasings)| {
-                let mut firsts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+                let analyzer = Analyzer::for_lang(lang);
+                let mut firsts = FirstWords::default();
+                let mut by_letters: BTreeMap<Vec<char>, Vec<usize>> = BTreeMap::new();
                 for (n, phrasing) in phrasings.iter().enumerate() {
-                    if let Some(first) = phrasing.words.first() {
-                        firsts.entry(first).or_default().push(n);
-                    }
+                    let Some(first) = phrasing.words.first() else {
+                        continue;
+                    };
+                    let folded = fold(first).into_owned();
+                    firsts
+                        .by_stem
+                        .entry(analyzer.stem(first))
+                        .or_default()
+                        .push(n);
+                    by_letters
+                        .entry(folded.chars().collect())
+                        .or_default()
+                        .push(n);
+                    firsts.by_word.entry(folded).or_default().push(n);
                 }
-                let firsts = firsts
-                    .into_iter()
-                    .map(|(word, ids)| (word.to_string(), ids))
-                    .collect();
+                firsts.letters = by_letters.into_iter().collect();
                 (lang.clone(), firsts)
             })
             .collect();
@@ -132,8 +180,9 @@ impl Vocabulary {
 
     /// The longest phrasing of `lang` that starts at `words[at]` (words as the query parser
     /// gives them: lowercased). A word matches a phrasing's word when it is the same, has
-    /// the same stem, or is within the typos its length allows. A one-word phrasing counts
-    /// only when it is all the query holds besides stop words.
+    /// the same stem, or, when it is no word of the help center (`is_known`, folded), is
+    /// within the typos its length allows: a word spelt right is never read as another. A
+    /// one-word phrasing counts only when it is all the query holds besides stop words.
     pub fn find<'a>(
         &'a self,
         lang: &str,
@@ -141,22 +190,23 @@ impl Vocabulary {
         at: usize,
         analyzer: &Analyzer,
         is_alone: bool,
+        is_known: &dyn Fn(&str) -> bool,
     ) -> Option<Found<'a>> {
         let rest = words.get(at..)?;
         let first = rest.first()?;
         let phrasings = self.phrasings(lang);
         self.firsts
             .get(lang)?
-            .iter()
-            .filter(|(word, _)| same_word(word, first, analyzer))
-            .flat_map(|(_, ids)| ids.iter().filter_map(|&n| phrasings.get(n)))
+            .of(first, analyzer, is_known)
+            .into_iter()
+            .filter_map(|n| phrasings.get(n))
             .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
             .filter(|p| {
                 p.words
                     .iter()
                     .zip(rest)
                     .skip(1)
-                    .all(|(want, typed)| same_word(want, typed, analyzer))
+                    .all(|(want, typed)| same_word(want, typed, analyzer, is_known))
             })
             .max_by_key(|p| p.words.len())
             .map(|phrasing| Found {
@@ -173,8 +223,14 @@ impl Vocabulary {
     }
 }
 
-/// Whether a typed word is the phrasing's word: the same, the same stem, or a typo of it.
-fn same_word(want: &str, typed: &str, analyzer: &Analyzer) -> bool {
+/// Whether a typed word is the phrasing's word: the same, the same stem, or a typo of it
+/// (when it is no word of the help center).
+fn same_word(
+    want: &str,
+    typed: &str,
+    analyzer: &Analyzer,
+    is_known: &dyn Fn(&str) -> bool,
+) -> bool {
     if want == typed {
         return true;
     }
@@ -182,11 +238,14 @@ fn same_word(want: &str, typed: &str, analyzer: &Analyzer) -> bool {
     if want == typed || analyzer.stem(&want) == analyzer.stem(&typed) {
         return true;
     }
-    let (want_len, typed_len) = (want.chars().count(), typed.chars().count());
-    let allowed = typos_allowed(want_len.min(typed_len));
+    if is_known(&typed) {
+        return false;
+    }
+    let (want, typed): (Vec<char>, Vec<char>) = (want.chars().collect(), typed.chars().collect());
+    let allowed = typos_allowed(want.len().min(typed.len()));
     allowed > 0
-        && want_len.abs_diff(typed_len) <= allowed
-        && edit_distance(&want, &typed) <= allowed
+        && want.len().abs_diff(typed.len()) <= allowed
+        && distance_within(&want, &typed, allowed).is_some()
 }
 
 /// The data file, parsed once per process.
@@ -328,7 +387,7 @@ mod tests {
         let analyzer = Analyzer::for_lang(lang);
         (0..words.len()).find_map(|at| {
             vocabulary
-                .find(lang, &words, at, &analyzer, words.len() == 1)
+                .find(lang, &words, at, &analyzer, words.len() == 1, &|_| false)
                 .map(|found| (found.phrasing.means[0].join(" "), found.slot_words))
         })
     }

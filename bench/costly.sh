@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The most expensive queries one can craft, against an ordinary query's cost: N generated
+# articles (default 10,000), built, then every query's median time in process, one thread.
+# Crafted: repeated and distinct phrases of common words, many typos, long words, prefixes,
+# exclusions, other-layout and transliterated text, all at the API's 256-character limit.
+# Prints each crafted query's median beside the median of the generator's ordinary queries.
+#
+#   bench/costly.sh [N]                 this checkout
+#   bench/costly.sh N OTHER/release     and another build (`helpbook` and
+#                                       `examples/query_cost` in it), in the same run
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+N=${1:-10000}
+ROUNDS=${ROUNDS:-7}
+
+build_helpbook --bin helpbook --example query_cost
+BUILDS=("$REPO/target/release")
+[[ $# -ge 2 ]] && BUILDS=("$(cd -- "$2" && pwd)" "${BUILDS[@]}")
+generate "$N"
+
+# The generator's queries, each with its language, and the crafted ones.
+for lang in en ru et; do
+    sed "s/^/$lang\t/" "$TMP/corpus/queries.$lang.txt"
+done >"$TMP/ordinary.tsv"
+python3 - >"$TMP/crafted.tsv" <<'PY'
+import random
+random.seed(7)
+def cap(text):
+    return text[:256].rstrip()
+crafted = [
+    ("en", cap('"the to" ' * 28)),
+    ("en", cap(" ".join('"%s %s"' % p for p in [("the", "to"), ("to", "the"), ("of", "the"), ("in", "a"),
+        ("and", "the"), ("for", "a"), ("on", "the"), ("is", "it"), ("at", "the"), ("by", "a"),
+        ("or", "the"), ("from", "the"), ("with", "a"), ("as", "the"), ("your", "order"), ("the", "order"),
+        ("order", "the"), ("a", "refund"), ("the", "delivery"), ("to", "your")]))),
+    ("en", cap('"your order" "the delivery" "a refund" "the payment" "your account" "the return"')),
+    ("en", cap(" ".join(["ordre", "delivry", "refnud", "paymnet", "acount", "retrun", "shiping", "invocie",
+        "custmer", "adress", "pasword", "trakcing", "cancle", "warrenty", "discuont", "exchagne"]))),
+    ("en", cap(" ".join(["internationall", "confirmationn", "replacementt", "subscriptionn", "notificationss",
+        "verificationn", "documentationn", "informationss", "availabilityy", "responsibilityy"]))),
+    ("en", cap("x" * 64 + " " + "y" * 64 + " " + "z" * 64 + " " + "w" * 60)),
+    ("en", cap("abcdefghijklmnopqrstuvwx " * 10)),
+    ("en", cap(" ".join("o r d e l i v p a y m e n t s".split()) + " " + "a b c d e f g h i j k l m n o p q r s t u v w x y z " * 4)),
+    ("en", cap(" ".join(["de", "or", "re", "pa", "ac", "sh", "tr", "ca", "wa", "di", "ex", "co"]) + " in")),
+    ("en", cap(" ".join("-%s" % w for w in ["the", "a", "to", "order", "delivery", "refund", "payment",
+        "account", "return", "shipping", "invoice", "customer", "address", "password"]) + " order")),
+    ("en", cap("ljcnfdrf pfrfp djpdhfn jgkfnf rjhpbyf ctqxfc nfvj[yf gjvjom ljcnfdrf pfrfp djpdhfn jgkfnf rjhpbyf ctqxfc")),
+    ("en", cap("vozvrat dostavka zakaz oplata tovar sklad kurer adres parol schet karta podderzhka otmena obmen garantiya")),
+    ("ru", cap("вощзкфе вуддмуко щквук зфньуте фссщгте кугкт ыршззштп шймщшсу сгыещьук фввкуыы")),
+    ("en", cap("where is my order where is my parcel where is my package where is my stuff talk to a human money back")),
+    ("et", cap("kus on minu pakk tellimus tagastamine raha tagasi klienditeenindus tarneaeg makseviisid")),
+    ("en", cap(" ".join(random.choice("abcdefghijklmnopqrstuvwxyz") * random.randint(4, 9) for _ in range(40)))),
+]
+for lang, q in crafted:
+    print("%s\t%s" % (lang, q))
+PY
+
+for n in "${!BUILDS[@]}"; do
+    dir=${BUILDS[$n]}
+    root="$TMP/build-$n"
+    cp -r "$TMP/corpus/helpbook" "$root"
+    log "--- building $N articles with $dir"
+    "$dir/helpbook" build --root "$root" --quiet >&2
+    "$dir/examples/query_cost" "$root/build/index" "$TMP/ordinary.tsv" "$ROUNDS" >"$TMP/ordinary-$n.txt"
+    "$dir/examples/query_cost" "$root/build/index" "$TMP/crafted.tsv" "$ROUNDS" >"$TMP/crafted-$n.txt"
+done
+
+python3 - "$TMP" "${#BUILDS[@]}" "${BUILDS[@]}" <<'PY'
+import statistics, sys
+tmp, builds, dirs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+def read(name):
+    rows = [line.rstrip("\n").split("\t", 2) for line in open("%s/%s" % (tmp, name), encoding="utf-8")]
+    return [(float(ms), partial, q) for ms, partial, q in rows]
+for n, d in enumerate(dirs):
+    ordinary = read("ordinary-%d.txt" % n)
+    crafted = read("crafted-%d.txt" % n)
+    median = statistics.median(ms for ms, _, _ in ordinary)
+    worst = max(ms for ms, _, _ in crafted)
+    print("\n%s: ordinary queries (%d): median %.3f ms, p90 %.3f ms; crafted (%d): worst %.3f ms = %.1fx the median"
+          % (d, len(ordinary), median, sorted(ms for ms, _, _ in ordinary)[int(len(ordinary) * 0.9)],
+             len(crafted), worst, worst / median))
+    print("| ms | x median | partial | crafted query (start) |")
+    print("|---:|---:|---|---|")
+    for ms, partial, q in crafted:
+        print("| %.3f | %.1f | %s | `%s` |" % (ms, ms / median, partial, q[:60].replace("|", "\\|")))
+PY
