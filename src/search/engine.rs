@@ -23,7 +23,7 @@ use super::matching::{
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, RANKING_FILE};
 use super::scoring::{Found, Lists, best_articles};
-use super::snippet::{Matcher, snippet};
+use super::snippet::{Matcher, occurs_in, snippet};
 use super::variants::{from_translit, other_layout};
 use super::vocabulary::Vocabulary;
 use super::{Popular, SearchError, Settings, Support};
@@ -321,10 +321,13 @@ impl Engine {
                 let Some(built) = query::build(&parsed, &building, &self.fields, &expander) else {
                     continue;
                 };
+                // The unfinished last word marks what it may start, unless a phrasing took it
+                // ("money back": `back` alone is no answer).
                 let prefix = parsed
                     .last_is_prefix
                     .then(|| parsed.words.last().map(String::as_str))
-                    .flatten();
+                    .flatten()
+                    .filter(|last| built.words.iter().any(|w| w == last));
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
                 let (total, hits, loosened) =
                     self.run(&built, &lists, &matcher, language, request)?;
@@ -467,10 +470,38 @@ impl Engine {
             &unplaced,
         )?
         .into_iter();
+        // A heading that answers a common word ("pay" in "Card, Apple Pay and Google Pay")
+        // gives way to the passage that holds the rarest ("paypal").
+        // Only hits whose own passage lacks the word are looked at again (in the index).
+        let rare = rarest_typed(&built.typed, lists);
+        let rare_matcher =
+            rare.map(|(word, _)| Matcher::new(matcher.analyzer(), &[word.to_string()], None));
+        let lacking: Vec<(u32, Option<u32>)> = page
+            .iter()
+            .filter_map(|found| {
+                let record = self.ranking.document(found.article, found.topic?);
+                let rare = rare_matcher.as_ref()?;
+                let stored = self.hits.get(record? as usize)?;
+                (!occurs_in(&stored.heading, rare) && !occurs_in(&stored.text, rare))
+                    .then_some((found.article, record))
+            })
+            .collect();
+        let moved = match rare {
+            Some((_, stem)) => self.passages_holding(&lacking, stem, &built.anchors)?,
+            None => Vec::new(),
+        };
         let mut records = Vec::with_capacity(page.len());
         for found in &page {
             records.push(match found.topic {
-                Some(topic) => self.ranking.document(found.article, topic),
+                Some(topic) => {
+                    let record = self.ranking.document(found.article, topic);
+                    lacking
+                        .iter()
+                        .zip(&moved)
+                        .find(|((article, _), _)| *article == found.article)
+                        .and_then(|(_, moved)| *moved)
+                        .or(record)
+                }
                 None => by_text.next().flatten().and_then(|address| {
                     self.hit_of
                         .get(address.segment_ord as usize)?
@@ -560,6 +591,84 @@ impl Engine {
             && (known.len() == content.len() || known.iter().any(|word| word.chars().count() >= 4))
     }
 
+    /// For each `(article, record)` (the document a hit would link to): when that document
+    /// does not hold `stem` but others of the article do, the record of the one of those
+    /// that answers `anchors` best; else `None`. One pass per segment over the documents of
+    /// all the articles, as in [`best_sections`].
+    fn passages_holding(
+        &self,
+        hits: &[(u32, Option<u32>)],
+        stem: &str,
+        anchors: &[(Field, String, f32)],
+    ) -> Result<Vec<Option<u32>>, SearchError> {
+        let mut out = vec![None; hits.len()];
+        if hits.is_empty() {
+            return Ok(out);
+        }
+        let searcher = &self.searcher;
+        let opening = self.ranking.id();
+        let holds = [self.fields.heading, self.fields.body]
+            .into_iter()
+            .map(|field| anchor_weight(searcher, opening, field, stem, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        // Per hit: whether its own document holds the stem, and the best that does.
+        let mut own_holds = vec![false; hits.len()];
+        let mut best: Vec<Option<(Ranked, u32)>> = vec![None; hits.len()];
+        let mut holding: Vec<(usize, u32, u32)> = Vec::new();
+        for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+            let records = self.hit_of.get(ordinal);
+            let record_of = |doc: u32| records.and_then(|r| r.get(doc as usize)).copied();
+            let mut docs: Vec<(u32, u32)> = Vec::new();
+            for (n, (article, _)) in hits.iter().enumerate() {
+                docs.extend(
+                    self.sections
+                        .of(ordinal, *article)
+                        .iter()
+                        .map(|&d| (d, n as u32)),
+                );
+            }
+            let mut found: Vec<(u32, u32)> = Vec::new();
+            score_each(&holds, reader, docs, |doc, n, score| {
+                if score > 0.0 {
+                    found.push((doc, n));
+                }
+            })?;
+            for &(doc, n) in &found {
+                if let Some(own) = own_holds.get_mut(n as usize)
+                    && record_of(doc) == hits[n as usize].1
+                {
+                    *own = true;
+                }
+            }
+            holding.extend(found.iter().map(|&(doc, n)| (ordinal, doc, n)));
+        }
+        let terms = anchors
+            .iter()
+            .map(|(field, stem, boost)| anchor_weight(searcher, opening, *field, stem, *boost))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+            let records = self.hit_of.get(ordinal);
+            let docs: Vec<(u32, u32)> = holding
+                .iter()
+                .filter(|&&(o, _, n)| o == ordinal && !own_holds[n as usize])
+                .map(|&(_, doc, n)| (doc, n))
+                .collect();
+            score_each(&terms, reader, docs, |doc, n, score| {
+                let ranked = Ranked::new(score, DocAddress::new(ordinal as SegmentOrdinal, doc));
+                let record = records.and_then(|r| r.get(doc as usize)).copied();
+                if let (Some(slot), Some(record)) = (best.get_mut(n as usize), record)
+                    && slot.is_none_or(|(current, _)| ranked > current)
+                {
+                    *slot = Some((ranked, record));
+                }
+            })?;
+        }
+        for (slot, best) in out.iter_mut().zip(best) {
+            *slot = best.map(|(_, record)| record);
+        }
+        Ok(out)
+    }
+
     /// The query read otherwise: compounds split, typed in the other keyboard layout, or
     /// transliterated from Latin letters.
     fn other_readings(&self, query: &str) -> Vec<String> {
@@ -608,6 +717,31 @@ impl Engine {
             .collect();
         changed.then(|| out.join(" "))
     }
+}
+
+/// The stem of the word typed that the fewest articles hold, when it is at most half as common
+/// as the most common one typed (and some article holds it): the word that tells the passage
+/// that answers from others on the same subject ("paypal" in "can i pay with paypal").
+fn rarest_typed<'a>(
+    typed: &'a [(String, String)],
+    lists: &Lists<'_>,
+) -> Option<(&'a str, &'a str)> {
+    let held: Vec<(usize, &(String, String))> = typed
+        .iter()
+        .map(|typed| {
+            let holders = lists
+                .text(&typed.1)
+                .holders
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum();
+            (holders, typed)
+        })
+        .filter(|(holders, _)| *holders > 0)
+        .collect();
+    let most = held.iter().map(|(n, _)| *n).max()?;
+    let (fewest, (word, stem)) = held.iter().min_by_key(|(n, _)| *n)?;
+    (fewest * 2 <= most).then_some((word.as_str(), stem.as_str()))
 }
 
 /// Scores the segment's `(document, tag)` pairs, in document order: each one's score is the

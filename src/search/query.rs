@@ -173,6 +173,9 @@ pub struct Built {
     /// The same stems in each section's heading and text, by weight: which section answers
     /// best.
     pub anchors: Vec<(Field, String, f32)>,
+    /// The words the shopper typed that are not stop words (not their typo corrections or
+    /// synonyms), with their stems: the rarest of them says which passage answers.
+    pub typed: Vec<(String, String)>,
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
@@ -198,6 +201,7 @@ pub fn build(
 ) -> Option<Built> {
     let (analyzer, synonyms) = (language.analyzer, language.synonyms);
     let mut asks_for_support = false;
+    let mut typed: Vec<(String, String)> = Vec::new();
     let mut required: Vec<Clause> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
     let mut ranking = Ranking::new(fields);
@@ -217,31 +221,42 @@ pub fn build(
                 })
         {
             let phrasing = found.phrasing;
-            let asked: Vec<&String> = match phrasing.slot.iter().any(|s| *s) {
+            let asked: Vec<String> = match phrasing.slot.iter().any(|s| *s) {
                 true => phrasing
                     .words
                     .iter()
                     .zip(&phrasing.slot)
                     .filter(|(_, slot)| **slot)
-                    .map(|(w, _)| w)
+                    .map(|(w, _)| w.clone())
                     .collect(),
-                false => phrasing.words.iter().filter(|w| !is_stop_word(w)).collect(),
+                false => phrasing
+                    .words
+                    .iter()
+                    .filter(|w| !is_stop_word(w))
+                    .cloned()
+                    .collect(),
             };
             let mut clause: Clause = Vec::new();
-            for member in std::iter::once(asked.iter().map(|w| w.as_str()).collect::<Vec<_>>())
-                .chain(
-                    phrasing
-                        .means
-                        .iter()
-                        .map(|m| m.iter().map(String::as_str).collect()),
-                )
-                .filter(|member| !member.is_empty())
+            let has_slot = phrasing.slot.iter().any(|s| *s);
+            let means = phrasing.means.iter().map(|m| (m, true));
+            for (member, mark) in std::iter::once((&asked, has_slot || asked.len() == 1))
+                .chain(means)
+                .filter(|(member, _)| !member.is_empty())
             {
                 let stems: Vec<String> = member.iter().map(|w| analyzer.stem(w)).collect();
                 for stem in &stems {
                     ranking.add(stem, MEANING);
                 }
-                marked.extend(member.iter().map(|w| w.to_string()));
+                // A phrasing's own words without a slot ("money back") say something only
+                // together: alone ("comes back used") they are no answer, so not marked.
+                if mark {
+                    marked.extend(
+                        member
+                            .iter()
+                            .filter(|w| member.len() == 1 || !is_stop_word(w))
+                            .map(|w| w.to_string()),
+                    );
+                }
                 clause.push(stems);
             }
             // A typo in the thing asked about is marked as typed, too.
@@ -252,6 +267,7 @@ pub fn build(
             continue;
         }
         if let Some((group, len)) = synonym_at(words, i, synonyms) {
+            let group = &group;
             required.push(
                 group
                     .iter()
@@ -273,7 +289,16 @@ pub fn build(
                     ranking.add(&analyzer.stem(word), weight);
                 }
             }
-            marked.extend(group.iter().flatten().cloned());
+            // "money back" is marked where it was typed; as another way to say "refund" its
+            // words alone ("comes back used") are no answer, so they are not marked.
+            let typed = &words[i..i + len];
+            marked.extend(
+                group
+                    .iter()
+                    .filter(|member| member.len() == 1 || member[..] == *typed)
+                    .flatten()
+                    .cloned(),
+            );
             i += len;
             continue;
         }
@@ -297,6 +322,9 @@ pub fn build(
         }
         // A stop word only ranks: it never decides whether an article matches.
         if !is_stop_word(word) {
+            if let Some(stem) = stems.first() {
+                typed.push((word.clone(), stem.clone()));
+            }
             required.push(stems.iter().map(|stem| vec![stem.clone()]).collect());
             marked.extend(expanded.into_iter().map(|(w, _)| w));
         }
@@ -331,27 +359,41 @@ pub fn build(
         excluded: parsed.excluded.iter().map(|w| analyzer.stem(w)).collect(),
         ranking: ranking.articles,
         anchors: ranking.anchors,
+        typed,
         words: marked,
         asks_for_support,
     })
 }
 
-/// A synonym group member that starts at `words[i]`, and how many words it covers.
-fn synonym_at<'a>(
+/// The synonyms of the longest group member that starts at `words[i]`, and how many words it
+/// covers. A member of several groups (book.toml's and the vocabulary's) has all their members.
+fn synonym_at(
     words: &[String],
     i: usize,
-    synonyms: &'a [SynonymGroup],
-) -> Option<(&'a SynonymGroup, usize)> {
-    synonyms
+    synonyms: &[SynonymGroup],
+) -> Option<(SynonymGroup, usize)> {
+    let at = |member: &Vec<String>| {
+        !member.is_empty()
+            && words.len() >= i + member.len()
+            && words[i..i + member.len()] == member[..]
+    };
+    let len = synonyms
         .iter()
-        .flat_map(|group| group.iter().map(move |member| (group, member)))
-        .filter(|(_, member)| {
-            !member.is_empty()
-                && words.len() >= i + member.len()
-                && words[i..i + member.len()] == member[..]
-        })
-        .max_by_key(|(_, member)| member.len())
-        .map(|(group, member)| (group, member.len()))
+        .flatten()
+        .filter(|member| at(member))
+        .map(Vec::len)
+        .max()?;
+    let mut merged: SynonymGroup = Vec::new();
+    for group in synonyms {
+        if group.iter().any(|member| member.len() == len && at(member)) {
+            for member in group {
+                if !merged.contains(member) {
+                    merged.push(member.clone());
+                }
+            }
+        }
+    }
+    Some((merged, len))
 }
 
 /// What a phrasing of the shopper vocabulary stands for counts as much as a typed word.

@@ -447,3 +447,38 @@ fn a_phrasing_without_meaning_is_an_error_naming_its_line() {
         run.stderr
     );
 }
+
+#[test]
+fn the_link_and_snippet_go_to_the_passage_with_the_rarest_word() {
+    let hc = demo();
+    // "pay" is in the heading "Card, Apple Pay and Google Pay"; only the table of accepted
+    // methods says PayPal is not one of them.
+    let response = search(&hc, &["can i pay with paypal"]);
+    let first = &response["hits"][0];
+    assert_eq!(
+        first["url"],
+        "/payments/payment-methods/#accepted-payment-methods"
+    );
+    assert!(
+        first["snippet"]
+            .as_str()
+            .expect("snippet")
+            .contains("<mark>PayPal</mark>"),
+        "{first}"
+    );
+}
+
+#[test]
+fn words_of_a_phrasing_are_not_marked_alone() {
+    let hc = demo();
+    for query in ["money back", "refund"] {
+        let response = search(&hc, &[query]);
+        for hit in response["hits"].as_array().expect("hits") {
+            let snippet = hit["snippet"].as_str().expect("snippet");
+            assert!(
+                !snippet.contains("<mark>back</mark>"),
+                "{query}: `back` alone marked in {snippet}"
+            );
+        }
+    }
+}
