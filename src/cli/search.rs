@@ -78,6 +78,12 @@ fn as_text(response: &Response, bold: bool) -> String {
     if let Some(reading) = &response.searched_as {
         out.push_str(&format!("Showing results for `{reading}`\n"));
     }
+    if response.no_exact_answer {
+        out.push_str(&format!(
+            "No article answers `{}` exactly.\n",
+            response.query
+        ));
+    }
     if let Some(support) = response.support.as_ref().filter(|_| response.support_first) {
         let ways: Vec<&str> = [&support.email, &support.phone, &support.chat]
             .into_iter()
@@ -102,6 +108,9 @@ fn as_text(response: &Response, bold: bool) -> String {
             }
         }
         return out;
+    }
+    if response.no_exact_answer {
+        out.push_str("Related articles:\n");
     }
     for (n, hit) in response.hits.iter().enumerate() {
         let title = if hit.heading.is_empty() {

@@ -55,6 +55,31 @@ pub struct Hit {
     /// HTML: the best passage with `<mark>` around matched words, all else escaped.
     pub snippet: String,
     pub score: f32,
+    /// Whether the article holds the query's distinctive words (`exact`) or only some of the
+    /// query (`related`).
+    #[serde(rename = "match")]
+    pub quality: Quality,
+}
+
+/// How well a hit matches the query.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Quality {
+    /// The article holds the query's distinctive words (its rarest ones).
+    Exact,
+    /// It shares words with the query but not its distinctive ones: "gift wrapping service"
+    /// finds "service" in the returns article.
+    Related,
+}
+
+/// What one query found in one language.
+struct Answered {
+    total: usize,
+    hits: Vec<Hit>,
+    /// A phrase was searched as its words (see [`PHRASE_BUDGET`]).
+    loosened: bool,
+    /// Some article holds the query's distinctive words.
+    exact: bool,
 }
 
 /// What a search found.
@@ -81,10 +106,14 @@ pub struct Response {
     /// for a person ("talk to a human"), and part of every answer that found nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<Support>,
-    /// The shopper asked for a person: the support contact is the first answer, before any
-    /// hits (and the search is answered even with none).
+    /// The support contact is the first answer, before any hits: the shopper asked for a
+    /// person (and the search is answered even with no hits), or no article answers exactly.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub support_first: bool,
+    /// No article holds the query's distinctive words: the hits are only related (each
+    /// says `match`), and the support contact comes first, for the shopper to ask.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_exact_answer: bool,
     /// The query was more than one search may cost (too many words or phrases, or a phrase
     /// of words nearly every article has): part of it was left out or read more loosely.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -329,16 +358,23 @@ impl Engine {
                     .flatten()
                     .filter(|last| built.words.iter().any(|w| w == last));
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
-                let (total, hits, loosened) =
-                    self.run(&built, &lists, &matcher, language, request)?;
+                let Answered {
+                    total,
+                    hits,
+                    loosened,
+                    exact,
+                } = self.run(&built, &lists, &matcher, language, request)?;
                 let partial = parsed.capped || loosened;
-                let support = match built.asks_for_support {
+                // Asked for a person, or no article answers exactly: the support contact
+                // comes first.
+                let support_first = built.asks_for_support || (total > 0 && !exact);
+                let support = match support_first {
                     true => self.settings.support.clone(),
                     false => None,
                 };
-                let support_first = support.is_some();
-                if total > 0 || support_first {
+                if total > 0 || built.asks_for_support {
                     return Ok(Response {
+                        no_exact_answer: total > 0 && !exact && !built.asks_for_support,
                         query: request.query.clone(),
                         total,
                         hits,
@@ -362,6 +398,7 @@ impl Engine {
             popular: self.popular(&lang, request.section.as_deref()).to_vec(),
             support: self.settings.support.clone(),
             support_first: false,
+            no_exact_answer: false,
             partial: query::parse(&request.query).capped,
             lang,
         })
@@ -388,11 +425,17 @@ impl Engine {
         matcher: &Matcher,
         lang: &str,
         request: &Request,
-    ) -> Result<(usize, Vec<Hit>, bool), SearchError> {
+    ) -> Result<Answered, SearchError> {
         let searcher = &self.searcher;
+        let nothing = |loosened| Answered {
+            total: 0,
+            hits: Vec::new(),
+            loosened,
+            exact: false,
+        };
         let Some(in_lang) = self.in_lang.get(lang) else {
             // Not a language of this help center: nothing is written in it.
-            return Ok((0, Vec::new(), false));
+            return Ok(nothing(false));
         };
         // Phrases within the budget are checked word by word in place; the others become
         // clauses of all their words.
@@ -434,8 +477,23 @@ impl Engine {
         let (strict, looser) = (count(&most), count(&rest));
         let total = strict + looser;
         if total == 0 {
-            return Ok((0, Vec::new(), loosened));
+            return Ok(nothing(loosened));
         }
+        // The articles that hold the query's distinctive words.
+        let distinctive = distinctive_holders(&built.typed, lists);
+        let is_exact = |article: u32| {
+            distinctive.as_ref().is_none_or(|bits| {
+                bits.get((article / 64) as usize)
+                    .is_some_and(|w| w & (1 << (article % 64)) != 0)
+            })
+        };
+        let exact = match &distinctive {
+            None => true,
+            Some(bits) => bits
+                .iter()
+                .zip(most.iter().zip(&rest))
+                .any(|(d, (m, r))| d & (m | r) != 0),
+        };
         let wanted = request.offset + request.limit;
         let mut best = match strict {
             0 => Vec::new(),
@@ -530,10 +588,19 @@ impl Engine {
                     kind: stored.kind.clone(),
                     heading: stored.heading.clone(),
                     score: (score * 1000.0).round() / 1000.0,
+                    quality: match is_exact(article) {
+                        true => Quality::Exact,
+                        false => Quality::Related,
+                    },
                 })
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
-        Ok((total, hits, loosened))
+        Ok(Answered {
+            total,
+            hits,
+            loosened,
+            exact,
+        })
     }
 
     /// Whether a reading of the query is plausible text of `lang`'s articles: at least half
@@ -717,6 +784,45 @@ impl Engine {
             .collect();
         changed.then(|| out.join(" "))
     }
+}
+
+/// The articles holding every distinctive word of the query (a bitset), `None` when it has
+/// none. Of the words typed (not stop words, synonyms or phrasings), the rarest are
+/// distinctive, rarest first, until they carry four fifths of the query's weight (the sum of
+/// the words' inverse document frequencies): "gift wrapping service" needs "gift",
+/// "wrapping" and "service" together, and no article has all three. Words the help center does not have (typos) are not counted:
+/// their corrections speak for them.
+fn distinctive_holders(typed: &[(String, String)], lists: &Lists<'_>) -> Option<Vec<u64>> {
+    let articles = lists.articles().max(1) as f32;
+    let mut held: Vec<(f32, std::rc::Rc<super::scoring::WordList>)> = typed
+        .iter()
+        .map(|(_, stem)| {
+            let list = lists.text(stem);
+            let n: usize = list.holders.iter().map(|w| w.count_ones() as usize).sum();
+            ((1.0 + articles / n.max(1) as f32).ln(), list, n)
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(idf, list, _)| (idf, list))
+        .collect();
+    held.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f32 = held.iter().map(|(idf, _)| idf).sum();
+    let mut carried = 0.0;
+    let mut bits: Option<Vec<u64>> = None;
+    for (idf, list) in &held {
+        if carried >= total * 0.8 {
+            break;
+        }
+        carried += idf;
+        match &mut bits {
+            None => bits = Some(list.holders.clone()),
+            Some(bits) => {
+                for (b, h) in bits.iter_mut().zip(&list.holders) {
+                    *b &= h;
+                }
+            }
+        }
+    }
+    bits
 }
 
 /// The stem of the word typed that the fewest articles hold, when it is at most half as common

@@ -93,6 +93,11 @@ impl SearchPage {
             "support_first".into(),
             json!(response.is_some_and(|r| r.support_first)),
         );
+        // No article holds the query's distinctive words: said first, the hits are related.
+        map.insert(
+            "no_exact_answer".into(),
+            json!(response.is_some_and(|r| r.no_exact_answer)),
+        );
         let context = tera::Context::from_value(Value::Object(map))
             .map_err(|e| Diagnostic::error("templates/search.html", e.to_string()))?;
         self.theme.render("search.html", &context)

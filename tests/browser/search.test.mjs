@@ -79,3 +79,36 @@ test('a search that finds nothing offers the popular articles instead of a dead 
   assert.equal(await options.first().getAttribute('aria-selected'), 'true', 'the offered articles are keyboard options');
   await ctx.close();
 });
+
+test('asking for a person puts the support contact first', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.fill('talk to a human');
+  const options = page.getByRole('option');
+  await options.first().waitFor();
+  assert.equal(await options.first().locator('a').getAttribute('href'), 'https://kask.example/chat');
+  assert.match(await options.first().innerText(), /Contact our support team/);
+  assert.ok(await page.locator('.search-results').getByText('No results').count() === 0, 'not a dead end');
+  await ctx.close();
+});
+
+test('a question no article answers exactly says so, then offers the contact and related articles', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.fill('gift wrapping service');
+  const results = page.locator('.search-results');
+  await results.getByText('No article answers this exactly').waitFor();
+  const options = page.getByRole('option');
+  assert.equal(await options.first().locator('a').getAttribute('href'), 'https://kask.example/chat');
+  assert.ok(await results.getByText('Related articles').isVisible());
+  // The results page says the same, with the e-mail written with the shopper's words.
+  await Promise.all([page.waitForURL(/\/search\/\?q=gift/), box.press('Enter')]);
+  assert.ok(await page.getByText('No article answers this exactly').isVisible());
+  assert.equal(await page.locator('a[href^="mailto:help@kask.example?subject="]').first().getAttribute('href'),
+    'mailto:help@kask.example?subject=gift%20wrapping%20service');
+  await ctx.close();
+});

@@ -482,3 +482,27 @@ fn words_of_a_phrasing_are_not_marked_alone() {
         }
     }
 }
+
+#[test]
+fn a_question_no_article_answers_exactly_says_so() {
+    let hc = demo();
+    // The demo has no gift wrapping: "service" and "wrapped" are in the returns articles.
+    let response = search(&hc, &["gift wrapping service"]);
+    assert_eq!(response["no_exact_answer"], true, "{response}");
+    assert_eq!(response["support_first"], true, "{response}");
+    let hits = response["hits"].as_array().expect("hits");
+    assert!(!hits.is_empty(), "the related articles still follow");
+    assert!(hits.iter().all(|h| h["match"] == "related"), "{response}");
+    let text = hc
+        .run(&["search", "gift wrapping service"])
+        .success()
+        .stdout;
+    assert!(
+        text.starts_with("No article answers `gift wrapping service` exactly.\nContact support:"),
+        "{text}"
+    );
+    // One that is answered says nothing of the kind, and its answer is exact.
+    let answered = search(&hc, &["can i pay with paypal"]);
+    assert_eq!(answered.get("no_exact_answer"), None, "{answered}");
+    assert_eq!(answered["hits"][0]["match"], "exact");
+}

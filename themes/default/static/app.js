@@ -129,17 +129,19 @@
       list.id = "search-listbox";
       list.setAttribute("role", "listbox");
       var hits = data.hits || [], popular = !hits.length && data.popular ? data.popular : [];
-      /* A shopper who asks for a person (or finds nothing) gets the support contact first,
-         written to with their question. */
+      /* A shopper who asks for a person, or whose question no article answers exactly, gets
+         the support contact first, written to with their question; one who finds nothing,
+         after the popular articles. */
       var s = data.support, contact = [];
-      if (s && (s.chat || s.email || s.phone)) {
+      if (s && (s.chat || s.email || s.phone) && (data.support_first || !hits.length)) {
         contact.push({
           url: s.chat || (s.email ? "mailto:" + s.email + "?subject=" + encodeURIComponent(data.query || "") : "tel:" + s.phone.replace(/\s/g, "")),
           title: form.getAttribute("data-contact") || "Contact support",
           section: [s.email, s.phone].filter(Boolean).join(" \u00b7 ")
         });
       }
-      contact.concat(hits, popular).forEach(function (hit, n) {
+      var all = data.support_first ? contact.concat(hits, popular) : hits.concat(popular, contact);
+      all.forEach(function (hit, n) {
         var li = el("li"), a = el("a");
         li.id = "search-option-" + n;
         li.setAttribute("role", "option");
@@ -158,6 +160,10 @@
         items.push(li);
       });
       var lang = document.documentElement.lang;
+      if (data.no_exact_answer) {
+        /* Said first: what follows is only related, and the contact is there to ask. */
+        box.appendChild(el("p", "", form.getAttribute("data-no-exact") || "No article answers this exactly"));
+      }
       if (items.length && data.lang && data.lang !== lang) {
         box.appendChild(el("p", "", (form.getAttribute("data-other-language") || "Answers in") + ": " + (data.lang || "").toUpperCase()));
       } else if (items.length && data.searched_as) {
@@ -171,6 +177,12 @@
         if (popular.length) box.appendChild(el("p", "", form.getAttribute("data-popular") || "Popular articles"));
       }
       if (items.length) box.appendChild(list);
+      if (data.no_exact_answer && hits.length) {
+        var first = items[data.support_first ? contact.length : 0];
+        var group = el("li", "search-group", form.getAttribute("data-related") || "Related articles");
+        group.setAttribute("role", "presentation");
+        if (first) list.insertBefore(group, first);
+      }
       box.hidden = false;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       active = -1;
