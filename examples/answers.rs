@@ -59,6 +59,7 @@ fn answer(root: &Path, lang: &str) -> anyhow::Result<()> {
             section: None,
             limit: 10,
             offset: 0,
+            explain: false,
         })?;
         let paths: Vec<&str> = response
             .hits

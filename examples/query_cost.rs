@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             section: None,
             limit: 10,
             offset: 0,
+            explain: false,
         })
         .collect();
     // Rounds outside, queries inside: each round meets the caches as the one before left them.

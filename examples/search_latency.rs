@@ -40,6 +40,7 @@ fn main() -> ExitCode {
                 section: None,
                 limit: 10,
                 offset: 0,
+                explain: false,
             });
         }
     }

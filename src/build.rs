@@ -418,6 +418,7 @@ pub(crate) fn check_expectations(
             section: None,
             limit: 50,
             offset: 0,
+            explain: false,
         })?;
         let position = response
             .hits

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use helpbook::search::{Engine, Request, Response};
+use helpbook::search::{Engine, Explanation, Request, Response};
 
 use super::Global;
 
@@ -25,6 +25,9 @@ pub struct Args {
     /// Print the API's JSON instead of text
     #[arg(long)]
     json: bool,
+    /// Explain each hit: which words matched and how, what each part scored, why this link
+    #[arg(long)]
+    explain: bool,
     /// The build folder that holds index/ (default: build/ in the help center)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -54,6 +57,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         section: args.section,
         limit: usize::from(args.limit),
         offset: 0,
+        explain: args.explain,
     };
     let response = engine.search(&request)?;
     let text = if args.json {
@@ -126,6 +130,9 @@ fn as_text(response: &Response, bold: bool) -> String {
             hit.url,
             plain(&hit.snippet, bold)
         ));
+        if let Some(why) = &hit.explain {
+            out.push_str(&explanation(why, hit.score));
+        }
     }
     out.push_str(&format!(
         "{} {} found\n",
@@ -136,6 +143,29 @@ fn as_text(response: &Response, bold: bool) -> String {
             "articles"
         }
     ));
+    out
+}
+
+/// A hit's explanation, indented under it.
+fn explanation(why: &Explanation, score: f32) -> String {
+    let mut out = format!(
+        "   why: score {score} = title {} + topic {} + text {}; read {}\n",
+        why.title, why.topic, why.text, why.reading
+    );
+    for phrasing in &why.vocabulary {
+        out.push_str(&format!("     vocabulary: {phrasing}\n"));
+    }
+    for word in &why.words {
+        let how = match word.how.as_str() {
+            "word" if word.typed == word.word => "as typed".to_string(),
+            how => format!("{how} → {}", word.word),
+        };
+        out.push_str(&format!(
+            "     `{}`: {how} (title {}, topic {}, text {})\n",
+            word.typed, word.title, word.topic, word.text
+        ));
+    }
+    out.push_str(&format!("   link: {}\n", why.anchor));
     out
 }
 

@@ -21,7 +21,7 @@ use super::matching::{
     Matched, Requirements, articles_of, docs_in_lang, for_each_set, matching_articles,
 };
 use super::query::{self, Built, SynonymGroup};
-use super::ranking::{ArticleRanking, RANKING_FILE};
+use super::ranking::{ArticleRanking, Part, RANKING_FILE};
 use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, occurs_in, snippet};
 use super::variants::{from_translit, other_layout};
@@ -38,6 +38,8 @@ pub struct Request {
     pub section: Option<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Explain each hit (`helpbook search --explain`): slower, never asked by the API.
+    pub explain: bool,
 }
 
 /// One article found, at its best anchor.
@@ -59,6 +61,43 @@ pub struct Hit {
     /// query (`related`).
     #[serde(rename = "match")]
     pub quality: Quality,
+    /// Why it ranks where it does, when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// Why a hit ranks where it does: which words of the article matched and how, what each
+/// part of it scored, and why it links where it does.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Explanation {
+    /// How the query was read: as typed, or otherwise (other keyboard layout, Russian in
+    /// Latin letters, words split), and in which language.
+    pub reading: String,
+    /// The shopper vocabulary's phrasings found in the query, as written, with what they mean.
+    pub vocabulary: Vec<String>,
+    pub words: Vec<WordScore>,
+    /// The score's parts: the title, the best topic (a heading, question, or the article's
+    /// tags, description and keywords) and the whole text.
+    pub title: f32,
+    pub topic: f32,
+    pub text: f32,
+    /// Why the link goes where it does.
+    pub anchor: String,
+}
+
+/// One word searched that the article holds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WordScore {
+    /// What the shopper typed.
+    pub typed: String,
+    /// The word searched for it.
+    pub word: String,
+    /// `word` (as typed, or another ending of it), `typo`, `prefix`, `synonym`, `vocabulary`,
+    /// `phrase`.
+    pub how: String,
+    pub title: f32,
+    pub topic: f32,
+    pub text: f32,
 }
 
 /// How well a hit matches the query.
@@ -316,7 +355,7 @@ impl Engine {
                 .cloned(),
         );
         // The query as typed, then (only once that finds nothing) its other readings.
-        let mut readings = vec![request.query.clone()];
+        let mut readings = vec![(request.query.clone(), "as typed")];
         let mut read_otherwise = false;
         let expander = query::Expander::new(&self.lexicon);
         let lists = Lists::new(&self.ranking);
@@ -327,6 +366,7 @@ impl Engine {
                 analyzer: &analyzer,
                 synonyms: &self.synonyms,
                 vocabulary: &self.vocabulary,
+                explain: request.explain,
             };
             let own_language = *language == lang;
             for n in 0.. {
@@ -334,7 +374,7 @@ impl Engine {
                     read_otherwise = true;
                     readings.extend(self.other_readings(&request.query));
                 }
-                let Some(reading) = readings.get(n) else {
+                let Some((reading, read_as)) = readings.get(n) else {
                     break;
                 };
                 let parsed = query::parse(reading);
@@ -364,6 +404,18 @@ impl Engine {
                     loosened,
                     exact,
                 } = self.run(&built, &lists, &matcher, language, request)?;
+                let mut hits = hits;
+                if request.explain {
+                    let reading = match language == &lang {
+                        true => read_as.to_string(),
+                        false => format!("{read_as}, in {language}"),
+                    };
+                    for hit in &mut hits {
+                        if let Some(explain) = &mut hit.explain {
+                            explain.reading.clone_from(&reading);
+                        }
+                    }
+                }
                 let partial = parsed.capped || loosened;
                 // Asked for a person, or no article answers exactly: the support contact
                 // comes first.
@@ -379,7 +431,7 @@ impl Engine {
                         total,
                         hits,
                         suggestion: None,
-                        searched_as: (n > 0).then(|| reading.clone()),
+                        searched_as: (n > 0).then(|| reading.to_string()),
                         lang: language.clone(),
                         popular: Vec::new(),
                         support,
@@ -549,18 +601,24 @@ impl Engine {
             None => Vec::new(),
         };
         let mut records = Vec::with_capacity(page.len());
+        let mut anchors: Vec<&'static str> = Vec::with_capacity(page.len());
         for found in &page {
             records.push(match found.topic {
                 Some(topic) => {
                     let record = self.ranking.document(found.article, topic);
-                    lacking
+                    let moved = lacking
                         .iter()
                         .zip(&moved)
                         .find(|((article, _), _)| *article == found.article)
-                        .and_then(|(_, moved)| *moved)
-                        .or(record)
+                        .and_then(|(_, moved)| *moved);
+                    anchors.push(match moved {
+                        Some(_) => "the passage that holds the rarest word typed",
+                        None => "the heading, question or keywords that answer best",
+                    });
+                    moved.or(record)
                 }
                 None => by_text.next().flatten().and_then(|address| {
+                    anchors.push("the section whose text answers best");
                     self.hit_of
                         .get(address.segment_ord as usize)?
                         .get(address.doc_id as usize)
@@ -571,7 +629,8 @@ impl Engine {
         let hits = page
             .into_iter()
             .zip(records)
-            .map(|(Found { score, article, .. }, record)| {
+            .zip(anchors.into_iter().chain(std::iter::repeat("the article's start")))
+            .map(|((Found { score, article, topic }, record), anchor)| {
                 let stored = record
                     .and_then(|n| self.hits.get(n as usize))
                     .ok_or_else(|| {
@@ -592,6 +651,9 @@ impl Engine {
                         true => Quality::Exact,
                         false => Quality::Related,
                     },
+                    explain: request
+                        .explain
+                        .then(|| explain(built, lists, article, topic, anchor)),
                 })
             })
             .collect::<Result<Vec<Hit>, SearchError>>()?;
@@ -738,11 +800,11 @@ impl Engine {
 
     /// The query read otherwise: compounds split, typed in the other keyboard layout, or
     /// transliterated from Latin letters.
-    fn other_readings(&self, query: &str) -> Vec<String> {
+    fn other_readings(&self, query: &str) -> Vec<(String, &'static str)> {
         let mut readings = Vec::new();
-        readings.extend(self.split_compounds(query));
-        readings.extend(other_layout(query));
-        readings.extend(from_translit(query));
+        readings.extend(self.split_compounds(query).map(|r| (r, "words split")));
+        readings.extend(other_layout(query).map(|r| (r, "other keyboard layout")));
+        readings.extend(from_translit(query).map(|r| (r, "Russian in Latin letters")));
         readings
     }
 
@@ -783,6 +845,54 @@ impl Engine {
             })
             .collect();
         changed.then(|| out.join(" "))
+    }
+}
+
+/// Why `article` scores what it does on `built` (see [`Explanation`]); `topic` is its best.
+fn explain(
+    built: &Built,
+    lists: &Lists<'_>,
+    article: u32,
+    topic: Option<u16>,
+    anchor: &str,
+) -> Explanation {
+    let query_weight = |part: Part, stem: &str| {
+        built
+            .ranking
+            .iter()
+            .find(|(p, s, _)| *p == part && s == stem)
+            .map_or(0.0, |(_, _, w)| *w)
+    };
+    let round = |x: f32| (x * 1000.0).round() / 1000.0;
+    let mut words = Vec::new();
+    let (mut title, mut topics, mut text) = (0.0, 0.0, 0.0);
+    for origin in &built.origins {
+        let part = |part: Part| {
+            query_weight(part, &origin.stem) * lists.weight(part, &origin.stem, article, topic)
+        };
+        let scores = (part(Part::Title), part(Part::Topics), part(Part::Text));
+        title += scores.0;
+        topics += scores.1;
+        text += scores.2;
+        if scores.0 + scores.1 + scores.2 > 0.0 {
+            words.push(WordScore {
+                typed: origin.typed.clone(),
+                word: origin.word.clone(),
+                how: origin.how.to_string(),
+                title: round(scores.0),
+                topic: round(scores.1),
+                text: round(scores.2),
+            });
+        }
+    }
+    Explanation {
+        reading: String::new(),
+        vocabulary: built.phrasings.clone(),
+        words,
+        title: round(title),
+        topic: round(topics),
+        text: round(text),
+        anchor: anchor.to_string(),
     }
 }
 
@@ -1133,6 +1243,7 @@ mod tests {
                 analyzer: &Analyzer::for_lang("en"),
                 synonyms: &engine.synonyms,
                 vocabulary: &engine.vocabulary,
+                explain: false,
             },
             &engine.fields,
             &query::Expander::new(&engine.lexicon),

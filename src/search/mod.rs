@@ -21,7 +21,7 @@ mod update;
 mod variants;
 mod vocabulary;
 
-pub use engine::{Engine, Hit, Quality, Request, Response};
+pub use engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
 pub use index::{IndexKept, IndexStats, write_index, write_live_index};
 pub use update::LiveIndex;
 pub use vocabulary::PhrasingSource;

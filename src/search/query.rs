@@ -179,8 +179,23 @@ pub struct Built {
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
+    /// Where each searched stem came from, first origin first (`--explain` only).
+    pub origins: Vec<Origin>,
+    /// The vocabulary's phrasings found, as written with what they mean (`--explain` only).
+    pub phrasings: Vec<String>,
     /// Whether the shopper asks for a person (a phrasing with `support = true`).
     pub asks_for_support: bool,
+}
+
+/// Where a searched stem came from: the word typed, the word searched for it, and how one
+/// stands for the other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub stem: String,
+    pub typed: String,
+    pub word: String,
+    /// `word` (as typed), `typo`, `prefix`, `synonym`, `vocabulary`, `phrase`.
+    pub how: &'static str,
 }
 
 /// What a query is built with in one language: its stemmer, the synonym groups and the
@@ -190,6 +205,8 @@ pub struct Language<'a> {
     pub analyzer: &'a Analyzer,
     pub synonyms: &'a [SynonymGroup],
     pub vocabulary: &'a Vocabulary,
+    /// Whether to note where each stem came from (`Built::origins`), for `--explain`.
+    pub explain: bool,
 }
 
 /// Builds the query for one language. `None` when there is nothing to search for.
@@ -202,6 +219,19 @@ pub fn build(
     let (analyzer, synonyms) = (language.analyzer, language.synonyms);
     let mut asks_for_support = false;
     let mut typed: Vec<(String, String)> = Vec::new();
+    let mut origins: Vec<Origin> = Vec::new();
+    let explain = language.explain;
+    let mut phrasings: Vec<String> = Vec::new();
+    let mut origin = |stem: &str, typed: &str, word: &str, how: &'static str| {
+        if explain && !origins.iter().any(|o: &Origin| o.stem == stem) {
+            origins.push(Origin {
+                stem: stem.to_string(),
+                typed: typed.to_string(),
+                word: word.to_string(),
+                how,
+            });
+        }
+    };
     let mut required: Vec<Clause> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
     let mut ranking = Ranking::new(fields);
@@ -244,8 +274,10 @@ pub fn build(
                 .filter(|(member, _)| !member.is_empty())
             {
                 let stems: Vec<String> = member.iter().map(|w| analyzer.stem(w)).collect();
-                for stem in &stems {
+                let span = words[i..i + found.len].join(" ");
+                for (stem, word) in stems.iter().zip(member) {
                     ranking.add(stem, MEANING);
+                    origin(stem, &span, word, "vocabulary");
                 }
                 // A phrasing's own words without a slot ("money back") say something only
                 // together: alone ("comes back used") they are no answer, so not marked.
@@ -263,6 +295,10 @@ pub fn build(
             marked.extend(found.slot_words);
             required.push(clause);
             asks_for_support |= phrasing.support;
+            if explain {
+                let means: Vec<String> = phrasing.means.iter().map(|m| m.join(" ")).collect();
+                phrasings.push(format!("{} → {}", phrasing.written, means.join(", ")));
+            }
             i += found.len;
             continue;
         }
@@ -280,13 +316,15 @@ pub fn build(
             // money back") does not count the one idea three times.
             let typed = &words[i..i + len];
             for member in group {
-                let weight = if member[..] == *typed {
-                    1.0
+                let (weight, how) = if member[..] == *typed {
+                    (1.0, "word")
                 } else {
-                    SYNONYM / member.len().max(1) as f32
+                    (SYNONYM / member.len().max(1) as f32, "synonym")
                 };
                 for word in member {
-                    ranking.add(&analyzer.stem(word), weight);
+                    let stem = analyzer.stem(word);
+                    ranking.add(&stem, weight);
+                    origin(&stem, &typed.join(" "), word, how);
                 }
             }
             // "money back" is marked where it was typed; as another way to say "refund" its
@@ -311,6 +349,12 @@ pub fn build(
         let only_short = is_stop_word(word);
         for (variant, weight) in &expanded {
             let stem = analyzer.stem(variant);
+            let how = match *weight {
+                w if w == COMPLETION => "prefix",
+                w if w == ONE_TYPO || w == TWO_TYPOS => "typo",
+                _ => "word",
+            };
+            origin(&stem, word, variant, how);
             if !stems.contains(&stem) {
                 if only_short {
                     ranking.add_short(&stem, *weight);
@@ -339,7 +383,9 @@ pub fn build(
         }
         phrases.push(phrase_query(phrase, analyzer, fields));
         for word in phrase {
-            ranking.add(&analyzer.stem(word), 1.0);
+            let stem = analyzer.stem(word);
+            ranking.add(&stem, 1.0);
+            origin(&stem, &phrase.join(" "), word, "phrase");
         }
         marked.extend(phrase.iter().cloned());
     }
@@ -361,6 +407,8 @@ pub fn build(
         anchors: ranking.anchors,
         typed,
         words: marked,
+        origins,
+        phrasings,
         asks_for_support,
     })
 }

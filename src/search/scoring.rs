@@ -66,6 +66,36 @@ impl<'a> Lists<'a> {
         self.decoded(Part::Topics, stem)
     }
 
+    /// What `stem` weighs in `article` (before the query's weights): in its title or whole
+    /// text, or in its topic number `topic`. For `--explain`: it reads whole lists.
+    pub fn weight(&self, part: Part, stem: &str, article: u32, topic: Option<u16>) -> f32 {
+        let list = self.decoded(part, stem);
+        match part {
+            Part::Topics => {
+                let mut found = 0.0;
+                if let Some(topic) = topic {
+                    self.ranking
+                        .topics(stem)
+                        .of(article, &list.topic_starts, |t, score| {
+                            if t == topic {
+                                found = score;
+                            }
+                        });
+                }
+                found
+            }
+            Part::Title | Part::Text => match &list.weights {
+                Weights::Listed(listed) => listed
+                    .iter()
+                    .find(|(a, _)| *a == article)
+                    .map_or(0.0, |(_, w)| *w),
+                Weights::Every { units, scale } => units
+                    .get(article as usize)
+                    .map_or(0.0, |u| f32::from(*u) * scale),
+            },
+        }
+    }
+
     /// A list decoded once per search, and kept across searches when it is long.
     fn decoded(&self, part: Part, stem: &str) -> Rc<WordList> {
         let this_search = &self.decoded[part as usize];

@@ -82,6 +82,7 @@ mod tests {
             section: None,
             limit: 10,
             offset: 0,
+            explain: false,
         }
     }
 

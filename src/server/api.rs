@@ -150,6 +150,7 @@ impl Params {
             section: self.section.clone(),
             limit: self.limit.unwrap_or(default_limit),
             offset: self.offset,
+            explain: false,
         }
     }
 }

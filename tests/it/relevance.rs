@@ -90,6 +90,7 @@ fn score(hc: &HelpCenter, set_name: &str) -> Scores {
                 section: None,
                 limit: 10,
                 offset: 0,
+                explain: false,
             })
             .expect("search");
         let rank = response

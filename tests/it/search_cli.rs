@@ -506,3 +506,53 @@ fn a_question_no_article_answers_exactly_says_so() {
     assert_eq!(answered.get("no_exact_answer"), None, "{answered}");
     assert_eq!(answered["hits"][0]["match"], "exact");
 }
+
+#[test]
+fn explain_says_which_words_matched_how_and_what_each_part_scored() {
+    let hc = demo();
+    let response = search(&hc, &["--explain", "refnd polcy"]);
+    let first = &response["hits"][0];
+    let why = &first["explain"];
+    let parts = ["title", "topic", "text"].map(|p| why[p].as_f64().expect("a part's score"));
+    let score = first["score"].as_f64().expect("score");
+    assert!(
+        (parts.iter().sum::<f64>() - score).abs() < 0.01,
+        "the parts add up to the score: {why}"
+    );
+    let words = why["words"].as_array().expect("words");
+    assert!(
+        words
+            .iter()
+            .any(|w| w["typed"] == "refnd" && w["how"] == "typo" && w["word"] == "refund"),
+        "{why}"
+    );
+    assert_eq!(why["reading"], "as typed");
+    // A phrasing of the vocabulary is named as written, with what it means.
+    let response = search(&hc, &["--explain", "wheres my pakage"]);
+    let why = &response["hits"][0]["explain"];
+    assert_eq!(
+        why["vocabulary"][0], "wheres my|the {order} → track order, tracking",
+        "{why}"
+    );
+    assert!(
+        why["words"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .any(|w| w["how"] == "vocabulary")
+    );
+    // The link's reason, and the text form.
+    let response = search(&hc, &["--explain", "can i pay with paypal"]);
+    assert_eq!(
+        response["hits"][0]["explain"]["anchor"],
+        "the passage that holds the rarest word typed"
+    );
+    let text = hc
+        .run(&["search", "--explain", "--limit", "1", "refnd"])
+        .success()
+        .stdout;
+    assert!(text.contains("   why: score "), "{text}");
+    assert!(text.contains("`refnd`: typo → refund"), "{text}");
+    // Without --explain, no explanation.
+    assert_eq!(search(&hc, &["refnd"])["hits"][0].get("explain"), None);
+}
