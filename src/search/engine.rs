@@ -159,6 +159,9 @@ pub struct Response {
     pub partial: bool,
 }
 
+/// How many unknown words of a query "did you mean" looks up.
+const SUGGESTED_WORDS: usize = 3;
+
 /// How many articles the phrases of one search may check word positions in, counted by each
 /// phrase's rarest word: checking `"the to"` reads the positions of nearly every document.
 /// A phrase beyond it is searched as its words, anywhere in the article.
@@ -597,7 +600,7 @@ impl Engine {
             })
             .collect();
         let moved = match rare {
-            Some((_, stem)) => self.passages_holding(&lacking, stem, &built.anchors)?,
+            Some((_, stem)) => self.passages_holding(&lacking, stem)?,
             None => Vec::new(),
         };
         let mut records = Vec::with_capacity(page.len());
@@ -721,32 +724,28 @@ impl Engine {
     }
 
     /// For each `(article, record)` (the document a hit would link to): when that document
-    /// does not hold `stem` but others of the article do, the record of the one of those
-    /// that answers `anchors` best; else `None`. One pass per segment over the documents of
-    /// all the articles, as in [`best_sections`].
+    /// does not hold `stem` but others of the article do, the record of the one where it
+    /// weighs most (in its heading 2.5 times, as anchors are chosen); else `None`. One pass
+    /// per segment over the documents of all the articles, as in [`best_sections`].
     fn passages_holding(
         &self,
         hits: &[(u32, Option<u32>)],
         stem: &str,
-        anchors: &[(Field, String, f32)],
     ) -> Result<Vec<Option<u32>>, SearchError> {
-        let mut out = vec![None; hits.len()];
         if hits.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         let searcher = &self.searcher;
         let opening = self.ranking.id();
-        let holds = [self.fields.heading, self.fields.body]
+        let holds = [(self.fields.heading, 2.5), (self.fields.body, 1.0)]
             .into_iter()
-            .map(|field| anchor_weight(searcher, opening, field, stem, 1.0))
+            .map(|(field, boost)| anchor_weight(searcher, opening, field, stem, boost))
             .collect::<tantivy::Result<Vec<_>>>()?;
         // Per hit: whether its own document holds the stem, and the best that does.
         let mut own_holds = vec![false; hits.len()];
         let mut best: Vec<Option<(Ranked, u32)>> = vec![None; hits.len()];
-        let mut holding: Vec<(usize, u32, u32)> = Vec::new();
         for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
             let records = self.hit_of.get(ordinal);
-            let record_of = |doc: u32| records.and_then(|r| r.get(doc as usize)).copied();
             let mut docs: Vec<(u32, u32)> = Vec::new();
             for (n, (article, _)) in hits.iter().enumerate() {
                 docs.extend(
@@ -756,46 +755,28 @@ impl Engine {
                         .map(|&d| (d, n as u32)),
                 );
             }
-            let mut found: Vec<(u32, u32)> = Vec::new();
             score_each(&holds, reader, docs, |doc, n, score| {
-                if score > 0.0 {
-                    found.push((doc, n));
-                }
-            })?;
-            for &(doc, n) in &found {
-                if let Some(own) = own_holds.get_mut(n as usize)
-                    && record_of(doc) == hits[n as usize].1
-                {
-                    *own = true;
-                }
-            }
-            holding.extend(found.iter().map(|&(doc, n)| (ordinal, doc, n)));
-        }
-        let terms = anchors
-            .iter()
-            .map(|(field, stem, boost)| anchor_weight(searcher, opening, *field, stem, *boost))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-            let records = self.hit_of.get(ordinal);
-            let docs: Vec<(u32, u32)> = holding
-                .iter()
-                .filter(|&&(o, _, n)| o == ordinal && !own_holds[n as usize])
-                .map(|&(_, doc, n)| (doc, n))
-                .collect();
-            score_each(&terms, reader, docs, |doc, n, score| {
-                let ranked = Ranked::new(score, DocAddress::new(ordinal as SegmentOrdinal, doc));
                 let record = records.and_then(|r| r.get(doc as usize)).copied();
-                if let (Some(slot), Some(record)) = (best.get_mut(n as usize), record)
+                let n = n as usize;
+                if score <= 0.0 || record.is_none() {
+                    return;
+                }
+                if record == hits[n].1 {
+                    own_holds[n] = true;
+                }
+                let ranked = Ranked::new(score, DocAddress::new(ordinal as SegmentOrdinal, doc));
+                if let (Some(slot), Some(record)) = (best.get_mut(n), record)
                     && slot.is_none_or(|(current, _)| ranked > current)
                 {
                     *slot = Some((ranked, record));
                 }
             })?;
         }
-        for (slot, best) in out.iter_mut().zip(best) {
-            *slot = best.map(|(_, record)| record);
-        }
-        Ok(out)
+        Ok(best
+            .into_iter()
+            .zip(own_holds)
+            .map(|(best, own)| best.filter(|_| !own).map(|(_, record)| record))
+            .collect())
     }
 
     /// The query read otherwise: compounds split, typed in the other keyboard layout, or
@@ -833,15 +814,24 @@ impl Engine {
     fn suggest(&self, text: &str) -> Option<String> {
         let parsed = query::parse(text);
         let mut changed = false;
+        // Each look-up reads the whole lexicon: a few words are worth correcting, not ten.
+        let mut looked_up = 0;
         let out: Vec<String> = parsed
             .words
             .iter()
-            .map(|word| match self.lexicon.closest(&fold(word)) {
-                Some(known) => {
-                    changed = true;
-                    known.to_string()
+            .map(|word| {
+                let folded = fold(word);
+                if looked_up == SUGGESTED_WORDS || self.lexicon.contains(&folded) {
+                    return word.clone();
                 }
-                None => word.clone(),
+                looked_up += 1;
+                match self.lexicon.closest(&folded) {
+                    Some(known) => {
+                        changed = true;
+                        known.to_string()
+                    }
+                    None => word.clone(),
+                }
             })
             .collect();
         changed.then(|| out.join(" "))

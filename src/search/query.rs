@@ -508,6 +508,8 @@ fn add_to<F: Copy + PartialEq>(terms: &mut Terms<F>, to: &[(F, f32)], stem: &str
 /// many languages and readings it tries.
 pub struct Expander<'a> {
     lexicon: &'a Lexicon,
+    /// How many words were looked up with two typos: past [`TWO_TYPO_WORDS`], one.
+    two_typo_words: std::cell::Cell<usize>,
     /// (word, whether it may be unfinished) -> its expansions.
     done: std::cell::RefCell<rustc_hash::FxHashMap<(String, bool), Expansions>>,
 }
@@ -519,6 +521,7 @@ impl<'a> Expander<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Expander<'a> {
         Expander {
             lexicon,
+            two_typo_words: std::cell::Cell::new(0),
             done: Default::default(),
         }
     }
@@ -528,17 +531,25 @@ impl<'a> Expander<'a> {
         if let Some(done) = self.done.borrow().get(&key) {
             return done.clone();
         }
-        let expanded = expansions(word, self.lexicon, prefix);
+        let two = self.two_typo_words.get();
+        let most = if two < TWO_TYPO_WORDS { 2 } else { 1 };
+        let expanded = expansions(word, self.lexicon, prefix, most);
+        if most == 2 && word.chars().count() >= 8 && !self.lexicon.contains(&fold(word)) {
+            self.two_typo_words.set(two + 1);
+        }
         self.done.borrow_mut().insert(key, expanded.clone());
         expanded
     }
 }
 
-fn expansions(word: &str, lexicon: &Lexicon, prefix: bool) -> Expansions {
+/// How many words of one query are looked up with two typos; the rest with one.
+const TWO_TYPO_WORDS: usize = 4;
+
+fn expansions(word: &str, lexicon: &Lexicon, prefix: bool, most_typos: usize) -> Expansions {
     let folded = fold(word).into_owned();
     let mut out = vec![(word.to_string(), 1.0)];
     if !lexicon.contains(&folded) && folded.chars().count() <= LONGEST_CORRECTED {
-        for (similar, typos) in lexicon.similar(&folded, EXPANSIONS) {
+        for (similar, typos) in lexicon.similar_within(&folded, EXPANSIONS, most_typos) {
             out.push((
                 similar.to_string(),
                 if typos == 1 { ONE_TYPO } else { TWO_TYPOS },

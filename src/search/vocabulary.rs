@@ -47,6 +47,8 @@ struct LanguageSource {
 pub struct Phrasing {
     /// Lowercased words, in order.
     pub words: Vec<String>,
+    /// Their stems in the phrasing's language (set once the vocabulary is indexed).
+    stems: Vec<String>,
     /// For each word, whether it is the thing asked about (a slot's word, kept as a query word).
     pub slot: Vec<bool>,
     /// What articles call it: alternatives, each as its lowercased words.
@@ -139,6 +141,12 @@ impl Vocabulary {
     }
 
     fn index_first_words(&mut self) {
+        for (lang, phrasings) in &mut self.phrasings {
+            let analyzer = Analyzer::for_lang(lang);
+            for phrasing in phrasings {
+                phrasing.stems = phrasing.words.iter().map(|w| analyzer.stem(w)).collect();
+            }
+        }
         self.firsts = self
             .phrasings
             .iter()
@@ -195,18 +203,27 @@ impl Vocabulary {
         let rest = words.get(at..)?;
         let first = rest.first()?;
         let phrasings = self.phrasings(lang);
-        self.firsts
-            .get(lang)?
-            .of(first, analyzer, is_known)
+        let candidates = self.firsts.get(lang)?.of(first, analyzer, is_known);
+        if candidates.is_empty() {
+            return None;
+        }
+        // The words after the first, read once for all the candidates: their stems, and
+        // whether each is a word of the help center (then it is never read as a typo).
+        let typed: Vec<(String, bool)> = rest
+            .iter()
+            .map(|w| (analyzer.stem(w), is_known(&fold(w))))
+            .collect();
+        candidates
             .into_iter()
             .filter_map(|n| phrasings.get(n))
             .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
             .filter(|p| {
-                p.words
-                    .iter()
-                    .zip(rest)
-                    .skip(1)
-                    .all(|(want, typed)| same_word(want, typed, analyzer, is_known))
+                (1..p.words.len()).all(|i| {
+                    let (stem, known) = &typed[i];
+                    p.words[i] == rest[i]
+                        || p.stems.get(i) == Some(stem)
+                        || (!known && is_typo_of(&p.words[i], &rest[i]))
+                })
             })
             .max_by_key(|p| p.words.len())
             .map(|phrasing| Found {
@@ -223,25 +240,10 @@ impl Vocabulary {
     }
 }
 
-/// Whether a typed word is the phrasing's word: the same, the same stem, or a typo of it
-/// (when it is no word of the help center).
-fn same_word(
-    want: &str,
-    typed: &str,
-    analyzer: &Analyzer,
-    is_known: &dyn Fn(&str) -> bool,
-) -> bool {
-    if want == typed {
-        return true;
-    }
-    let (want, typed) = (fold(want), fold(typed));
-    if want == typed || analyzer.stem(&want) == analyzer.stem(&typed) {
-        return true;
-    }
-    if is_known(&typed) {
-        return false;
-    }
-    let (want, typed): (Vec<char>, Vec<char>) = (want.chars().collect(), typed.chars().collect());
+/// Whether a typed word is a typo of a phrasing's word: within the typos its length allows.
+fn is_typo_of(want: &str, typed: &str) -> bool {
+    let (want, typed): (Vec<char>, Vec<char>) =
+        (fold(want).chars().collect(), fold(typed).chars().collect());
     let allowed = typos_allowed(want.len().min(typed.len()));
     allowed > 0
         && want.len().abs_diff(typed.len()) <= allowed
@@ -336,6 +338,7 @@ fn expand(source: &PhrasingSource, slots: &BTreeMap<String, Vec<String>>) -> Vec
                 .into_iter()
                 .filter(|(words, _)| !words.is_empty())
                 .map(|(words, slot)| Phrasing {
+                    stems: Vec::new(),
                     words,
                     slot,
                     means: means.clone(),
