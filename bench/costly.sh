@@ -3,7 +3,9 @@
 # articles (default 10,000), built, then every query's median time in process, one thread.
 # Crafted: repeated and distinct phrases of common words, many typos, long words, prefixes,
 # exclusions, other-layout and transliterated text, all at the API's 256-character limit.
-# Prints each crafted query's median beside the median of the generator's ordinary queries.
+# Prints each crafted query's median beside the median of the generator's ordinary queries,
+# and searches per second over a long tail of 20,000 distinct queries (each of the generator's
+# with another word of the help center: no answer cache would serve them), one thread.
 #
 #   bench/costly.sh [N]                 this checkout
 #   bench/costly.sh N OTHER/release     and another build (`helpbook` and
@@ -62,6 +64,15 @@ for n in "${!BUILDS[@]}"; do
     "$dir/helpbook" build --root "$root" --quiet >&2
     "$dir/examples/query_cost" "$root/build/index" "$TMP/ordinary.tsv" "$ROUNDS" >"$TMP/ordinary-$n.txt"
     "$dir/examples/query_cost" "$root/build/index" "$TMP/crafted.tsv" "$ROUNDS" >"$TMP/crafted-$n.txt"
+    [[ -f $TMP/tail.tsv ]] || python3 "$REPO/bench/search/long_tail.py" "$TMP/corpus" \
+        "$root/build/index/helpbook-lexicon.tsv" 20000 >"$TMP/tail.tsv"
+done
+# The long tail, each build in turn, three times: the machine's load changes over minutes.
+for round in 1 2 3; do
+    for n in "${!BUILDS[@]}"; do
+        "${BUILDS[$n]}/examples/query_cost" "$TMP/build-$n/build/index" "$TMP/tail.tsv" 1 \
+            >"$TMP/tail-$n-$round.txt"
+    done
 done
 
 python3 - "$TMP" "${#BUILDS[@]}" "${BUILDS[@]}" <<'PY'
@@ -78,6 +89,13 @@ for n, d in enumerate(dirs):
     print("\n%s: ordinary queries (%d): median %.3f ms, p90 %.3f ms; crafted (%d): worst %.3f ms = %.1fx the median"
           % (d, len(ordinary), median, sorted(ms for ms, _, _ in ordinary)[int(len(ordinary) * 0.9)],
              len(crafted), worst, worst / median))
+    rates = []
+    for r in (1, 2, 3):
+        tail = [float(line.split("\t", 1)[0]) for line in open("%s/tail-%d-%d.txt" % (tmp, n, r))]
+        rates.append((len(tail) / (sum(tail) / 1000), statistics.median(tail)))
+    rate, tail_median = sorted(rates)[1]
+    print("long tail (%d distinct queries, one thread): %.0f searches/s, median %.3f ms (median of 3 rounds)"
+          % (len(tail), rate, tail_median))
     print("| ms | x median | partial | crafted query (start) |")
     print("|---:|---:|---|---|")
     for ms, partial, q in crafted:
