@@ -71,8 +71,9 @@ impl Lexicon {
         self.similar_within(word, limit, 2)
     }
 
-    /// [`Lexicon::similar`] with at most `most` typos, whatever the word's length: a look-up
-    /// for two typos reads some hundred times more than one for one.
+    /// Indexed words within the typos allowed for `word`'s length but at most `most` (not
+    /// `word` itself), closest and most common first, at most `limit`: a look-up for two
+    /// typos reads some hundred times more than one for one.
     pub fn similar_within(&self, word: &str, limit: usize, most: usize) -> Vec<(&str, usize)> {
         let max = typos_allowed(word.chars().count()).min(most);
         if max == 0 {
