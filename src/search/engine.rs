@@ -23,7 +23,7 @@ use super::matching::{
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, Part, RANKING_FILE};
 use super::scoring::{Found, Lists, best_articles};
-use super::snippet::{Matcher, occurs_in, snippet};
+use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::vocabulary::Vocabulary;
 use super::{Popular, SearchError, Settings, Support};
@@ -585,20 +585,18 @@ impl Engine {
         .into_iter();
         // A heading that answers a common word ("pay" in "Card, Apple Pay and Google Pay")
         // gives way to the passage that holds the rarest ("paypal").
-        // Only hits whose own passage lacks the word are looked at again (in the index).
+        // The rare word's postings are short: the index tells at once which passages hold it.
         let rare = rarest_typed(&built.typed, lists);
-        let rare_matcher =
-            rare.map(|(word, _)| Matcher::new(matcher.analyzer(), &[word.to_string()], None));
-        let lacking: Vec<(u32, Option<u32>)> = page
-            .iter()
-            .filter_map(|found| {
-                let record = self.ranking.document(found.article, found.topic?);
-                let rare = rare_matcher.as_ref()?;
-                let stored = self.hits.get(record? as usize)?;
-                (!occurs_in(&stored.heading, rare) && !occurs_in(&stored.text, rare))
-                    .then_some((found.article, record))
-            })
-            .collect();
+        let lacking: Vec<(u32, Option<u32>)> = match rare {
+            Some(_) => page
+                .iter()
+                .filter_map(|found| {
+                    let record = self.ranking.document(found.article, found.topic?);
+                    Some((found.article, record))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let moved = match rare {
             Some((_, stem)) => self.passages_holding(&lacking, stem)?,
             None => Vec::new(),

@@ -64,23 +64,9 @@ impl Matcher {
             .map(|_| self.stems.len())
     }
 
-    /// The stemmer the words are matched with.
-    pub fn analyzer(&self) -> Analyzer {
-        self.analyzer
-    }
-
     fn distinct(&self) -> usize {
         self.stems.len() + 1
     }
-}
-
-/// Whether any word of `text` matches the query (read word by word, stopping at the first).
-pub fn occurs_in(text: &str, matcher: &Matcher) -> bool {
-    let mut found = false;
-    each_word_starting(text, &matcher.starts, |_, _, lower| {
-        found = found || matcher.match_of(lower).is_some();
-    });
-    found
 }
 
 /// A matched word of the text: its bytes and which query word it matches.
