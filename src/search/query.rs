@@ -247,7 +247,7 @@ pub fn build(
             language
                 .vocabulary
                 .find(language.lang, words, i, analyzer, is_alone, &|word| {
-                    expander.lexicon.contains(word)
+                    expander.is_known(word)
                 })
         {
             let phrasing = found.phrasing;
@@ -508,6 +508,8 @@ fn add_to<F: Copy + PartialEq>(terms: &mut Terms<F>, to: &[(F, f32)], stem: &str
 /// many languages and readings it tries.
 pub struct Expander<'a> {
     lexicon: &'a Lexicon,
+    /// Words looked up in the lexicon, and whether it has them.
+    known: std::cell::RefCell<rustc_hash::FxHashMap<String, bool>>,
     /// How many words were looked up with two typos: past [`TWO_TYPO_WORDS`], one.
     two_typo_words: std::cell::Cell<usize>,
     /// (word, whether it may be unfinished) -> its expansions.
@@ -522,8 +524,19 @@ impl<'a> Expander<'a> {
         Expander {
             lexicon,
             two_typo_words: std::cell::Cell::new(0),
+            known: Default::default(),
             done: Default::default(),
         }
+    }
+
+    /// Whether `word` (folded) is a word of the help center, looked up once per search.
+    fn is_known(&self, word: &str) -> bool {
+        if let Some(&known) = self.known.borrow().get(word) {
+            return known;
+        }
+        let known = self.lexicon.contains(word);
+        self.known.borrow_mut().insert(word.to_string(), known);
+        known
     }
 
     fn expand(&self, word: &str, prefix: bool) -> Expansions {

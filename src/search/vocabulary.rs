@@ -207,22 +207,25 @@ impl Vocabulary {
         if candidates.is_empty() {
             return None;
         }
-        // The words after the first, read once for all the candidates: their stems, and
-        // whether each is a word of the help center (then it is never read as a typo).
-        let typed: Vec<(String, bool)> = rest
-            .iter()
-            .map(|w| (analyzer.stem(w), is_known(&fold(w))))
-            .collect();
+        // The words after the first, read once for all the candidates and only as far as
+        // one is compared: their stems, and whether each is a word of the help center (then
+        // it is never read as a typo).
+        let typed: Vec<std::cell::OnceCell<(String, bool)>> =
+            rest.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let read = |i: usize| {
+            typed[i].get_or_init(|| (analyzer.stem(&rest[i]), is_known(&fold(&rest[i]))))
+        };
         candidates
             .into_iter()
             .filter_map(|n| phrasings.get(n))
             .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
             .filter(|p| {
                 (1..p.words.len()).all(|i| {
-                    let (stem, known) = &typed[i];
-                    p.words[i] == rest[i]
-                        || p.stems.get(i) == Some(stem)
-                        || (!known && is_typo_of(&p.words[i], &rest[i]))
+                    if p.words[i] == rest[i] {
+                        return true;
+                    }
+                    let (stem, known) = read(i);
+                    p.stems.get(i) == Some(stem) || (!known && is_typo_of(&p.words[i], &rest[i]))
                 })
             })
             .max_by_key(|p| p.words.len())
