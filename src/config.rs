@@ -50,7 +50,7 @@ pub struct Expectation {
 
 /// A way shoppers ask for something the articles call otherwise: `asks = ["gift wrap"]`,
 /// `means = ["packaging"]`; with `support = true`, they ask for a person.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phrasing {
     /// The language it is asked in; the default language when empty.
@@ -308,17 +308,34 @@ impl Config {
                 ));
             }
         }
-        for phrasing in &raw.search.phrasing {
+        // Each `[[search.phrasing]]` table's own line, in order, for its problems.
+        let phrasing_at: Vec<usize> = text
+            .match_indices("[[search.phrasing]]")
+            .map(|(offset, _)| offset)
+            .collect();
+        for (n, phrasing) in raw.search.phrasing.iter().enumerate() {
+            let problem = |message: String, help: &str| {
+                let (line, col) = phrasing_at
+                    .get(n)
+                    .map_or((0, 0), |&offset| crate::diag::line_col(text, offset));
+                Diagnostic::error(FILE_NAME, message)
+                    .at_line(line, col)
+                    .with_help(help)
+            };
             if phrasing.asks.iter().all(|a| a.trim().is_empty()) {
                 problems.push(problem(
-                    "[[search.phrasing]]",
                     "a phrasing needs what shoppers ask in `asks`".into(),
                     "write asks = [\"gift wrap\", \"wrap it as a present\"]",
                 ));
             }
+            if let Some(slot) = phrasing.asks.iter().find(|a| a.contains('{')) {
+                problems.push(problem(
+                    format!("`{{…}}` in `{slot}`: slots belong to the built-in vocabulary"),
+                    "write the words it stands for as alternatives: \"where is my order|parcel\"",
+                ));
+            }
             if phrasing.means.iter().all(|m| m.trim().is_empty()) && !phrasing.support {
                 problems.push(problem(
-                    "[[search.phrasing]]",
                     "a phrasing needs the articles' words for it in `means`, or `support = true`"
                         .into(),
                     "write means = [\"packaging\"]: the words your articles use",
@@ -326,7 +343,6 @@ impl Config {
             }
             if !phrasing.lang.is_empty() && !languages.contains(&phrasing.lang) {
                 problems.push(problem(
-                    "[[search.phrasing]]",
                     format!(
                         "phrasing language `{}` is not one of this help center's ({})",
                         phrasing.lang,

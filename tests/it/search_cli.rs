@@ -446,6 +446,18 @@ fn a_phrasing_without_meaning_is_an_error_naming_its_line() {
         "{}",
         run.stderr
     );
+    // The second table's problem is named at the second table.
+    let hc = shop(
+        "\n[[search.phrasing]]\nasks = [\"gift wrap\"]\nmeans = [\"packaging\"]\n\n[[search.phrasing]]\nasks = [\"where is my {order}\"]\nmeans = [\"tracking\"]\n",
+    );
+    let run = hc.check().failure();
+    assert!(
+        run.stderr.contains(
+            "book.toml:10:1: error: `{…}` in `where is my {order}`: slots belong to the built-in vocabulary"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
