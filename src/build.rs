@@ -287,16 +287,7 @@ pub(crate) fn search_settings(config: &Config) -> search::Settings {
         synonyms: config.synonyms.clone(),
         popular: Default::default(),
         vocabulary: config.vocabulary,
-        phrasings: config
-            .phrasings
-            .iter()
-            .map(|p| search::PhrasingSource {
-                lang: p.lang.clone(),
-                asks: p.asks.clone(),
-                means: p.means.clone(),
-                support: p.support,
-            })
-            .collect(),
+        phrasings: config.phrasings.clone(),
         support: config.support.as_ref().map(|s| search::Support {
             email: s.email.clone(),
             phone: s.phone.clone(),

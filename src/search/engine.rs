@@ -359,6 +359,9 @@ impl Engine {
         );
         // The query as typed, then (only once that finds nothing) its other readings.
         let mut readings = vec![(request.query.clone(), "as typed")];
+        // The query as typed, parsed once for every language (the other readings are parsed
+        // as they come).
+        let as_typed = query::parse(&request.query);
         let mut read_otherwise = false;
         let expander = query::Expander::new(&self.lexicon);
         let lists = Lists::new(&self.ranking);
@@ -380,17 +383,24 @@ impl Engine {
                 let Some((reading, read_as)) = readings.get(n) else {
                     break;
                 };
-                let parsed = query::parse(reading);
+                let other_reading;
+                let parsed = match n {
+                    0 => &as_typed,
+                    _ => {
+                        other_reading = query::parse(reading);
+                        &other_reading
+                    }
+                };
                 // The query as typed is searched in the shopper's language whatever it holds
                 // (typos included). Any other reading, and any other language, must earn its
                 // place: its words must be words of the help center as they stand, or
                 // "where is my stuff" becomes `вхере ис мы стуфф` and finds Russian "мы".
                 if (n > 0 || !own_language)
-                    && !self.is_plausible(&parsed, &analyzer, &lists, language)
+                    && !self.is_plausible(parsed, &analyzer, &lists, language)
                 {
                     continue;
                 }
-                let Some(built) = query::build(&parsed, &building, &self.fields, &expander) else {
+                let Some(built) = query::build(parsed, &building, &self.fields, &expander) else {
                     continue;
                 };
                 // The unfinished last word marks what it may start, unless a phrasing took it
@@ -403,11 +413,10 @@ impl Engine {
                 let matcher = Matcher::new(analyzer, &built.words, prefix);
                 let Answered {
                     total,
-                    hits,
+                    mut hits,
                     loosened,
                     exact,
                 } = self.run(&built, &lists, &matcher, language, request)?;
-                let mut hits = hits;
                 if request.explain {
                     let reading = match language == &lang {
                         true => read_as.to_string(),
@@ -419,17 +428,18 @@ impl Engine {
                         }
                     }
                 }
-                let partial = parsed.capped || loosened;
                 // Asked for a person, or no article answers exactly: the support contact
                 // comes first.
-                let support_first = built.asks_for_support || (total > 0 && !exact);
-                let support = match support_first {
-                    true => self.settings.support.clone(),
-                    false => None,
-                };
+                let no_exact_answer = total > 0 && !exact && !built.asks_for_support;
+                let support_first = built.asks_for_support || no_exact_answer;
                 if total > 0 || built.asks_for_support {
                     return Ok(Response {
-                        no_exact_answer: total > 0 && !exact && !built.asks_for_support,
+                        no_exact_answer,
+                        support: support_first
+                            .then(|| self.settings.support.clone())
+                            .flatten(),
+                        support_first,
+                        partial: parsed.capped || loosened,
                         query: request.query.clone(),
                         total,
                         hits,
@@ -437,9 +447,6 @@ impl Engine {
                         searched_as: (n > 0).then(|| reading.to_string()),
                         lang: language.clone(),
                         popular: Vec::new(),
-                        support,
-                        support_first,
-                        partial,
                     });
                 }
             }
@@ -454,7 +461,7 @@ impl Engine {
             support: self.settings.support.clone(),
             support_first: false,
             no_exact_answer: false,
-            partial: query::parse(&request.query).capped,
+            partial: as_typed.capped,
             lang,
         })
     }
@@ -501,13 +508,7 @@ impl Engine {
             let rarest = phrase
                 .stems
                 .iter()
-                .map(|stem| {
-                    let list = lists.text(stem);
-                    list.holders
-                        .iter()
-                        .map(|w| w.count_ones() as usize)
-                        .sum::<usize>()
-                })
+                .map(|stem| lists.text(stem).articles())
                 .min()
                 .unwrap_or(0);
             if spent + rarest <= PHRASE_BUDGET {
@@ -584,53 +585,51 @@ impl Engine {
         )?
         .into_iter();
         // A heading that answers a common word ("pay" in "Card, Apple Pay and Google Pay")
-        // gives way to the passage that holds the rarest ("paypal").
-        // The rare word's postings are short: the index tells at once which passages hold it.
-        let rare = rarest_typed(&built.typed, lists);
-        let lacking: Vec<(u32, Option<u32>)> = match rare {
-            Some(_) => page
-                .iter()
-                .filter_map(|found| {
-                    let record = self.ranking.document(found.article, found.topic?);
-                    Some((found.article, record))
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let moved = match rare {
-            Some((_, stem)) => self.passages_holding(&lacking, stem)?,
-            None => Vec::new(),
-        };
+        // gives way to the passage that holds the rarest ("paypal"); that word's postings are
+        // short, so the index tells at once which passages hold it.
+        let by_topic: Vec<(u32, Option<u32>)> = page
+            .iter()
+            .filter_map(|found| {
+                Some((
+                    found.article,
+                    self.ranking.document(found.article, found.topic?),
+                ))
+            })
+            .collect();
+        let mut moved = match rarest_typed(&built.typed, lists) {
+            Some(stem) => self.passages_holding(&by_topic, stem)?,
+            None => vec![None; by_topic.len()],
+        }
+        .into_iter();
         let mut records = Vec::with_capacity(page.len());
         let mut anchors: Vec<&'static str> = Vec::with_capacity(page.len());
         for found in &page {
-            records.push(match found.topic {
-                Some(topic) => {
-                    let record = self.ranking.document(found.article, topic);
-                    let moved = lacking
-                        .iter()
-                        .zip(&moved)
-                        .find(|((article, _), _)| *article == found.article)
-                        .and_then(|(_, moved)| *moved);
-                    anchors.push(match moved {
-                        Some(_) => "the passage that holds the rarest word typed",
-                        None => "the heading, question or keywords that answer best",
-                    });
-                    moved.or(record)
-                }
-                None => by_text.next().flatten().and_then(|address| {
-                    anchors.push("the section whose text answers best");
-                    self.hit_of
-                        .get(address.segment_ord as usize)?
-                        .get(address.doc_id as usize)
-                        .copied()
-                }),
-            });
+            let (record, anchor) = match found.topic {
+                Some(topic) => match moved.next().flatten() {
+                    Some(record) => (Some(record), "the passage that holds the rarest word typed"),
+                    None => (
+                        self.ranking.document(found.article, topic),
+                        "the heading, question or keywords that answer best",
+                    ),
+                },
+                None => match by_text.next().flatten() {
+                    Some(address) => (
+                        self.hit_of
+                            .get(address.segment_ord as usize)
+                            .and_then(|docs| docs.get(address.doc_id as usize))
+                            .copied(),
+                        "the section whose text answers best",
+                    ),
+                    None => (None, "the article's start"),
+                },
+            };
+            records.push(record);
+            anchors.push(anchor);
         }
         let hits = page
             .into_iter()
             .zip(records)
-            .zip(anchors.into_iter().chain(std::iter::repeat("the article's start")))
+            .zip(anchors)
             .map(|((Found { score, article, topic }, record), anchor)| {
                 let stored = record
                     .and_then(|n| self.hits.get(n as usize))
@@ -668,11 +667,11 @@ impl Engine {
 
     /// Whether a reading of the query is plausible text of `lang`'s articles: at least half
     /// of its words that are not stop words (all of them, unless one has four letters or
-    /// more) are words of those articles (another ending of one will do, `забыл` for `забыли`; a word of up
-    /// to three letters must be there as it stands); the last one, when unfinished, may be
-    /// the start of one. A typo correction does not count: those are for the query as the
-    /// shopper typed it. `вхере ис мы стуфф` ("where is my stuff" read as Russian in Latin
-    /// letters) has one such word of four, `мы`, and is not plausible.
+    /// more) are words of those articles. Another ending of one will do (`забыл` for
+    /// `забыли`); a word of up to three letters must be there as it stands; the last one,
+    /// when unfinished, may be the start of one. A typo correction does not count: those are
+    /// for the query as the shopper typed it. `вхере ис мы стуфф` ("where is my stuff" read
+    /// as Russian in Latin letters) has one such word of four, `мы`, and is not plausible.
     fn is_plausible(
         &self,
         parsed: &query::Parsed,
@@ -888,19 +887,15 @@ fn explain(
 /// none. Of the words typed (not stop words, synonyms or phrasings), the rarest are
 /// distinctive, rarest first, until they carry four fifths of the query's weight (the sum of
 /// the words' inverse document frequencies): "gift wrapping service" needs "gift",
-/// "wrapping" and "service" together, and no article has all three. Words the help center does not have (typos) are not counted:
-/// their corrections speak for them.
-fn distinctive_holders(typed: &[(String, String)], lists: &Lists<'_>) -> Option<Vec<u64>> {
+/// "wrapping" and "service" together, and no article has all three. Words the help center
+/// does not have (typos) are not counted: their corrections speak for them.
+fn distinctive_holders(typed: &[String], lists: &Lists<'_>) -> Option<Vec<u64>> {
     let articles = lists.articles().max(1) as f32;
     let mut held: Vec<(f32, std::rc::Rc<super::scoring::WordList>)> = typed
         .iter()
-        .map(|(_, stem)| {
-            let list = lists.text(stem);
-            let n: usize = list.holders.iter().map(|w| w.count_ones() as usize).sum();
-            ((1.0 + articles / n.max(1) as f32).ln(), list, n)
-        })
-        .filter(|(_, _, n)| *n > 0)
-        .map(|(idf, list, _)| (idf, list))
+        .map(|stem| lists.text(stem))
+        .filter(|list| list.articles() > 0)
+        .map(|list| ((1.0 + articles / list.articles() as f32).ln(), list))
         .collect();
     held.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f32 = held.iter().map(|(idf, _)| idf).sum();
@@ -926,26 +921,15 @@ fn distinctive_holders(typed: &[(String, String)], lists: &Lists<'_>) -> Option<
 /// The stem of the word typed that the fewest articles hold, when it is at most half as common
 /// as the most common one typed (and some article holds it): the word that tells the passage
 /// that answers from others on the same subject ("paypal" in "can i pay with paypal").
-fn rarest_typed<'a>(
-    typed: &'a [(String, String)],
-    lists: &Lists<'_>,
-) -> Option<(&'a str, &'a str)> {
-    let held: Vec<(usize, &(String, String))> = typed
+fn rarest_typed<'a>(typed: &'a [String], lists: &Lists<'_>) -> Option<&'a str> {
+    let held: Vec<(usize, &String)> = typed
         .iter()
-        .map(|typed| {
-            let holders = lists
-                .text(&typed.1)
-                .holders
-                .iter()
-                .map(|w| w.count_ones() as usize)
-                .sum();
-            (holders, typed)
-        })
+        .map(|stem| (lists.text(stem).articles(), stem))
         .filter(|(holders, _)| *holders > 0)
         .collect();
     let most = held.iter().map(|(n, _)| *n).max()?;
-    let (fewest, (word, stem)) = held.iter().min_by_key(|(n, _)| *n)?;
-    (fewest * 2 <= most).then_some((word.as_str(), stem.as_str()))
+    let (fewest, stem) = held.iter().min_by_key(|(n, _)| *n)?;
+    (fewest * 2 <= most).then_some(stem.as_str())
 }
 
 /// Scores the segment's `(document, tag)` pairs, in document order: each one's score is the

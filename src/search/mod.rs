@@ -24,7 +24,6 @@ mod vocabulary;
 pub use engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
 pub use index::{IndexKept, IndexStats, write_index, write_live_index};
 pub use update::LiveIndex;
-pub use vocabulary::PhrasingSource;
 
 use std::collections::BTreeMap;
 
@@ -78,7 +77,7 @@ pub struct Settings {
     pub vocabulary: bool,
     /// The help center's own phrasings (`[[search.phrasing]]`).
     #[serde(default)]
-    pub phrasings: Vec<PhrasingSource>,
+    pub phrasings: Vec<crate::config::Phrasing>,
     /// How shoppers reach a person: the first answer when they ask for one, and part of
     /// every answer that found nothing.
     #[serde(default)]

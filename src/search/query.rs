@@ -16,7 +16,7 @@ use tantivy::schema::Field;
 
 use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::index::Fields;
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, typos_allowed};
 use super::ranking::Part;
 use super::vocabulary::Vocabulary;
 
@@ -173,9 +173,9 @@ pub struct Built {
     /// The same stems in each section's heading and text, by weight: which section answers
     /// best.
     pub anchors: Vec<(Field, String, f32)>,
-    /// The words the shopper typed that are not stop words (not their typo corrections or
-    /// synonyms), with their stems: the rarest of them says which passage answers.
-    pub typed: Vec<(String, String)>,
+    /// The stems of the words the shopper typed that are not stop words (not of their typo
+    /// corrections or synonyms): the rarest of them says which passage answers.
+    pub typed: Vec<String>,
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
@@ -218,15 +218,16 @@ pub fn build(
 ) -> Option<Built> {
     let (analyzer, synonyms) = (language.analyzer, language.synonyms);
     let mut asks_for_support = false;
-    let mut typed: Vec<(String, String)> = Vec::new();
-    let mut origins: Vec<Origin> = Vec::new();
+    let mut typed: Vec<String> = Vec::new();
     let explain = language.explain;
+    let mut origins: Vec<Origin> = Vec::new();
     let mut phrasings: Vec<String> = Vec::new();
-    let mut origin = |stem: &str, typed: &str, word: &str, how: &'static str| {
+    // Noted only when explaining: searches pay nothing for it.
+    let mut origin = |stem: &str, typed: &dyn Fn() -> String, word: &str, how: &'static str| {
         if explain && !origins.iter().any(|o: &Origin| o.stem == stem) {
             origins.push(Origin {
                 stem: stem.to_string(),
-                typed: typed.to_string(),
+                typed: typed(),
                 word: word.to_string(),
                 how,
             });
@@ -251,42 +252,30 @@ pub fn build(
                 })
         {
             let phrasing = found.phrasing;
-            let asked: Vec<String> = match phrasing.slot.iter().any(|s| *s) {
-                true => phrasing
-                    .words
-                    .iter()
-                    .zip(&phrasing.slot)
-                    .filter(|(_, slot)| **slot)
-                    .map(|(w, _)| w.clone())
-                    .collect(),
-                false => phrasing
-                    .words
-                    .iter()
-                    .filter(|w| !is_stop_word(w))
-                    .cloned()
-                    .collect(),
-            };
+            let span = || words[i..i + found.len].join(" ");
             let mut clause: Clause = Vec::new();
-            let has_slot = phrasing.slot.iter().any(|s| *s);
+            // The phrasing's own words without a slot ("money back") say something only
+            // together: alone ("comes back used") they are no answer, so not marked.
+            let asked = (
+                &phrasing.asked,
+                phrasing.has_slot || phrasing.asked.len() == 1,
+            );
             let means = phrasing.means.iter().map(|m| (m, true));
-            for (member, mark) in std::iter::once((&asked, has_slot || asked.len() == 1))
+            for (member, mark) in std::iter::once(asked)
                 .chain(means)
                 .filter(|(member, _)| !member.is_empty())
             {
                 let stems: Vec<String> = member.iter().map(|w| analyzer.stem(w)).collect();
-                let span = words[i..i + found.len].join(" ");
                 for (stem, word) in stems.iter().zip(member) {
                     ranking.add(stem, MEANING);
                     origin(stem, &span, word, "vocabulary");
                 }
-                // A phrasing's own words without a slot ("money back") say something only
-                // together: alone ("comes back used") they are no answer, so not marked.
                 if mark {
                     marked.extend(
                         member
                             .iter()
                             .filter(|w| member.len() == 1 || !is_stop_word(w))
-                            .map(|w| w.to_string()),
+                            .cloned(),
                     );
                 }
                 clause.push(stems);
@@ -303,7 +292,6 @@ pub fn build(
             continue;
         }
         if let Some((group, len)) = synonym_at(words, i, synonyms) {
-            let group = &group;
             required.push(
                 group
                     .iter()
@@ -315,7 +303,7 @@ pub fn build(
             // shared by its words, so that an article saying it both ways ("refund: get your
             // money back") does not count the one idea three times.
             let typed = &words[i..i + len];
-            for member in group {
+            for member in &group {
                 let (weight, how) = if member[..] == *typed {
                     (1.0, "word")
                 } else {
@@ -324,12 +312,11 @@ pub fn build(
                 for word in member {
                     let stem = analyzer.stem(word);
                     ranking.add(&stem, weight);
-                    origin(&stem, &typed.join(" "), word, how);
+                    origin(&stem, &|| typed.join(" "), word, how);
                 }
             }
             // "money back" is marked where it was typed; as another way to say "refund" its
             // words alone ("comes back used") are no answer, so they are not marked.
-            let typed = &words[i..i + len];
             marked.extend(
                 group
                     .iter()
@@ -347,14 +334,9 @@ pub fn build(
         // they tell a question from one that merely shares its words; in bodies they have the
         // longest posting lists of all and barely move a score, so ranking skips them there.
         let only_short = is_stop_word(word);
-        for (variant, weight) in &expanded {
+        for (variant, weight, how) in &expanded {
             let stem = analyzer.stem(variant);
-            let how = match *weight {
-                w if w == COMPLETION => "prefix",
-                w if w == ONE_TYPO || w == TWO_TYPOS => "typo",
-                _ => "word",
-            };
-            origin(&stem, word, variant, how);
+            origin(&stem, &|| word.clone(), variant, how);
             if !stems.contains(&stem) {
                 if only_short {
                     ranking.add_short(&stem, *weight);
@@ -366,11 +348,9 @@ pub fn build(
         }
         // A stop word only ranks: it never decides whether an article matches.
         if !is_stop_word(word) {
-            if let Some(stem) = stems.first() {
-                typed.push((word.clone(), stem.clone()));
-            }
+            typed.extend(stems.first().cloned());
             required.push(stems.iter().map(|stem| vec![stem.clone()]).collect());
-            marked.extend(expanded.into_iter().map(|(w, _)| w));
+            marked.extend(expanded.into_iter().map(|(w, _, _)| w));
         }
         i += 1;
     }
@@ -385,7 +365,7 @@ pub fn build(
         for word in phrase {
             let stem = analyzer.stem(word);
             ranking.add(&stem, 1.0);
-            origin(&stem, &phrase.join(" "), word, "phrase");
+            origin(&stem, &|| phrase.join(" "), word, "phrase");
         }
         marked.extend(phrase.iter().cloned());
     }
@@ -516,8 +496,9 @@ pub struct Expander<'a> {
     done: std::cell::RefCell<rustc_hash::FxHashMap<(String, bool), Expansions>>,
 }
 
-/// Words with how much each counts.
-type Expansions = Vec<(String, f32)>;
+/// Words with how much each counts and how each stands for the word typed (`word`, `typo`,
+/// `prefix`).
+type Expansions = Vec<(String, f32, &'static str)>;
 
 impl<'a> Expander<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Expander<'a> {
@@ -544,12 +525,15 @@ impl<'a> Expander<'a> {
         if let Some(done) = self.done.borrow().get(&key) {
             return done.clone();
         }
+        // A word of 8+ letters the help center does not have is looked up with two typos,
+        // while the query has had fewer than TWO_TYPO_WORDS such look-ups.
         let two = self.two_typo_words.get();
         let most = if two < TWO_TYPO_WORDS { 2 } else { 1 };
-        let expanded = expansions(word, self.lexicon, prefix, most);
-        if most == 2 && word.chars().count() >= 8 && !self.lexicon.contains(&fold(word)) {
+        let folded = fold(word);
+        if most == 2 && typos_allowed(folded.chars().count()) == 2 && !self.is_known(&folded) {
             self.two_typo_words.set(two + 1);
         }
+        let expanded = expansions(word, self.lexicon, prefix, most);
         self.done.borrow_mut().insert(key, expanded.clone());
         expanded
     }
@@ -560,18 +544,16 @@ const TWO_TYPO_WORDS: usize = 4;
 
 fn expansions(word: &str, lexicon: &Lexicon, prefix: bool, most_typos: usize) -> Expansions {
     let folded = fold(word).into_owned();
-    let mut out = vec![(word.to_string(), 1.0)];
+    let mut out = vec![(word.to_string(), 1.0, "word")];
     if !lexicon.contains(&folded) && folded.chars().count() <= LONGEST_CORRECTED {
         for (similar, typos) in lexicon.similar_within(&folded, EXPANSIONS, most_typos) {
-            out.push((
-                similar.to_string(),
-                if typos == 1 { ONE_TYPO } else { TWO_TYPOS },
-            ));
+            let weight = if typos == 1 { ONE_TYPO } else { TWO_TYPOS };
+            out.push((similar.to_string(), weight, "typo"));
         }
     }
     if prefix && folded.chars().count() >= 2 {
         for completion in lexicon.completions(&folded, EXPANSIONS) {
-            out.push((completion.to_string(), COMPLETION));
+            out.push((completion.to_string(), COMPLETION, "prefix"));
         }
     }
     out

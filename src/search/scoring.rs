@@ -166,6 +166,11 @@ impl<'a> Lists<'a> {
 }
 
 impl WordList {
+    /// How many articles hold the word (for a text list; a topics list's entries otherwise).
+    pub fn articles(&self) -> usize {
+        self.entries
+    }
+
     /// Adds `factor` times each article's weight to its sum: at least for the articles of
     /// `wanted` (a bitset), and for others where that costs nothing more.
     fn add_to(&self, sums: &mut [f32], factor: f32, wanted: &[u64]) {

@@ -8,27 +8,17 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::analyze::{Analyzer, fold, words};
+use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::lexicon::{distance_within, typos_allowed};
 use super::query::SynonymGroup;
+// An entry as written: `[[search.phrasing]]` in book.toml, `[[<lang>.phrasing]]` in the data
+// file.
+use crate::config::Phrasing as PhrasingSource;
 
 /// The built-in vocabulary's source.
 const BUILT_IN: &str = include_str!("vocabulary.toml");
-
-/// A phrasing a help center adds to the vocabulary (`[[search.phrasing]]` in book.toml).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PhrasingSource {
-    /// The language it is asked in; the help center's default when empty.
-    #[serde(default)]
-    pub lang: String,
-    pub asks: Vec<String>,
-    pub means: Vec<String>,
-    #[serde(default)]
-    pub support: bool,
-}
 
 /// One language's part of the data file.
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +41,11 @@ pub struct Phrasing {
     stems: Vec<String>,
     /// For each word, whether it is the thing asked about (a slot's word, kept as a query word).
     pub slot: Vec<bool>,
+    /// Whether it has a slot.
+    pub has_slot: bool,
+    /// What the shopper asks about, searched as typed: the slot's words, or, without a slot,
+    /// the phrasing's words that are not stop words ("money back").
+    pub asked: Vec<String>,
     /// What articles call it: alternatives, each as its lowercased words.
     pub means: Vec<Vec<String>>,
     pub support: bool,
@@ -68,11 +63,10 @@ pub struct Vocabulary {
     synonyms: Vec<SynonymGroup>,
 }
 
-/// One language's phrasings by first word: as written (folded), by stem, and the words'
-/// letters for typos.
+/// One language's phrasings by first word: by stem (the same word has the same stem), and
+/// the words' letters (folded) for typos.
 #[derive(Debug, Default, Clone)]
 struct FirstWords {
-    by_word: FxHashMap<String, Vec<usize>>,
     by_stem: FxHashMap<String, Vec<usize>>,
     letters: Vec<(Vec<char>, Vec<usize>)>,
 }
@@ -81,22 +75,17 @@ impl FirstWords {
     /// The phrasings whose first word `typed` is: the same word, the same stem, or (when
     /// `typed` is not a word of the help center) a typo of it.
     fn of(&self, typed: &str, analyzer: &Analyzer, is_known: &dyn Fn(&str) -> bool) -> Vec<usize> {
-        let folded = fold(typed);
         let mut found: Vec<usize> = Vec::new();
-        found.extend(self.by_word.get(folded.as_ref()).into_iter().flatten());
         analyzer.with_stem(typed, |stem| {
             found.extend(self.by_stem.get(stem).into_iter().flatten());
         });
+        let folded = fold(typed);
         if is_known(&folded) {
             return found;
         }
         let chars: Vec<char> = folded.chars().collect();
         for (letters, ids) in &self.letters {
-            let allowed = typos_allowed(chars.len().min(letters.len()));
-            if allowed > 0
-                && chars.len().abs_diff(letters.len()) <= allowed
-                && distance_within(&chars, letters, allowed).is_some()
-            {
+            if within_typos(letters, &chars) {
                 found.extend(ids);
             }
         }
@@ -124,6 +113,9 @@ impl Vocabulary {
             true => built_in_vocabulary().clone(),
             false => Vocabulary::default(),
         };
+        if own.is_empty() {
+            return vocabulary;
+        }
         let no_slots = BTreeMap::new();
         for source in own {
             let lang = match source.lang.as_str() {
@@ -140,40 +132,28 @@ impl Vocabulary {
         vocabulary
     }
 
+    /// Notes each phrasing's stems, and indexes every language's phrasings by first word.
     fn index_first_words(&mut self) {
+        self.firsts.clear();
         for (lang, phrasings) in &mut self.phrasings {
             let analyzer = Analyzer::for_lang(lang);
-            for phrasing in phrasings {
+            let mut firsts = FirstWords::default();
+            let mut by_letters: BTreeMap<Vec<char>, Vec<usize>> = BTreeMap::new();
+            for (n, phrasing) in phrasings.iter_mut().enumerate() {
                 phrasing.stems = phrasing.words.iter().map(|w| analyzer.stem(w)).collect();
+                let (Some(first), Some(stem)) = (phrasing.words.first(), phrasing.stems.first())
+                else {
+                    continue;
+                };
+                firsts.by_stem.entry(stem.clone()).or_default().push(n);
+                by_letters
+                    .entry(fold(first).chars().collect())
+                    .or_default()
+                    .push(n);
             }
+            firsts.letters = by_letters.into_iter().collect();
+            self.firsts.insert(lang.clone(), firsts);
         }
-        self.firsts = self
-            .phrasings
-            .iter()
-            .map(|(lang, phrasings)| {
-                let analyzer = Analyzer::for_lang(lang);
-                let mut firsts = FirstWords::default();
-                let mut by_letters: BTreeMap<Vec<char>, Vec<usize>> = BTreeMap::new();
-                for (n, phrasing) in phrasings.iter().enumerate() {
-                    let Some(first) = phrasing.words.first() else {
-                        continue;
-                    };
-                    let folded = fold(first).into_owned();
-                    firsts
-                        .by_stem
-                        .entry(analyzer.stem(first))
-                        .or_default()
-                        .push(n);
-                    by_letters
-                        .entry(folded.chars().collect())
-                        .or_default()
-                        .push(n);
-                    firsts.by_word.entry(folded).or_default().push(n);
-                }
-                firsts.letters = by_letters.into_iter().collect();
-                (lang.clone(), firsts)
-            })
-            .collect();
     }
 
     /// The synonym groups of every language, each member as its lowercased words.
@@ -245,12 +225,15 @@ impl Vocabulary {
 
 /// Whether a typed word is a typo of a phrasing's word: within the typos its length allows.
 fn is_typo_of(want: &str, typed: &str) -> bool {
-    let (want, typed): (Vec<char>, Vec<char>) =
-        (fold(want).chars().collect(), fold(typed).chars().collect());
-    let allowed = typos_allowed(want.len().min(typed.len()));
-    allowed > 0
-        && want.len().abs_diff(typed.len()) <= allowed
-        && distance_within(&want, &typed, allowed).is_some()
+    let want: Vec<char> = fold(want).chars().collect();
+    let typed: Vec<char> = fold(typed).chars().collect();
+    within_typos(&want, &typed)
+}
+
+/// Whether two words (as letters) are within the typos the shorter one's length allows.
+fn within_typos(a: &[char], b: &[char]) -> bool {
+    let allowed = typos_allowed(a.len().min(b.len()));
+    allowed > 0 && a.len().abs_diff(b.len()) <= allowed && distance_within(a, b, allowed).is_some()
 }
 
 /// The data file, parsed once per process.
@@ -340,13 +323,27 @@ fn expand(source: &PhrasingSource, slots: &BTreeMap<String, Vec<String>>) -> Vec
             partial
                 .into_iter()
                 .filter(|(words, _)| !words.is_empty())
-                .map(|(words, slot)| Phrasing {
-                    stems: Vec::new(),
-                    words,
-                    slot,
-                    means: means.clone(),
-                    support: source.support,
-                    written: Arc::from(asks.as_str()),
+                .map(|(words, slot)| {
+                    let has_slot = slot.iter().any(|s| *s);
+                    let asked = words
+                        .iter()
+                        .zip(&slot)
+                        .filter(|(word, slot)| match has_slot {
+                            true => **slot,
+                            false => !is_stop_word(word),
+                        })
+                        .map(|(word, _)| word.clone())
+                        .collect();
+                    Phrasing {
+                        stems: Vec::new(),
+                        has_slot,
+                        asked,
+                        words,
+                        slot,
+                        means: means.clone(),
+                        support: source.support,
+                        written: Arc::from(asks.as_str()),
+                    }
                 }),
         );
     }
