@@ -88,7 +88,8 @@ impl SearchPage {
             .map(|r| language_name(&r.lang))
             .unwrap_or_default();
         map.insert("results_language".into(), json!(other_language));
-        // A shopper asking for a person gets the support contact first.
+        // The support contact first: the shopper asked for a person, or no article answers
+        // exactly.
         map.insert(
             "support_first".into(),
             json!(response.is_some_and(|r| r.support_first)),
