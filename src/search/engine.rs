@@ -63,7 +63,7 @@ pub struct Hit {
     pub quality: Quality,
     /// Why it ranks where it does, when asked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explain: Option<Explanation>,
+    pub explain: Option<Box<Explanation>>,
 }
 
 /// Why a hit ranks where it does: which words of the article matched and how, what each
@@ -597,7 +597,24 @@ impl Engine {
             })
             .collect();
         let mut moved = match rarest_typed(&built.typed, lists) {
-            Some(stem) => self.passages_holding(&by_topic, stem)?,
+            Some(stem) => {
+                // Only a hit whose article holds the word anywhere can be moved to it: the
+                // others are not looked up in the index at all.
+                let holders = lists.text(stem);
+                let holding: Vec<usize> = (0..by_topic.len())
+                    .filter(|&n| holders.holds(by_topic[n].0))
+                    .collect();
+                let looked_up: Vec<(u32, Option<u32>)> =
+                    holding.iter().map(|&n| by_topic[n]).collect();
+                let mut moved = vec![None; by_topic.len()];
+                for (n, record) in holding
+                    .into_iter()
+                    .zip(self.passages_holding(&looked_up, stem)?)
+                {
+                    moved[n] = record;
+                }
+                moved
+            }
             None => vec![None; by_topic.len()],
         }
         .into_iter();
@@ -626,37 +643,36 @@ impl Engine {
             records.push(record);
             anchors.push(anchor);
         }
-        let hits = page
-            .into_iter()
-            .zip(records)
-            .zip(anchors)
-            .map(|((Found { score, article, topic }, record), anchor)| {
-                let stored = record
-                    .and_then(|n| self.hits.get(n as usize))
-                    .ok_or_else(|| {
-                        SearchError::Query(format!(
-                            "the record of a hit (article {article}) is missing from `{HITS_FILE}`; run `helpbook build` again"
-                        ))
-                    })?;
-                Ok(Hit {
-                    snippet: snippet(&stored.text, matcher),
-                    title: stored.title.clone(),
-                    url: stored.url.clone(),
-                    section: stored.section.clone(),
-                    lang: stored.lang.clone(),
-                    kind: stored.kind.clone(),
-                    heading: stored.heading.clone(),
-                    score: (score * 1000.0).round() / 1000.0,
-                    quality: match is_exact(article) {
-                        true => Quality::Exact,
-                        false => Quality::Related,
-                    },
-                    explain: request
-                        .explain
-                        .then(|| explain(built, lists, article, topic, anchor)),
-                })
-            })
-            .collect::<Result<Vec<Hit>, SearchError>>()?;
+        let mut hits = Vec::with_capacity(page.len());
+        for ((found, record), anchor) in page.into_iter().zip(records).zip(anchors) {
+            let Found {
+                score,
+                article,
+                topic,
+            } = found;
+            let stored = record.and_then(|n| self.hits.get(n as usize)).ok_or_else(|| {
+                SearchError::Query(format!(
+                    "the record of a hit (article {article}) is missing from `{HITS_FILE}`; run `helpbook build` again"
+                ))
+            })?;
+            hits.push(Hit {
+                snippet: snippet(&stored.text, matcher),
+                title: stored.title.clone(),
+                url: stored.url.clone(),
+                section: stored.section.clone(),
+                lang: stored.lang.clone(),
+                kind: stored.kind.clone(),
+                heading: stored.heading.clone(),
+                score: (score * 1000.0).round() / 1000.0,
+                quality: match is_exact(article) {
+                    true => Quality::Exact,
+                    false => Quality::Related,
+                },
+                explain: request
+                    .explain
+                    .then(|| Box::new(explain(built, lists, article, topic, anchor))),
+            });
+        }
         Ok(Answered {
             total,
             hits,

@@ -301,7 +301,10 @@ pub fn build(
             );
             // What was typed counts fully; another way to say it counts as a typo would,
             // shared by its words, so that an article saying it both ways ("refund: get your
-            // money back") does not count the one idea three times.
+            // money back") does not count the one idea three times. Another way counts in
+            // titles, headings and questions, where it names what an article is about; in
+            // bodies a common synonym ("shipping" for "delivery") would add a long list to
+            // every such search and move little (the articles holding it still match).
             let typed = &words[i..i + len];
             for member in &group {
                 let (weight, how) = if member[..] == *typed {
@@ -311,7 +314,10 @@ pub fn build(
                 };
                 for word in member {
                     let stem = analyzer.stem(word);
-                    ranking.add(&stem, weight);
+                    match how {
+                        "word" => ranking.add(&stem, weight),
+                        _ => ranking.add_short(&stem, weight),
+                    }
                     origin(&stem, &|| typed.join(" "), word, how);
                 }
             }
@@ -530,10 +536,11 @@ impl<'a> Expander<'a> {
         let two = self.two_typo_words.get();
         let most = if two < TWO_TYPO_WORDS { 2 } else { 1 };
         let folded = fold(word);
-        if most == 2 && typos_allowed(folded.chars().count()) == 2 && !self.is_known(&folded) {
+        let known = self.is_known(&folded);
+        if most == 2 && typos_allowed(folded.chars().count()) == 2 && !known {
             self.two_typo_words.set(two + 1);
         }
-        let expanded = expansions(word, self.lexicon, prefix, most);
+        let expanded = expansions(word, &folded, known, self.lexicon, prefix, most);
         self.done.borrow_mut().insert(key, expanded.clone());
         expanded
     }
@@ -542,17 +549,24 @@ impl<'a> Expander<'a> {
 /// How many words of one query are looked up with two typos; the rest with one.
 const TWO_TYPO_WORDS: usize = 4;
 
-fn expansions(word: &str, lexicon: &Lexicon, prefix: bool, most_typos: usize) -> Expansions {
-    let folded = fold(word).into_owned();
+/// `folded` is `word` folded, `known` whether the lexicon has it.
+fn expansions(
+    word: &str,
+    folded: &str,
+    known: bool,
+    lexicon: &Lexicon,
+    prefix: bool,
+    most_typos: usize,
+) -> Expansions {
     let mut out = vec![(word.to_string(), 1.0, "word")];
-    if !lexicon.contains(&folded) && folded.chars().count() <= LONGEST_CORRECTED {
-        for (similar, typos) in lexicon.similar_within(&folded, EXPANSIONS, most_typos) {
+    if !known && folded.chars().count() <= LONGEST_CORRECTED {
+        for (similar, typos) in lexicon.similar_within(folded, EXPANSIONS, most_typos) {
             let weight = if typos == 1 { ONE_TYPO } else { TWO_TYPOS };
             out.push((similar.to_string(), weight, "typo"));
         }
     }
     if prefix && folded.chars().count() >= 2 {
-        for completion in lexicon.completions(&folded, EXPANSIONS) {
+        for completion in lexicon.completions(folded, EXPANSIONS) {
             out.push((completion.to_string(), COMPLETION, "prefix"));
         }
     }

@@ -171,6 +171,13 @@ impl WordList {
         self.entries
     }
 
+    /// Whether `article` holds the word (a text list's holders).
+    pub fn holds(&self, article: u32) -> bool {
+        self.holders
+            .get((article / 64) as usize)
+            .is_some_and(|word| word & (1 << (article % 64)) != 0)
+    }
+
     /// Adds `factor` times each article's weight to its sum: at least for the articles of
     /// `wanted` (a bitset), and for others where that costs nothing more.
     fn add_to(&self, sums: &mut [f32], factor: f32, wanted: &[u64]) {
