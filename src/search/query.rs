@@ -261,7 +261,11 @@ pub fn build(
                 phrasing.has_slot || phrasing.asked.len() == 1,
             );
             let means = phrasing.means.iter().map(|m| (m, true));
-            for (member, mark) in std::iter::once(asked)
+            // Asking for a person ("speak to someone", "customer service phone"), the
+            // shopper's words name no topic: only the contact pages answer.
+            let asked = (!phrasing.support).then_some(asked);
+            for (member, mark) in asked
+                .into_iter()
                 .chain(means)
                 .filter(|(member, _)| !member.is_empty())
             {

@@ -195,33 +195,56 @@ impl Vocabulary {
         let read = |i: usize| {
             typed[i].get_or_init(|| (analyzer.stem(&rest[i]), is_known(&fold(&rest[i]))))
         };
+        // Where each of a phrasing's words stands in the query, when it is there: in order,
+        // with at most SKIPPED stop words the phrasing does not have between them ("kus mu
+        // pakk on" is "kus {order} on", "where is the parcel now" "where is {order}").
+        let place = |p: &Phrasing| -> Option<Vec<usize>> {
+            let mut at = vec![0];
+            let mut next = 1;
+            let mut skipped = 0;
+            for i in 1..p.words.len() {
+                loop {
+                    let typed = rest.get(next)?;
+                    let same = p.words[i] == *typed || {
+                        let (stem, known) = read(next);
+                        p.stems.get(i) == Some(stem) || (!known && is_typo_of(&p.words[i], typed))
+                    };
+                    if same {
+                        at.push(next);
+                        next += 1;
+                        break;
+                    }
+                    if skipped == SKIPPED || !is_stop_word(typed) {
+                        return None;
+                    }
+                    skipped += 1;
+                    next += 1;
+                }
+            }
+            Some(at)
+        };
         candidates
             .into_iter()
             .filter_map(|n| phrasings.get(n))
             .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
-            .filter(|p| {
-                (1..p.words.len()).all(|i| {
-                    if p.words[i] == rest[i] {
-                        return true;
-                    }
-                    let (stem, known) = read(i);
-                    p.stems.get(i) == Some(stem) || (!known && is_typo_of(&p.words[i], &rest[i]))
-                })
-            })
-            .max_by_key(|p| p.words.len())
-            .map(|phrasing| Found {
+            .filter_map(|p| Some((p, place(p)?)))
+            .max_by_key(|(p, _)| p.words.len())
+            .map(|(phrasing, at)| Found {
                 phrasing,
-                len: phrasing.words.len(),
+                len: at.last().map_or(1, |last| last + 1),
                 slot_words: phrasing
                     .slot
                     .iter()
-                    .zip(rest)
+                    .zip(&at)
                     .filter(|(slot, _)| **slot)
-                    .map(|(_, typed)| typed.clone())
+                    .map(|(_, &n)| rest[n].clone())
                     .collect(),
             })
     }
 }
+
+/// How many stop words a phrasing may pass over in a query.
+const SKIPPED: usize = 2;
 
 /// Whether a typed word is a typo of a phrasing's word: within the typos its length allows.
 fn is_typo_of(want: &str, typed: &str) -> bool {
@@ -414,6 +437,23 @@ mod tests {
             Some(("tellimust jälgida".into(), vec!["pakk".into()]))
         );
         assert_eq!(find("where is my invoice", "en"), None);
+    }
+
+    #[test]
+    fn a_phrasing_passes_over_a_few_stop_words_it_does_not_have() {
+        // "kus {order} on" with "mu" between.
+        assert_eq!(
+            find("kus mu pakk on", "et"),
+            Some(("tellimust jälgida".into(), vec!["pakk".into()]))
+        );
+        // Content words are never passed over, nor more than two stop words.
+        assert_eq!(find("kus vana pakk on", "et"), None);
+        assert_eq!(find("wrong shoe address", "en"), None);
+        assert_eq!(
+            find("wrong the address", "en").map(|f| f.0),
+            Some("change delivery address".into())
+        );
+        assert_eq!(find("wrong the a my address", "en"), None);
     }
 
     #[test]

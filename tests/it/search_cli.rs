@@ -361,6 +361,11 @@ fn asking_for_a_person_puts_the_support_contact_first() {
         text.starts_with("Contact support: help@kask.example, +372 600 0000"),
         "{text}"
     );
+    // Asking for a person names no topic: the hits under the contact are the pages that
+    // say how to reach the shop, not the question about "someone else" collecting a parcel.
+    let response = search(&hc, &["speak to someone"]);
+    assert_eq!(response["support_first"], true, "{response}");
+    assert!(first_url(&response).starts_with("/orders/orders-faq/"), "{response}");
     // Words of another question do not ask for a person.
     let response = search(&hc, &["can someone else collect my parcel"]);
     assert_eq!(response.get("support_first"), None, "{response}");
