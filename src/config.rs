@@ -49,7 +49,9 @@ pub struct Expectation {
 }
 
 /// A way shoppers ask for something the articles call otherwise: `asks = ["gift wrap"]`,
-/// `means = ["packaging"]`; with `support = true`, they ask for a person.
+/// `means = ["packaging"]`; with `support = true`, they ask for a person. Phrasings of one
+/// `intent` in several languages are one question asked in each: when the shopper's language
+/// has no article on it, the articles of another language that has are the answer.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phrasing {
@@ -61,6 +63,9 @@ pub struct Phrasing {
     pub means: Vec<String>,
     #[serde(default)]
     pub support: bool,
+    /// What the phrasing asks, the same in every language (`delete-account`).
+    #[serde(default)]
+    pub intent: String,
 }
 
 fn default_top() -> usize {

@@ -59,11 +59,15 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         offset: 0,
         explain: args.explain,
     };
+    let asked_in = request
+        .lang
+        .clone()
+        .unwrap_or_else(|| engine.default_language().to_string());
     let response = engine.search(&request)?;
     let text = if args.json {
         serde_json::to_string_pretty(&response)? + "\n"
     } else {
-        as_text(&response, std::io::stdout().is_terminal())
+        as_text(&response, &asked_in, std::io::stdout().is_terminal())
     };
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -77,10 +81,18 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn as_text(response: &Response, bold: bool) -> String {
+/// The answer as the terminal shows it; `asked_in` is the language searched in.
+fn as_text(response: &Response, asked_in: &str, bold: bool) -> String {
     let mut out = String::new();
-    if let Some(reading) = &response.searched_as {
-        out.push_str(&format!("Showing results for `{reading}`\n"));
+    match &response.searched_as {
+        Some(reading) if response.lang != asked_in && !response.hits.is_empty() => {
+            out.push_str(&format!(
+                "No article in `{asked_in}` answers this; answers in `{}`, for `{reading}`\n",
+                response.lang
+            ));
+        }
+        Some(reading) => out.push_str(&format!("Showing results for `{reading}`\n")),
+        None => {}
     }
     if response.no_exact_answer {
         out.push_str(&format!(

@@ -428,6 +428,16 @@ impl Engine {
                         }
                     }
                 }
+                // Asked something no article in the shopper's language is about, while
+                // another language's articles are ("как удалить аккаунт" where only English
+                // says how to delete an account): those answer.
+                if own_language && n == 0 && !built.asks_for_support {
+                    let elsewhere =
+                        self.in_another_language(&built, &languages, &lists, &expander, request)?;
+                    if let Some(response) = elsewhere {
+                        return Ok(response);
+                    }
+                }
                 // Asked for a person, or no article answers exactly: the support contact
                 // comes first.
                 let no_exact_answer = total > 0 && !exact && !built.asks_for_support;
@@ -679,6 +689,91 @@ impl Engine {
             loosened,
             exact,
         })
+    }
+
+    /// The answer in another language to what the query asks (its first intent), when no
+    /// article in the shopper's language (`languages[0]`) holds what articles there call it
+    /// and one in another language (in the help center's order) does: that language's
+    /// meaning, searched there.
+    fn in_another_language(
+        &self,
+        built: &Built,
+        languages: &[String],
+        lists: &Lists<'_>,
+        expander: &query::Expander<'_>,
+        request: &Request,
+    ) -> Result<Option<Response>, SearchError> {
+        let (Some(intent), Some(lang)) = (built.intents.first(), languages.first()) else {
+            return Ok(None);
+        };
+        if self.holds_meaning(lang, intent, lists) {
+            return Ok(None);
+        }
+        for other in &languages[1..] {
+            let Some(meaning) = self.vocabulary.meanings(other, intent).first() else {
+                continue;
+            };
+            if !self.holds_meaning(other, intent, lists) {
+                continue;
+            }
+            let text = meaning.join(" ");
+            let analyzer = Analyzer::for_lang(other);
+            let building = query::Language {
+                lang: other,
+                analyzer: &analyzer,
+                synonyms: &self.synonyms,
+                vocabulary: &self.vocabulary,
+                explain: request.explain,
+            };
+            // Every word finished: the meaning is whole words.
+            let parsed = query::parse(&format!("{text} "));
+            let Some(there) = query::build(&parsed, &building, &self.fields, expander) else {
+                continue;
+            };
+            let matcher = Matcher::new(analyzer, &there.words, None);
+            let answered = self.run(&there, lists, &matcher, other, request)?;
+            if answered.total == 0 {
+                continue;
+            }
+            return Ok(Some(Response {
+                no_exact_answer: false,
+                support: None,
+                support_first: false,
+                partial: answered.loosened,
+                query: request.query.clone(),
+                total: answered.total,
+                hits: answered.hits,
+                suggestion: None,
+                searched_as: Some(text),
+                lang: other.clone(),
+                popular: Vec::new(),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Whether an article in `lang` is about `intent`: names, in its title or its topics
+    /// (headings, questions, tags, description), all the words of one of the names `lang`'s
+    /// articles have for it. A word in passing ("if the item was damaged" in a refund policy)
+    /// does not make an article about it.
+    fn holds_meaning(&self, lang: &str, intent: &str, lists: &Lists<'_>) -> bool {
+        let Some(in_lang) = self.in_lang.get(lang) else {
+            return false;
+        };
+        let analyzer = Analyzer::for_lang(lang);
+        self.vocabulary
+            .meanings(lang, intent)
+            .iter()
+            .any(|meaning| {
+                let mut held = in_lang.clone();
+                for word in meaning.iter().filter(|w| !is_stop_word(w)) {
+                    let named = lists.named(&analyzer.stem(word));
+                    for (bits, named) in held.iter_mut().zip(&named) {
+                        *bits &= named;
+                    }
+                }
+                held.iter().any(|bits| *bits != 0)
+            })
     }
 
     /// Whether a reading of the query is plausible text of `lang`'s articles: at least half

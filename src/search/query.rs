@@ -185,6 +185,8 @@ pub struct Built {
     pub phrasings: Vec<String>,
     /// Whether the shopper asks for a person (a phrasing with `support = true`).
     pub asks_for_support: bool,
+    /// What the vocabulary's phrasings found ask, the same in every language.
+    pub intents: Vec<std::sync::Arc<str>>,
 }
 
 /// Where a searched stem came from: the word typed, the word searched for it, and how one
@@ -218,6 +220,7 @@ pub fn build(
 ) -> Option<Built> {
     let (analyzer, synonyms) = (language.analyzer, language.synonyms);
     let mut asks_for_support = false;
+    let mut intents: Vec<std::sync::Arc<str>> = Vec::new();
     let mut typed: Vec<String> = Vec::new();
     let explain = language.explain;
     let mut origins: Vec<Origin> = Vec::new();
@@ -288,6 +291,9 @@ pub fn build(
             marked.extend(found.slot_words);
             required.push(clause);
             asks_for_support |= phrasing.support;
+            if !phrasing.intent.is_empty() {
+                intents.push(phrasing.intent.clone());
+            }
             if explain {
                 let means: Vec<String> = phrasing.means.iter().map(|m| m.join(" ")).collect();
                 phrasings.push(format!("{} → {}", phrasing.written, means.join(", ")));
@@ -400,6 +406,7 @@ pub fn build(
         origins,
         phrasings,
         asks_for_support,
+        intents,
     })
 }
 

@@ -66,6 +66,20 @@ impl<'a> Lists<'a> {
         self.decoded(Part::Topics, stem)
     }
 
+    /// The articles naming `stem` in their title or a topic (a heading, a question, their
+    /// tags or description): those about it, as a bitset of article ids.
+    pub fn named(&self, stem: &str) -> Vec<u64> {
+        let mut bits = vec![0u64; self.articles().div_ceil(64)];
+        for part in [Part::Title, Part::Topics] {
+            self.decoded(part, stem).each_article(|article| {
+                if let Some(word) = bits.get_mut((article / 64) as usize) {
+                    *word |= 1 << (article % 64);
+                }
+            });
+        }
+        bits
+    }
+
     /// What `stem` weighs in `article` (before the query's weights): in its title or whole
     /// text, or in its topic number `topic`. For `--explain`: it reads whole lists.
     pub fn weight(&self, part: Part, stem: &str, article: u32, topic: Option<u16>) -> f32 {
@@ -169,6 +183,17 @@ impl WordList {
     /// How many articles hold the word (for a text list; a topics list's entries otherwise).
     pub fn articles(&self) -> usize {
         self.entries
+    }
+
+    /// Calls `f` with each article the list has a weight for.
+    fn each_article(&self, mut f: impl FnMut(u32)) {
+        match &self.weights {
+            Weights::Listed(listed) => listed.iter().for_each(|&(article, _)| f(article)),
+            Weights::Every { units, .. } => (0u32..)
+                .zip(units)
+                .filter(|(_, units)| **units > 0)
+                .for_each(|(article, _)| f(article)),
+        }
     }
 
     /// Whether `article` holds the word (a text list's holders).

@@ -49,6 +49,8 @@ pub struct Phrasing {
     /// What articles call it: alternatives, each as its lowercased words.
     pub means: Vec<Vec<String>>,
     pub support: bool,
+    /// What it asks, the same in every language (`delete-account`); empty when not said.
+    pub intent: Arc<str>,
     /// The entry as written (`where is? my|the {order}`), for `--explain`.
     pub written: Arc<str>,
 }
@@ -154,6 +156,15 @@ impl Vocabulary {
             firsts.letters = by_letters.into_iter().collect();
             self.firsts.insert(lang.clone(), firsts);
         }
+    }
+
+    /// What articles in `lang` call what `intent` asks: the meanings of its first phrasing
+    /// there (each alternative as its lowercased words); empty when `lang` has none.
+    pub fn meanings(&self, lang: &str, intent: &str) -> &[Vec<String>] {
+        self.phrasings(lang)
+            .iter()
+            .find(|p| !intent.is_empty() && &*p.intent == intent)
+            .map_or(&[], |p| &p.means)
     }
 
     /// The synonym groups of every language, each member as its lowercased words.
@@ -365,6 +376,7 @@ fn expand(source: &PhrasingSource, slots: &BTreeMap<String, Vec<String>>) -> Vec
                         slot,
                         means: means.clone(),
                         support: source.support,
+                        intent: Arc::from(source.intent.as_str()),
                         written: Arc::from(asks.as_str()),
                     }
                 }),

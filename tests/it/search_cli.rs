@@ -345,6 +345,50 @@ fn shoppers_questions_reach_the_article_that_answers_them() {
 }
 
 #[test]
+fn a_question_no_article_in_the_shoppers_language_is_about_is_answered_in_another() {
+    let hc = demo();
+    // Only English says how to delete an account, reset a password from Estonian or report a
+    // damaged item: the vocabulary's intent, in English words, finds it there.
+    for (query, lang, answer, meaning) in [
+        (
+            "как удалить аккаунт",
+            "ru",
+            "/account/delete-your-account/",
+            "delete account",
+        ),
+        (
+            "kuidas uut parooli saada",
+            "et",
+            "/account/reset-your-password/",
+            "reset password",
+        ),
+        (
+            "toode saabus katkisena",
+            "et",
+            "/orders/damaged-item/",
+            "damaged item",
+        ),
+    ] {
+        let response = search(&hc, &[query, "--lang", lang]);
+        assert_eq!(response["lang"], "en", "{query}: {response}");
+        assert_eq!(response["searched_as"], meaning, "{query}: {response}");
+        assert_eq!(first_url(&response), answer, "{query}: {response}");
+    }
+    let text = hc
+        .run(&["search", "--lang", "ru", "как удалить аккаунт"])
+        .success()
+        .stdout;
+    assert!(
+        text.starts_with("No article in `ru` answers this; answers in `en`, for `delete account`"),
+        "{text}"
+    );
+    // Where the shopper's language has an article about it, that article answers.
+    let response = search(&hc, &["где моя посылка", "--lang", "ru"]);
+    assert_eq!(response["lang"], "ru", "{response}");
+    assert_eq!(first_url(&response), "/ru/orders/track-your-order/");
+}
+
+#[test]
 fn asking_for_a_person_puts_the_support_contact_first() {
     let hc = demo();
     for (query, lang) in [
@@ -365,7 +409,10 @@ fn asking_for_a_person_puts_the_support_contact_first() {
     // say how to reach the shop, not the question about "someone else" collecting a parcel.
     let response = search(&hc, &["speak to someone"]);
     assert_eq!(response["support_first"], true, "{response}");
-    assert!(first_url(&response).starts_with("/orders/orders-faq/"), "{response}");
+    assert!(
+        first_url(&response).starts_with("/orders/orders-faq/"),
+        "{response}"
+    );
     // Words of another question do not ask for a person.
     let response = search(&hc, &["can someone else collect my parcel"]);
     assert_eq!(response.get("support_first"), None, "{response}");
