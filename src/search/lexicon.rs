@@ -134,8 +134,9 @@ impl Lexicon {
             .collect()
     }
 
-    /// `word` as two known words run together (`giftcard` -> `gift card`), the split with the
-    /// most common rarer half; `None` when no split gives two known words of 2+ letters.
+    /// `word` as two known words run together (`giftcard` -> `gift card`,
+    /// `tagastamistingimused` -> `tagastamise tingimused`), the split with the most common
+    /// rarer half; `None` when no split gives two known words of 2+ letters.
     pub fn split_compound(&self, word: &str) -> Option<(String, String)> {
         if self.contains(word) {
             return None;
@@ -151,7 +152,18 @@ impl Lexicon {
                         .ok()
                         .map(|i| self.words[i].1)
                 };
-                Some((count(&head)?.min(count(&tail)?), head, tail))
+                // The first part may stand in its linking form: Estonian joins a genitive
+                // without its last `e` (`tagastamis|tingimused`: tagastamise tingimused).
+                let (head, head_count) = match count(&head) {
+                    Some(n) => (head, n),
+                    None if at >= 4 => {
+                        let linked = format!("{head}e");
+                        let n = count(&linked)?;
+                        (linked, n)
+                    }
+                    None => return None,
+                };
+                Some((head_count.min(count(&tail)?), head, tail))
             })
             .max_by_key(|(count, _, _)| *count)
             .map(|(_, head, tail)| (head, tail))
@@ -375,5 +387,21 @@ mod tests {
         );
         assert_eq!(l.split_compound("card"), None);
         assert_eq!(l.split_compound("zzzz"), None);
+    }
+
+    #[test]
+    fn a_compound_s_first_part_may_lack_its_genitive_e() {
+        let l = Lexicon::new(vec![
+            ("tagastamise".into(), 4),
+            ("tingimused".into(), 3),
+            ("kliendi".into(), 2),
+        ]);
+        assert_eq!(
+            l.split_compound("tagastamistingimused"),
+            Some(("tagastamise".to_string(), "tingimused".to_string()))
+        );
+        // A part of fewer than four letters is never read as a linking form.
+        let l = Lexicon::new(vec![("abe".into(), 4), ("tingimused".into(), 3)]);
+        assert_eq!(l.split_compound("abtingimused"), None);
     }
 }
