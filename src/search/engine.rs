@@ -92,8 +92,8 @@ pub struct WordScore {
     pub typed: String,
     /// The word searched for it.
     pub word: String,
-    /// `word` (as typed, or another ending of it), `typo`, `prefix`, `synonym`, `vocabulary`,
-    /// `phrase`.
+    /// `word` (as typed, or another ending of it), `typo`, `prefix`, `compound` (its second
+    /// part), `synonym`, `vocabulary`, `phrase`.
     pub how: String,
     pub title: f32,
     pub topic: f32,

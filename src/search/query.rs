@@ -196,7 +196,7 @@ pub struct Origin {
     pub stem: String,
     pub typed: String,
     pub word: String,
-    /// `word` (as typed), `typo`, `prefix`, `synonym`, `vocabulary`, `phrase`.
+    /// `word` (as typed), `typo`, `prefix`, `compound`, `synonym`, `vocabulary`, `phrase`.
     pub how: &'static str,
 }
 
@@ -514,7 +514,7 @@ pub struct Expander<'a> {
 }
 
 /// Words with how much each counts and how each stands for the word typed (`word`, `typo`,
-/// `prefix`).
+/// `prefix`, `compound`).
 type Expansions = Vec<(String, f32, &'static str)>;
 
 impl<'a> Expander<'a> {
@@ -557,6 +557,10 @@ impl<'a> Expander<'a> {
     }
 }
 
+/// First parts that make words without being words themselves: Russian авто- and само-
+/// (`автопродление`, `самовывоз`), and their English kin.
+const BOUND_PARTS: [&str; 4] = ["авто", "само", "auto", "self"];
+
 /// How many words of one query are looked up with two typos; the rest with one.
 const TWO_TYPO_WORDS: usize = 4;
 
@@ -570,6 +574,16 @@ fn expansions(
     most_typos: usize,
 ) -> Expansions {
     let mut out = vec![(word.to_string(), 1.0, "word")];
+    // A word made with a bound first part the help center does not have run together
+    // (`автопродление`): its second part, as known (`продление`), stands for it.
+    if !known
+        && let Some(rest) = BOUND_PARTS
+            .iter()
+            .find_map(|part| folded.strip_prefix(part))
+            .filter(|rest| rest.chars().count() >= 4 && lexicon.contains(rest))
+    {
+        out.push((rest.to_string(), COMPLETION, "compound"));
+    }
     if !known && folded.chars().count() <= LONGEST_CORRECTED {
         for (similar, typos) in lexicon.similar_within(folded, EXPANSIONS, most_typos) {
             let weight = if typos == 1 { ONE_TYPO } else { TWO_TYPOS };
@@ -653,6 +667,24 @@ mod tests {
         let p = parse(&words.join(" "));
         assert!(!p.last_is_prefix);
         assert!(parse("refu").last_is_prefix);
+    }
+
+    #[test]
+    fn a_bound_first_part_leaves_the_known_second_part_standing_for_the_word() {
+        let lexicon = Lexicon::new(vec![("продление".into(), 3), ("самовывоз".into(), 2)]);
+        let found = |word: &str| -> Vec<(String, &str)> {
+            let folded = fold(word).into_owned();
+            let known = lexicon.contains(&folded);
+            expansions(word, &folded, known, &lexicon, false, 1)
+                .into_iter()
+                .map(|(w, _, how)| (w, how))
+                .collect()
+        };
+        assert!(found("автопродление").contains(&("продление".into(), "compound")));
+        // A word the help center has is searched as it is.
+        assert_eq!(found("самовывоз"), vec![("самовывоз".into(), "word")]);
+        // The rest must be a word of four letters or more.
+        assert!(!found("автопро").iter().any(|(_, how)| *how == "compound"));
     }
 
     #[test]
