@@ -373,11 +373,14 @@ pub(crate) fn article_documents(
         keywords: Vec::new(),
     };
     for item in &rendered.faq {
-        documents.push(part(
-            format!("{}#{}", article.url, item.id),
-            item.question.clone(),
-            item.answer_text.clone(),
-        ));
+        documents.push(Document {
+            keywords: item.keywords.clone(),
+            ..part(
+                format!("{}#{}", article.url, item.id),
+                item.question.clone(),
+                item.answer_text.clone(),
+            )
+        });
     }
     for passage in plain.passages {
         documents.push(part(

@@ -63,6 +63,9 @@ pub struct FaqItem {
     pub question: String,
     pub answer_html: String,
     pub answer_text: String,
+    /// The shoppers' own phrasings this question answers, from a
+    /// `<!-- keywords: where is my order, parcel not arrived -->` line in its answer.
+    pub keywords: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -565,10 +568,11 @@ fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rende
     );
     for (n, question) in questions.iter().enumerate() {
         let answer_end = questions.get(n + 1).map_or(events.len(), |next| next.start);
-        let answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end]
+        let mut answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end]
             .iter_mut()
             .filter_map(|e| e.take())
             .collect();
+        let keywords = take_keywords(&mut answer);
         let answer_text = plain_text(&answer);
         let mut answer_html = String::new();
         html::push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e));
@@ -577,8 +581,48 @@ fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rende
             question: question.text.clone(),
             answer_html,
             answer_text,
+            keywords,
         });
     }
+}
+
+/// A question's own keywords: an HTML comment of its answer that reads
+/// `<!-- keywords: a, b -->`, taken out of the answer (the first such comment; a page never
+/// shows comments, and search needs only the words).
+fn take_keywords(answer: &mut Vec<Spanned<'_>>) -> Vec<String> {
+    let mut at = 0;
+    while at < answer.len() {
+        if matches!(answer[at].0, Event::Start(Tag::HtmlBlock)) {
+            let end = (at..answer.len())
+                .find(|&i| matches!(answer[i].0, Event::End(TagEnd::HtmlBlock)))
+                .unwrap_or(answer.len() - 1);
+            let html: String = answer[at..=end]
+                .iter()
+                .filter_map(|(event, _)| match event {
+                    Event::Html(text) => Some(text.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let keywords = html
+                .trim()
+                .strip_prefix("<!--")
+                .and_then(|c| c.strip_suffix("-->"))
+                .map(str::trim)
+                .and_then(|c| c.strip_prefix("keywords:"));
+            if let Some(keywords) = keywords {
+                answer.drain(at..=end);
+                return keywords
+                    .split(',')
+                    .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|k| !k.is_empty())
+                    .collect();
+            }
+            at = end + 1;
+        } else {
+            at += 1;
+        }
+    }
+    Vec::new()
 }
 
 /// How-to: the first top-level ordered list is the steps; without one, `## Step …` headings are.

@@ -346,12 +346,7 @@ pub(super) fn average_topic(documents: &[Document]) -> f32 {
         } else {
             String::new()
         };
-        let keywords: &[String] = if doc.url == doc.article_url {
-            &doc.keywords
-        } else {
-            &[]
-        };
-        for text in [&doc.heading, &tags].into_iter().chain(keywords) {
+        for text in [&doc.heading, &tags].into_iter().chain(&doc.keywords) {
             let before = words;
             each_word(text, |_, _, _| words += 1);
             topics += usize::from(words > before);

@@ -472,6 +472,27 @@ fn a_writers_keyword_answers_in_the_shoppers_words() {
 }
 
 #[test]
+fn a_faq_question_declares_its_own_keywords_in_a_comment() {
+    let hc = shop("");
+    hc.write(
+        "content/orders/faq.md",
+        "+++\ntitle = \"Orders FAQ\"\nkind = \"faq\"\n+++\n\n## Can I pay on delivery?\n\nNo, every order is paid online.\n\n## What if nobody is home?\n\n<!-- keywords: missed the courier, not at home -->\n\nThe courier leaves a note and tries again the next day.\n",
+    );
+    hc.build().success();
+    // "missed" and "courier" are together only in the second question's keywords.
+    let response = search(&hc, &["missed the courier"]);
+    assert_eq!(
+        first_url(&response),
+        "/orders/faq/#what-if-nobody-is-home",
+        "{response}"
+    );
+    // The comment is not part of the answer shoppers read.
+    let page = hc.read("build/site/orders/faq/index.html");
+    assert!(!page.contains("keywords:"), "{page}");
+    assert!(page.contains("The courier leaves a note"), "{page}");
+}
+
+#[test]
 fn a_keyword_claimed_by_two_articles_is_reported() {
     let hc = shop("");
     hc.write(
