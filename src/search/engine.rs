@@ -410,7 +410,7 @@ impl Engine {
                     .then(|| parsed.words.last().map(String::as_str))
                     .flatten()
                     .filter(|last| built.words.iter().any(|w| w == last));
-                let matcher = Matcher::new(analyzer, &built.words, prefix);
+                let matcher = Matcher::new(analyzer, &built.words, &built.phrases_marked, prefix);
                 let Answered {
                     total,
                     mut hits,
@@ -730,7 +730,7 @@ impl Engine {
             let Some(there) = query::build(&parsed, &building, &self.fields, expander) else {
                 continue;
             };
-            let matcher = Matcher::new(analyzer, &there.words, None);
+            let matcher = Matcher::new(analyzer, &there.words, &there.phrases_marked, None);
             let answered = self.run(&there, lists, &matcher, other, request)?;
             if answered.total == 0 {
                 continue;

@@ -179,6 +179,9 @@ pub struct Built {
     /// Every word a hit may contain for this query (typed words, their typo corrections and
     /// completions, phrase and synonym words), for marking snippets.
     pub words: Vec<String>,
+    /// What a hit may contain only as a whole, for marking snippets: another way to say a
+    /// word typed ("money back" for "refund"), a phrasing's words ("money back").
+    pub phrases_marked: Vec<Vec<String>>,
     /// Where each searched stem came from, first origin first (`--explain` only).
     pub origins: Vec<Origin>,
     /// The vocabulary's phrasings found, as written with what they mean (`--explain` only).
@@ -238,6 +241,7 @@ pub fn build(
     };
     let mut required: Vec<Clause> = Vec::new();
     let mut marked: Vec<String> = Vec::new();
+    let mut phrases_marked: Vec<Vec<String>> = Vec::new();
     let mut ranking = Ranking::new(fields);
     let mut i = 0;
     let words = &parsed.words;
@@ -276,6 +280,9 @@ pub fn build(
                 for (stem, word) in stems.iter().zip(member) {
                     ranking.add(stem, MEANING);
                     origin(stem, &span, word, "vocabulary");
+                }
+                if !mark && member.len() > 1 {
+                    phrases_marked.push(member.clone());
                 }
                 if mark {
                     marked.extend(
@@ -331,15 +338,14 @@ pub fn build(
                     origin(&stem, &|| typed.join(" "), word, how);
                 }
             }
-            // "money back" is marked where it was typed; as another way to say "refund" its
-            // words alone ("comes back used") are no answer, so they are not marked.
-            marked.extend(
-                group
-                    .iter()
-                    .filter(|member| member.len() == 1 || member[..] == *typed)
-                    .flatten()
-                    .cloned(),
-            );
+            // A member of several words ("money back") is marked only where it stands whole:
+            // its words alone ("comes back used") are no answer.
+            for member in &group {
+                match member.len() {
+                    1 => marked.extend(member.iter().cloned()),
+                    _ => phrases_marked.push(member.clone()),
+                }
+            }
             i += len;
             continue;
         }
@@ -403,6 +409,7 @@ pub fn build(
         anchors: ranking.anchors,
         typed,
         words: marked,
+        phrases_marked,
         origins,
         phrasings,
         asks_for_support,

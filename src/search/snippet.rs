@@ -12,15 +12,23 @@ pub struct Matcher {
     analyzer: Analyzer,
     /// The query words' stems (distinct).
     stems: Vec<String>,
-    /// The first letter of each stem and of the prefix: a word starting with any other letter
-    /// cannot match, so a text's other words are skipped unread. (Stemmers change endings,
-    /// never the first letter.)
+    /// Phrases marked only whole ("money back" for "refund": `back` alone is no answer), as
+    /// their words' stems.
+    phrases: Vec<Vec<String>>,
+    /// The first letter of each stem, phrase word and of the prefix: a word starting with any
+    /// other letter cannot match, so a text's other words are skipped unread. (Stemmers
+    /// change endings, never the first letter.)
     starts: Starts,
     prefix: Option<String>,
 }
 
 impl Matcher {
-    pub fn new(analyzer: Analyzer, query_words: &[String], prefix: Option<&str>) -> Matcher {
+    pub fn new(
+        analyzer: Analyzer,
+        query_words: &[String],
+        phrases: &[Vec<String>],
+        prefix: Option<&str>,
+    ) -> Matcher {
         let mut stems: Vec<String> = Vec::new();
         for word in query_words {
             let stem = analyzer.stem(word);
@@ -28,11 +36,17 @@ impl Matcher {
                 stems.push(stem);
             }
         }
+        let phrases: Vec<Vec<String>> = phrases
+            .iter()
+            .filter(|phrase| phrase.len() > 1)
+            .map(|phrase| phrase.iter().map(|w| analyzer.stem(w)).collect())
+            .collect();
         let prefix = prefix
             .map(|p| fold(p).into_owned())
             .filter(|p| p.chars().count() >= 2);
         let mut first_letters: Vec<char> = stems
             .iter()
+            .chain(phrases.iter().flatten())
             .chain(&prefix)
             .filter_map(|s| s.chars().next())
             .collect();
@@ -41,6 +55,7 @@ impl Matcher {
         Matcher {
             analyzer,
             stems,
+            phrases,
             starts: Starts::new(&first_letters),
             prefix,
         }
@@ -48,15 +63,24 @@ impl Matcher {
 
     /// Which query word a word of the text (lowercased) matches: its stem's number, or the
     /// number after the last stem for the unfinished last word; `None` when it matches none.
-    fn match_of(&self, lower: &str) -> Option<usize> {
+    /// Otherwise `phrase_word` is called with each (phrase, position) the word may stand at.
+    fn match_of(&self, lower: &str, mut phrase_word: impl FnMut(usize, usize)) -> Option<usize> {
         // Typos were already expanded into the indexed words they stand for (the query words
         // given here), so matching stems is enough; only the unfinished last word needs more.
-        let stems = &self.stems;
-        if let Some(n) = self
-            .analyzer
-            .with_stem(lower, |stem| stems.iter().position(|s| s == stem))
-        {
-            return Some(n);
+        let (stems, phrases) = (&self.stems, &self.phrases);
+        let found = self.analyzer.with_stem(lower, |stem| {
+            let found = stems.iter().position(|s| s == stem);
+            if found.is_none() {
+                for (p, phrase) in phrases.iter().enumerate() {
+                    for (at, _) in phrase.iter().enumerate().filter(|(_, s)| *s == stem) {
+                        phrase_word(p, at);
+                    }
+                }
+            }
+            found
+        });
+        if found.is_some() {
+            return found;
         }
         self.prefix
             .as_ref()
@@ -65,7 +89,56 @@ impl Matcher {
     }
 
     fn distinct(&self) -> usize {
-        self.stems.len() + 1
+        self.stems.len() + 1 + self.phrases.len()
+    }
+}
+
+/// A word of the text that may be part of a phrase: its bytes, the phrase and its position.
+struct PhraseWord {
+    from: usize,
+    to: usize,
+    phrase: usize,
+    at: usize,
+}
+
+/// Adds to `matches` each place where a phrase's words follow one another in `text` (with
+/// nothing but spaces or a hyphen between), as one match; phrase `p` counts as query word
+/// `first + p`.
+fn add_phrases(
+    text: &str,
+    words: &[PhraseWord],
+    phrases: &[Vec<String>],
+    first: usize,
+    matches: &mut Vec<Span>,
+) {
+    for (i, start) in words.iter().enumerate().filter(|(_, w)| w.at == 0) {
+        let len = phrases.get(start.phrase).map_or(0, Vec::len);
+        let (mut end, mut next) = (start.to, 1);
+        for word in &words[i + 1..] {
+            if next == len {
+                break;
+            }
+            if word.from < end {
+                continue;
+            }
+            if !text[end..word.from]
+                .chars()
+                .all(|c| c.is_whitespace() || c == '-')
+            {
+                break;
+            }
+            if word.phrase == start.phrase && word.at == next {
+                end = word.to;
+                next += 1;
+            }
+        }
+        if next == len {
+            matches.push(Span {
+                from: start.from,
+                to: end,
+                matched: first + start.phrase,
+            });
+        }
     }
 }
 
@@ -87,11 +160,25 @@ const LEAD: usize = 60;
 /// first letter); word boundaries are looked for again only around the chosen passage.
 pub fn snippet(text: &str, matcher: &Matcher) -> String {
     let mut matches: Vec<Span> = Vec::new();
+    let mut phrase_words: Vec<PhraseWord> = Vec::new();
     each_word_starting(text, &matcher.starts, |from, to, lower| {
-        if let Some(matched) = matcher.match_of(lower) {
+        let matched = matcher.match_of(lower, |phrase, at| {
+            phrase_words.push(PhraseWord {
+                from,
+                to,
+                phrase,
+                at,
+            });
+        });
+        if let Some(matched) = matched {
             matches.push(Span { from, to, matched });
         }
     });
+    if !phrase_words.is_empty() {
+        let first = matcher.stems.len() + 1;
+        add_phrases(text, &phrase_words, &matcher.phrases, first, &mut matches);
+        matches.sort_by_key(|m| m.from);
+    }
     let (first, last_end) = best_window(&matches, matcher.distinct())
         .map_or((0, 0), |(first, last)| {
             (matches[first].from, matches[last].to)
@@ -287,8 +374,29 @@ mod tests {
         let words: Vec<String> = query.iter().map(|w| w.to_string()).collect();
         snippet(
             text,
-            &Matcher::new(Analyzer::for_lang("en"), &words, prefix),
+            &Matcher::new(Analyzer::for_lang("en"), &words, &[], prefix),
         )
+    }
+
+    #[test]
+    fn a_phrase_is_marked_only_where_it_stands_whole() {
+        let matcher = Matcher::new(
+            Analyzer::for_lang("en"),
+            &["refund".to_string()],
+            &[vec!["money".to_string(), "back".to_string()]],
+            None,
+        );
+        let html = snippet(
+            "If it comes back used, we keep some money, back to you later. Money back: a refund.",
+            &matcher,
+        );
+        assert_eq!(html, "…<mark>Money back</mark>: a <mark>refund</mark>.");
+        // Apart, or with a comma between, the words are no answer.
+        let html = snippet(
+            "If it comes back used, we keep some money, back to you later.",
+            &matcher,
+        );
+        assert!(!html.contains("<mark>"), "{html}");
     }
 
     #[test]

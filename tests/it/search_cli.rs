@@ -554,8 +554,9 @@ fn the_link_and_snippet_go_to_the_passage_with_the_rarest_word() {
 }
 
 #[test]
-fn words_of_a_phrasing_are_not_marked_alone() {
+fn words_of_a_phrasing_are_marked_only_together() {
     let hc = demo();
+    let mut whole = 0;
     for query in ["money back", "refund"] {
         let response = search(&hc, &[query]);
         for hit in response["hits"].as_array().expect("hits") {
@@ -564,8 +565,11 @@ fn words_of_a_phrasing_are_not_marked_alone() {
                 !snippet.contains("<mark>back</mark>"),
                 "{query}: `back` alone marked in {snippet}"
             );
+            whole += snippet.matches("<mark>money back</mark>").count();
         }
     }
+    // "Want a different size or colour instead of your money back?" in the return policy.
+    assert!(whole >= 2, "the phrase itself is marked for both queries");
 }
 
 #[test]
