@@ -389,6 +389,50 @@ fn a_question_no_article_in_the_shoppers_language_is_about_is_answered_in_anothe
 }
 
 #[test]
+fn the_vocabulary_answers_ways_of_asking_no_judged_set_has() {
+    let hc = demo();
+    // None of these is in bench/relevance/: each is another wording of a phrasing.
+    for (query, lang, answer) in [
+        (
+            "how many weeks until my package arrives",
+            "en",
+            "/delivery/delivery-options-and-times/",
+        ),
+        (
+            "can i send them back",
+            "en",
+            "/returns/how-to-return-an-item/",
+        ),
+        (
+            "сколько времени едет заказ",
+            "ru",
+            "/ru/delivery/delivery-faq/",
+        ),
+        (
+            "tellimus pole kohale jõudnud",
+            "et",
+            "/et/orders/track-your-order/",
+        ),
+        (
+            "хочу удалить профиль",
+            "ru",
+            "/account/delete-your-account/",
+        ),
+        (
+            "kuidas kontot kustutada",
+            "et",
+            "/account/delete-your-account/",
+        ),
+        ("оплата не проходит", "ru", "/payments/failed-payment/"),
+        ("unustasin parooli", "et", "/account/reset-your-password/"),
+    ] {
+        let response = search(&hc, &[query, "--lang", lang]);
+        let first = first_url(&response);
+        assert_eq!(first.split('#').next(), Some(answer), "{query}: {response}");
+    }
+}
+
+#[test]
 fn asking_for_a_person_puts_the_support_contact_first() {
     let hc = demo();
     for (query, lang) in [
