@@ -431,7 +431,7 @@ impl Engine {
                 // Asked something no article in the shopper's language is about, while
                 // another language's articles are ("как удалить аккаунт" where only English
                 // says how to delete an account): those answer.
-                if own_language && n == 0 && !built.asks_for_support {
+                if own_language && n == 0 {
                     let elsewhere =
                         self.in_another_language(&built, &languages, &lists, &expander, request)?;
                     if let Some(response) = elsewhere {
@@ -735,10 +735,14 @@ impl Engine {
             if answered.total == 0 {
                 continue;
             }
+            // Asked for a person: the contact still comes first.
+            let support_first = built.asks_for_support;
             return Ok(Some(Response {
                 no_exact_answer: false,
-                support: None,
-                support_first: false,
+                support: support_first
+                    .then(|| self.settings.support.clone())
+                    .flatten(),
+                support_first,
                 partial: answered.loosened,
                 query: request.query.clone(),
                 total: answered.total,

@@ -246,8 +246,9 @@ fn replace_in_content(hc: &HelpCenter, fixes: &[(&str, &str)]) {
 // with intents answered in another language when the shopper's has no article about them,
 // demo 0.88 / 0.97 / 0.917 and Russian billing 0.41 / 0.65 / 0.526; with compounds of авто-
 // and само-, Russian billing 0.43 / 0.65 / 0.540; with more ways of asking about delivery
-// times, returns and sizes, demo 0.94 / 0.97 / 0.951 and Arduino 0.56 / 0.85 / 0.676.
-const FLOOR_DEMO: (f64, f64, f64) = (0.90, 0.94, 0.92);
+// times, returns and sizes, demo 0.94 / 0.97 / 0.951 and Arduino 0.56 / 0.85 / 0.676; with a
+// request for a person also answered in another language, demo 0.96 / 0.98 / 0.972.
+const FLOOR_DEMO: (f64, f64, f64) = (0.92, 0.95, 0.94);
 const FLOOR_ARDUINO: (f64, f64, f64) = (0.52, 0.82, 0.65);
 const FLOOR_MS: (f64, f64, f64) = (0.40, 0.61, 0.51);
 const FLOOR_SPREE: (f64, f64, f64) = (0.58, 0.80, 0.69);
