@@ -189,6 +189,9 @@ pub struct Engine {
     vocabulary: Vocabulary,
     /// Every indexed word (unstemmed, folded), for typos, prefixes and suggestions.
     lexicon: Lexicon,
+    /// (language, intent) for each of the vocabulary's intents some article in that language
+    /// is about (see [`Engine::holds_meaning`]): known once per opening.
+    about: rustc_hash::FxHashSet<(String, Arc<str>)>,
 }
 
 impl Engine {
@@ -318,7 +321,7 @@ impl Engine {
             in_lang.insert(lang.clone(), articles);
         }
         let sections = Sections::new(&articles, &own);
-        Ok(Engine {
+        let mut engine = Engine {
             searcher,
             articles,
             sections,
@@ -331,7 +334,20 @@ impl Engine {
             synonyms,
             vocabulary,
             lexicon,
-        })
+            about: Default::default(),
+        };
+        let lists = Lists::new(&engine.ranking);
+        let mut about = rustc_hash::FxHashSet::default();
+        for lang in &engine.settings.languages {
+            for intent in engine.vocabulary.intents(lang) {
+                if engine.holds_meaning(lang, intent, &lists) {
+                    about.insert((lang.clone(), intent.clone()));
+                }
+            }
+        }
+        drop(lists);
+        engine.about = about;
+        Ok(engine)
     }
 
     pub fn languages(&self) -> &[String] {
@@ -706,14 +722,15 @@ impl Engine {
         let (Some(intent), Some(lang)) = (built.intents.first(), languages.first()) else {
             return Ok(None);
         };
-        if self.holds_meaning(lang, intent, lists) {
+        let is_about = |lang: &String| self.about.contains(&(lang.clone(), intent.clone()));
+        if is_about(lang) {
             return Ok(None);
         }
         for other in &languages[1..] {
             let Some(meaning) = self.vocabulary.meanings(other, intent).first() else {
                 continue;
             };
-            if !self.holds_meaning(other, intent, lists) {
+            if !is_about(other) {
                 continue;
             }
             let text = meaning.join(" ");

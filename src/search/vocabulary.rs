@@ -158,6 +158,19 @@ impl Vocabulary {
         }
     }
 
+    /// The intents of `lang`'s phrasings, each once.
+    pub fn intents(&self, lang: &str) -> Vec<&Arc<str>> {
+        let mut intents: Vec<&Arc<str>> = self
+            .phrasings(lang)
+            .iter()
+            .map(|p| &p.intent)
+            .filter(|intent| !intent.is_empty())
+            .collect();
+        intents.sort();
+        intents.dedup();
+        intents
+    }
+
     /// What articles in `lang` call what `intent` asks: the meanings of its first phrasing
     /// there (each alternative as its lowercased words); empty when `lang` has none.
     pub fn meanings(&self, lang: &str, intent: &str) -> &[Vec<String>] {
