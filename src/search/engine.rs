@@ -748,9 +748,17 @@ impl Engine {
                 continue;
             };
             let matcher = Matcher::new(analyzer, &there.words, &there.phrases_marked, None);
-            let answered = self.run(&there, lists, &matcher, other, request)?;
+            let mut answered = self.run(&there, lists, &matcher, other, request)?;
             if answered.total == 0 {
                 continue;
+            }
+            let reading = format!("as `{text}`, what `{intent}` is called in {other}");
+            for explain in answered
+                .hits
+                .iter_mut()
+                .filter_map(|hit| hit.explain.as_mut())
+            {
+                explain.reading.clone_from(&reading);
             }
             // Asked for a person: the contact still comes first.
             let support_first = built.asks_for_support;

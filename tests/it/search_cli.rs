@@ -382,6 +382,13 @@ fn a_question_no_article_in_the_shoppers_language_is_about_is_answered_in_anothe
         text.starts_with("No article in `ru` answers this; answers in `en`, for `delete account`"),
         "{text}"
     );
+    // --explain says how the question was read.
+    let response = search(&hc, &["как удалить аккаунт", "--lang", "ru", "--explain"]);
+    let reading = response["hits"][0]["explain"]["reading"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reading.contains("`delete account`"), "{response}");
+    assert!(reading.contains("in en"), "{response}");
     // Where the shopper's language has an article about it, that article answers.
     let response = search(&hc, &["где моя посылка", "--lang", "ru"]);
     assert_eq!(response["lang"], "ru", "{response}");
