@@ -170,6 +170,7 @@ const SCHEMA: &[(&str, Shape)] = &[
                     ("asks", Shape::Value),
                     ("means", Shape::Value),
                     ("support", Shape::Value),
+                    ("intent", Shape::Value),
                 ]),
             ),
             (

@@ -501,7 +501,7 @@ fn the_vocabulary_can_be_switched_off_and_added_to() {
         "the built-in vocabulary reads it as a question about tracking"
     );
     let off = shop(
-        "vocabulary = false\n\n[[search.phrasing]]\nasks = [\"gift wrap|wrapping\"]\nmeans = [\"packaging\"]\n",
+        "vocabulary = false\n\n[[search.phrasing]]\nasks = [\"gift wrap|wrapping\"]\nmeans = [\"packaging\"]\nintent = \"gift-wrap\"\n",
     );
     off.build().success();
     assert_eq!(search(&off, &["where is my stuff"])["total"], 0);
