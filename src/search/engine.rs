@@ -18,7 +18,7 @@ use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::lexicon::Lexicon;
 use super::matching::{
-    Matched, Requirements, articles_of, docs_in_lang, for_each_set, matching_articles,
+    Matched, Requirements, and, articles_of, docs_in_lang, for_each_set, has, matching_articles,
 };
 use super::query::{self, Built, SynonymGroup};
 use super::ranking::{ArticleRanking, Part, RANKING_FILE};
@@ -191,7 +191,7 @@ pub struct Engine {
     lexicon: Lexicon,
     /// (language, intent) for each of the vocabulary's intents some article in that language
     /// is about (see [`Engine::holds_meaning`]): known once per opening.
-    about: rustc_hash::FxHashSet<(String, Arc<str>)>,
+    about: FxHashMap<String, rustc_hash::FxHashSet<Arc<str>>>,
 }
 
 impl Engine {
@@ -337,13 +337,16 @@ impl Engine {
             about: Default::default(),
         };
         let lists = Lists::new(&engine.ranking);
-        let mut about = rustc_hash::FxHashSet::default();
+        let mut about = FxHashMap::default();
         for lang in &engine.settings.languages {
-            for intent in engine.vocabulary.intents(lang) {
-                if engine.holds_meaning(lang, intent, &lists) {
-                    about.insert((lang.clone(), intent.clone()));
-                }
-            }
+            let intents = engine
+                .vocabulary
+                .intents(lang)
+                .into_iter()
+                .filter(|intent| engine.holds_meaning(lang, intent, &lists))
+                .cloned()
+                .collect();
+            about.insert(lang.clone(), intents);
         }
         drop(lists);
         engine.about = about;
@@ -383,13 +386,7 @@ impl Engine {
         let lists = Lists::new(&self.ranking);
         for language in &languages {
             let analyzer = Analyzer::for_lang(language);
-            let building = query::Language {
-                lang: language,
-                analyzer: &analyzer,
-                synonyms: &self.synonyms,
-                vocabulary: &self.vocabulary,
-                explain: request.explain,
-            };
+            let building = self.building(language, &analyzer, request.explain);
             let own_language = *language == lang;
             for n in 0.. {
                 if n == readings.len() && !read_otherwise {
@@ -438,11 +435,7 @@ impl Engine {
                         true => read_as.to_string(),
                         false => format!("{read_as}, in {language}"),
                     };
-                    for hit in &mut hits {
-                        if let Some(explain) = &mut hit.explain {
-                            explain.reading.clone_from(&reading);
-                        }
-                    }
+                    set_reading(&mut hits, &reading);
                 }
                 // Asked something no article in the shopper's language is about, while
                 // another language's articles are ("как удалить аккаунт" where only English
@@ -454,26 +447,17 @@ impl Engine {
                         return Ok(response);
                     }
                 }
-                // Asked for a person, or no article answers exactly: the support contact
-                // comes first.
-                let no_exact_answer = total > 0 && !exact && !built.asks_for_support;
-                let support_first = built.asks_for_support || no_exact_answer;
                 if total > 0 || built.asks_for_support {
-                    return Ok(Response {
-                        no_exact_answer,
-                        support: support_first
-                            .then(|| self.settings.support.clone())
-                            .flatten(),
-                        support_first,
-                        partial: parsed.capped || loosened,
-                        query: request.query.clone(),
+                    let answered = Answered {
                         total,
                         hits,
-                        suggestion: None,
-                        searched_as: (n > 0).then(|| reading.to_string()),
-                        lang: language.clone(),
-                        popular: Vec::new(),
-                    });
+                        loosened,
+                        exact,
+                    };
+                    let searched_as = (n > 0).then(|| reading.to_string());
+                    let mut response = self.found(request, &built, answered, language, searched_as);
+                    response.partial |= parsed.capped;
+                    return Ok(response);
                 }
             }
         }
@@ -563,12 +547,7 @@ impl Engine {
         }
         // The articles that hold the query's distinctive words.
         let distinctive = distinctive_holders(&built.typed, lists);
-        let is_exact = |article: u32| {
-            distinctive.as_ref().is_none_or(|bits| {
-                bits.get((article / 64) as usize)
-                    .is_some_and(|w| w & (1 << (article % 64)) != 0)
-            })
-        };
+        let is_exact = |article: u32| distinctive.as_ref().is_none_or(|bits| has(bits, article));
         let exact = match &distinctive {
             None => true,
             Some(bits) => bits
@@ -628,7 +607,7 @@ impl Engine {
                 // others are not looked up in the index at all.
                 let holders = lists.text(stem);
                 let holding: Vec<usize> = (0..by_topic.len())
-                    .filter(|&n| holders.holds(by_topic[n].0))
+                    .filter(|&n| has(&holders.holders, by_topic[n].0))
                     .collect();
                 let looked_up: Vec<(u32, Option<u32>)> =
                     holding.iter().map(|&n| by_topic[n]).collect();
@@ -707,6 +686,51 @@ impl Engine {
         })
     }
 
+    /// What queries in `lang` are built with.
+    fn building<'a>(
+        &'a self,
+        lang: &'a str,
+        analyzer: &'a Analyzer,
+        explain: bool,
+    ) -> query::Language<'a> {
+        query::Language {
+            lang,
+            analyzer,
+            synonyms: &self.synonyms,
+            vocabulary: &self.vocabulary,
+            explain,
+        }
+    }
+
+    /// The response for what `built` found in `lang` (partial when a phrase was loosened): when the shopper asked for a person,
+    /// or no article answers exactly, the support contact comes first.
+    fn found(
+        &self,
+        request: &Request,
+        built: &Built,
+        answered: Answered,
+        lang: &str,
+        searched_as: Option<String>,
+    ) -> Response {
+        let no_exact_answer = answered.total > 0 && !answered.exact && !built.asks_for_support;
+        let support_first = built.asks_for_support || no_exact_answer;
+        Response {
+            no_exact_answer,
+            support: support_first
+                .then(|| self.settings.support.clone())
+                .flatten(),
+            support_first,
+            partial: answered.loosened,
+            query: request.query.clone(),
+            total: answered.total,
+            hits: answered.hits,
+            suggestion: None,
+            searched_as,
+            lang: lang.to_string(),
+            popular: Vec::new(),
+        }
+    }
+
     /// The answer in another language to what the query asks (its first intent), when no
     /// article in the shopper's language (`languages[0]`) holds what articles there call it
     /// and one in another language (in the help center's order) does: that language's
@@ -722,7 +746,7 @@ impl Engine {
         let (Some(intent), Some(lang)) = (built.intents.first(), languages.first()) else {
             return Ok(None);
         };
-        let is_about = |lang: &String| self.about.contains(&(lang.clone(), intent.clone()));
+        let is_about = |lang: &String| self.about.get(lang).is_some_and(|a| a.contains(intent));
         if is_about(lang) {
             return Ok(None);
         }
@@ -735,13 +759,7 @@ impl Engine {
             }
             let text = meaning.join(" ");
             let analyzer = Analyzer::for_lang(other);
-            let building = query::Language {
-                lang: other,
-                analyzer: &analyzer,
-                synonyms: &self.synonyms,
-                vocabulary: &self.vocabulary,
-                explain: request.explain,
-            };
+            let building = self.building(other, &analyzer, request.explain);
             // Every word finished: the meaning is whole words.
             let parsed = query::parse(&format!("{text} "));
             let Some(there) = query::build(&parsed, &building, &self.fields, expander) else {
@@ -753,30 +771,14 @@ impl Engine {
                 continue;
             }
             let reading = format!("as `{text}`, what `{intent}` is called in {other}");
-            for explain in answered
-                .hits
-                .iter_mut()
-                .filter_map(|hit| hit.explain.as_mut())
-            {
-                explain.reading.clone_from(&reading);
-            }
+            set_reading(&mut answered.hits, &reading);
             // Asked for a person: the contact still comes first.
-            let support_first = built.asks_for_support;
-            return Ok(Some(Response {
-                no_exact_answer: false,
-                support: support_first
-                    .then(|| self.settings.support.clone())
-                    .flatten(),
-                support_first,
-                partial: answered.loosened,
-                query: request.query.clone(),
-                total: answered.total,
-                hits: answered.hits,
-                suggestion: None,
-                searched_as: Some(text),
-                lang: other.clone(),
-                popular: Vec::new(),
-            }));
+            let mut response = self.found(request, &there, answered, other, Some(text));
+            response.support_first |= built.asks_for_support;
+            if response.support_first {
+                response.support.clone_from(&self.settings.support);
+            }
+            return Ok(Some(response));
         }
         Ok(None)
     }
@@ -796,10 +798,7 @@ impl Engine {
             .any(|meaning| {
                 let mut held = in_lang.clone();
                 for word in meaning.iter().filter(|w| !is_stop_word(w)) {
-                    let named = lists.named(&analyzer.stem(word));
-                    for (bits, named) in held.iter_mut().zip(&named) {
-                        *bits &= named;
-                    }
+                    and(&mut held, &lists.named(&analyzer.stem(word)));
                 }
                 held.iter().any(|bits| *bits != 0)
             })
@@ -975,6 +974,13 @@ impl Engine {
     }
 }
 
+/// Notes how the query was read in each hit's explanation (when explaining).
+fn set_reading(hits: &mut [Hit], reading: &str) {
+    for explain in hits.iter_mut().filter_map(|hit| hit.explain.as_mut()) {
+        reading.clone_into(&mut explain.reading);
+    }
+}
+
 /// Why `article` scores what it does on `built` (see [`Explanation`]); `topic` is its best.
 fn explain(
     built: &Built,
@@ -1048,11 +1054,7 @@ fn distinctive_holders(typed: &[String], lists: &Lists<'_>) -> Option<Vec<u64>> 
         carried += idf;
         match &mut bits {
             None => bits = Some(list.holders.clone()),
-            Some(bits) => {
-                for (b, h) in bits.iter_mut().zip(&list.holders) {
-                    *b &= h;
-                }
-            }
+            Some(bits) => and(bits, &list.holders),
         }
     }
     bits
@@ -1350,13 +1352,7 @@ mod tests {
         let parsed = query::parse(&format!("{query} "));
         query::build(
             &parsed,
-            &query::Language {
-                lang: "en",
-                analyzer: &Analyzer::for_lang("en"),
-                synonyms: &engine.synonyms,
-                vocabulary: &engine.vocabulary,
-                explain: false,
-            },
+            &engine.building("en", &Analyzer::for_lang("en"), false),
             &engine.fields,
             &query::Expander::new(&engine.lexicon),
         )

@@ -167,7 +167,7 @@ fn docs_of(weight: &dyn Weight, reader: &SegmentReader) -> Result<Vec<u64>, Sear
     Ok(bits)
 }
 
-fn and(bits: &mut [u64], other: &[u64]) {
+pub(super) fn and(bits: &mut [u64], other: &[u64]) {
     for (a, b) in bits.iter_mut().zip(other) {
         *a &= b;
     }
@@ -183,6 +183,12 @@ fn and_not(bits: &mut [u64], other: &[u64]) {
     for (a, b) in bits.iter_mut().zip(other) {
         *a &= !b;
     }
+}
+
+/// Whether bit `n` is set.
+pub(super) fn has(bits: &[u64], n: u32) -> bool {
+    bits.get((n / 64) as usize)
+        .is_some_and(|word| word & (1 << (n % 64)) != 0)
 }
 
 /// Calls `f` with each set bit's number, in order.

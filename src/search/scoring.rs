@@ -7,7 +7,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use tantivy::Score;
 
-use super::matching::for_each_set;
+use super::matching::{for_each_set, has};
 use super::ranking::{ArticleRanking, PARTS, Part};
 
 /// The ranking file's lists as one search reads them: each word's list is decoded once,
@@ -194,13 +194,6 @@ impl WordList {
                 .filter(|(_, units)| **units > 0)
                 .for_each(|(article, _)| f(article)),
         }
-    }
-
-    /// Whether `article` holds the word (a text list's holders).
-    pub fn holds(&self, article: u32) -> bool {
-        self.holders
-            .get((article / 64) as usize)
-            .is_some_and(|word| word & (1 << (article % 64)) != 0)
     }
 
     /// Adds `factor` times each article's weight to its sum: at least for the articles of
@@ -447,8 +440,7 @@ fn best_of(
             }
         }
         for_each_set(matching, |article| {
-            let seen = done[(article / 64) as usize] & (1 << (article % 64)) != 0;
-            if !seen && best.could_enter(upper_of(article), article) {
+            if !has(&done, article) && best.could_enter(upper_of(article), article) {
                 let (score, topic) = exact(article);
                 best.offer(score, article, topic);
             }
