@@ -594,7 +594,7 @@ fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
     }
     for article in &site.articles {
         for alias in &article.aliases {
-            let line = alias_line(&article.source.text, alias);
+            let line = front_matter_line(&article.source, "aliases", alias.trim_matches('/'));
             match owners.get(alias.as_str()) {
                 Some(other) => diagnostics.push(
                     Diagnostic::error(&article.source.path, format!("alias `{alias}` is already the URL of {}", owner_name(other, alias)))
@@ -625,7 +625,7 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
                             other.source.path
                         ),
                     )
-                    .at_line(keyword_line(&article.source, keyword), 1)
+                    .at_line(front_matter_line(&article.source, "keywords", keyword), 1)
                     .with_help(
                         "a shopper who types it should get one answer first: keep it on the article that answers it",
                     ),
@@ -639,13 +639,11 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
-/// The line of the front matter that holds `keyword` (or else the `keywords` key).
-fn keyword_line(source: &Source, keyword: &str) -> usize {
+/// The line of the front matter that holds `value` of the list `key` (or else `key`'s).
+fn front_matter_line(source: &Source, key: &str, value: &str) -> usize {
     let front_matter = source.text.get(..source.body_offset).unwrap_or_default();
     let line = |needle: &str| front_matter.lines().position(|l| l.contains(needle));
-    line(keyword)
-        .or_else(|| line("keywords"))
-        .map_or(1, |i| i + 1)
+    line(value).or_else(|| line(key)).map_or(1, |i| i + 1)
 }
 
 fn owner_name(path: &str, url: &str) -> String {
@@ -654,13 +652,6 @@ fn owner_name(path: &str, url: &str) -> String {
     } else {
         format!("`{path}`")
     }
-}
-
-fn alias_line(text: &str, alias: &str) -> usize {
-    let trimmed = alias.trim_matches('/');
-    text.lines()
-        .position(|l| l.contains("aliases") || l.contains(trimmed))
-        .map_or(1, |i| i + 1)
 }
 
 /// `Store Support/Return-an-item` -> `/store-support/return-an-item/`, under `/ru/` for Russian.
