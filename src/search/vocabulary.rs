@@ -59,41 +59,73 @@ pub struct Phrasing {
 #[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
     phrasings: BTreeMap<String, Vec<Phrasing>>,
-    /// Per language, the phrasings by their first word: a query word is looked up rather than
-    /// compared with every phrasing (this runs for every word of every search).
-    firsts: BTreeMap<String, FirstWords>,
+    /// Per language, the phrasings as a tree of their words: a query is compared with each
+    /// distinct word of the phrasings that start like it (this runs for every word of every
+    /// search).
+    trees: BTreeMap<String, Tree>,
     synonyms: Vec<SynonymGroup>,
 }
 
-/// One language's phrasings by first word: by stem (the same word has the same stem), and
-/// the words' letters (folded) for typos.
+/// One language's phrasings as a tree of their words: phrasings that start alike ("how long
+/// does delivery take", "how long does shipping take", and the hundreds more their
+/// alternatives spell out) share the path of those words, so a query is compared with each
+/// distinct word once, not once per phrasing. The first words are also kept by stem.
 #[derive(Debug, Default, Clone)]
-struct FirstWords {
-    by_stem: FxHashMap<String, Vec<usize>>,
-    letters: Vec<(Vec<char>, Vec<usize>)>,
+struct Tree {
+    /// `nodes[0]` is the root: its edges are the first words.
+    nodes: Vec<Node>,
+    /// The root's edges by stem (the same word has the same stem).
+    firsts_by_stem: FxHashMap<String, Vec<usize>>,
 }
 
-impl FirstWords {
-    /// The phrasings whose first word `typed` is: the same word, the same stem, or (when
-    /// `typed` is not a word of the help center) a typo of it.
-    fn of(&self, typed: &str, analyzer: &Analyzer, is_known: &dyn Fn(&str) -> bool) -> Vec<usize> {
-        let mut found: Vec<usize> = Vec::new();
-        analyzer.with_stem(typed, |stem| {
-            found.extend(self.by_stem.get(stem).into_iter().flatten());
-        });
-        let folded = fold(typed);
-        if is_known(&folded) {
-            return found;
+#[derive(Debug, Default, Clone)]
+struct Node {
+    edges: Vec<Edge>,
+    /// The phrasings whose last word leads here.
+    ends: Vec<usize>,
+}
+
+/// A phrasing word leading from one node to the next.
+#[derive(Debug, Clone)]
+struct Edge {
+    word: String,
+    stem: String,
+    /// The word's letters, folded, for typos.
+    letters: Vec<char>,
+    to: usize,
+}
+
+impl Tree {
+    fn add(&mut self, n: usize, phrasing: &Phrasing) {
+        if self.nodes.is_empty() {
+            self.nodes.push(Node::default());
         }
-        let chars: Vec<char> = folded.chars().collect();
-        for (letters, ids) in &self.letters {
-            if within_typos(letters, &chars) {
-                found.extend(ids);
-            }
+        let mut at = 0;
+        for (word, stem) in phrasing.words.iter().zip(&phrasing.stems) {
+            let existing = self.nodes[at].edges.iter().find(|e| e.word == *word);
+            at = match existing {
+                Some(edge) => edge.to,
+                None => {
+                    let to = self.nodes.len();
+                    self.nodes.push(Node::default());
+                    if at == 0 {
+                        let edge = self.nodes[0].edges.len();
+                        self.firsts_by_stem
+                            .entry(stem.clone())
+                            .or_default()
+                            .push(edge);
+                    }
+                    self.nodes[at].edges.push(Edge {
+                        word: word.clone(),
+                        stem: stem.clone(),
+                        letters: fold(word).chars().collect(),
+                        to,
+                    });
+                    to
+                }
+            };
         }
-        found.sort_unstable();
-        found.dedup();
-        found
+        self.nodes[at].ends.push(n);
     }
 }
 
@@ -130,31 +162,23 @@ impl Vocabulary {
                 .or_default()
                 .extend(expand(source, &no_slots));
         }
-        vocabulary.index_first_words();
+        vocabulary.index_phrasings();
         vocabulary
     }
 
-    /// Notes each phrasing's stems, and indexes every language's phrasings by first word.
-    fn index_first_words(&mut self) {
-        self.firsts.clear();
+    /// Notes each phrasing's stems, and puts every language's phrasings in its tree.
+    fn index_phrasings(&mut self) {
+        self.trees.clear();
         for (lang, phrasings) in &mut self.phrasings {
             let analyzer = Analyzer::for_lang(lang);
-            let mut firsts = FirstWords::default();
-            let mut by_letters: BTreeMap<Vec<char>, Vec<usize>> = BTreeMap::new();
+            let mut tree = Tree::default();
             for (n, phrasing) in phrasings.iter_mut().enumerate() {
                 phrasing.stems = phrasing.words.iter().map(|w| analyzer.stem(w)).collect();
-                let (Some(first), Some(stem)) = (phrasing.words.first(), phrasing.stems.first())
-                else {
-                    continue;
-                };
-                firsts.by_stem.entry(stem.clone()).or_default().push(n);
-                by_letters
-                    .entry(fold(first).chars().collect())
-                    .or_default()
-                    .push(n);
+                if !phrasing.words.is_empty() {
+                    tree.add(n, phrasing);
+                }
             }
-            firsts.letters = by_letters.into_iter().collect();
-            self.firsts.insert(lang.clone(), firsts);
+            self.trees.insert(lang.clone(), tree);
         }
     }
 
@@ -207,75 +231,111 @@ impl Vocabulary {
         let rest = words.get(at..)?;
         let first = rest.first()?;
         let phrasings = self.phrasings(lang);
-        let candidates = self.firsts.get(lang)?.of(first, analyzer, is_known);
-        if candidates.is_empty() {
-            return None;
-        }
-        // The words after the first, read once for all the candidates and only as far as
-        // one is compared: their stems, and whether each is a word of the help center (then
-        // it is never read as a typo).
-        let typed: Vec<std::cell::OnceCell<(String, bool)>> =
-            rest.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let read = |i: usize| {
-            typed[i].get_or_init(|| (analyzer.stem(&rest[i]), is_known(&fold(&rest[i]))))
-        };
-        // Where each of a phrasing's words stands in the query, when it is there: in order,
-        // with at most SKIPPED stop words the phrasing does not have between them ("kus mu
-        // pakk on" is "kus {order} on", "where is the parcel now" "where is {order}").
-        let place = |p: &Phrasing| -> Option<Vec<usize>> {
-            let mut at = vec![0];
-            let mut next = 1;
-            let mut skipped = 0;
-            for i in 1..p.words.len() {
-                loop {
-                    let typed = rest.get(next)?;
-                    let same = p.words[i] == *typed || {
-                        let (stem, known) = read(next);
-                        p.stems.get(i) == Some(stem) || (!known && is_typo_of(&p.words[i], typed))
-                    };
-                    if same {
-                        at.push(next);
-                        next += 1;
-                        break;
-                    }
-                    if skipped == SKIPPED || !is_stop_word(typed) {
-                        return None;
-                    }
-                    skipped += 1;
-                    next += 1;
+        let tree = self.trees.get(lang)?;
+        let root = tree.nodes.first()?;
+        // The first word: the same stem, or, when it is no word of the help center, a typo.
+        let mut firsts: Vec<usize> = Vec::new();
+        analyzer.with_stem(first, |stem| {
+            firsts.extend(tree.firsts_by_stem.get(stem).into_iter().flatten());
+        });
+        let folded = fold(first);
+        if !is_known(&folded) {
+            let letters: Vec<char> = folded.chars().collect();
+            for (n, edge) in root.edges.iter().enumerate() {
+                if !firsts.contains(&n) && within_typos(&edge.letters, &letters) {
+                    firsts.push(n);
                 }
             }
-            Some(at)
-        };
-        candidates
-            .into_iter()
-            .filter_map(|n| phrasings.get(n))
-            .filter(|p| p.words.len() <= rest.len() && (p.words.len() > 1 || is_alone))
-            .filter_map(|p| Some((p, place(p)?)))
-            .max_by_key(|(p, _)| p.words.len())
-            .map(|(phrasing, at)| Found {
-                phrasing,
-                len: at.last().map_or(1, |last| last + 1),
-                slot_words: phrasing
-                    .slot
-                    .iter()
-                    .zip(&at)
-                    .filter(|(slot, _)| **slot)
-                    .map(|(_, &n)| rest[n].clone())
-                    .collect(),
+        }
+        if firsts.is_empty() {
+            return None;
+        }
+        // The words after the first, read once and only as far as one is compared: their
+        // stems, whether each is a word of the help center (then it is never read as a typo),
+        // and their folded letters.
+        let typed: Vec<std::cell::OnceCell<(String, bool, Vec<char>)>> =
+            rest.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let read = |i: usize| {
+            typed[i].get_or_init(|| {
+                let folded = fold(&rest[i]);
+                let known = is_known(&folded);
+                (analyzer.stem(&rest[i]), known, folded.chars().collect())
             })
+        };
+        // Where the edge's word stands in the query from `next` on: the first place that
+        // holds it, past at most the stop words `skipped` leaves (SKIPPED in all) that the
+        // phrasing does not have ("kus mu pakk on" is "kus {order} on", "where is the parcel
+        // now" "where is {order}").
+        let place = |edge: &Edge, next: usize, skipped: usize| -> Option<(usize, usize)> {
+            let mut at = next;
+            let mut skipped = skipped;
+            loop {
+                let word = rest.get(at)?;
+                let same = edge.word == *word || {
+                    let (stem, known, letters) = read(at);
+                    edge.stem == *stem || (!known && within_typos(&edge.letters, letters))
+                };
+                if same {
+                    return Some((at, skipped));
+                }
+                if skipped == SKIPPED || !is_stop_word(word) {
+                    return None;
+                }
+                skipped += 1;
+                at += 1;
+            }
+        };
+        // Walk the tree from each first word; the longest phrasing reached wins, and of
+        // equally long ones the last in the vocabulary.
+        // Depth first, the query's places of the words so far in `path`.
+        let mut best: Option<(usize, usize, Vec<usize>)> = None;
+        let mut path: Vec<usize> = Vec::new();
+        // (node reached, the place of the word that reached it, stop words passed, words)
+        let mut stack: Vec<(usize, usize, usize, usize)> = firsts
+            .iter()
+            .filter_map(|&n| root.edges.get(n))
+            .map(|edge| (edge.to, 0, 0, 1))
+            .collect();
+        while let Some((node, at, skipped, depth)) = stack.pop() {
+            path.truncate(depth - 1);
+            path.push(at);
+            let Some(node) = tree.nodes.get(node) else {
+                continue;
+            };
+            if depth > 1 || is_alone {
+                for &end in &node.ends {
+                    if best
+                        .as_ref()
+                        .is_none_or(|(len, id, _)| (depth, end) > (*len, *id))
+                    {
+                        best = Some((depth, end, path.clone()));
+                    }
+                }
+            }
+            for edge in &node.edges {
+                if let Some((at, skipped)) = place(edge, at + 1, skipped) {
+                    stack.push((edge.to, at, skipped, depth + 1));
+                }
+            }
+        }
+        let (_, id, at) = best?;
+        let phrasing = phrasings.get(id)?;
+        Some(Found {
+            phrasing,
+            len: at.last().map_or(1, |last| last + 1),
+            slot_words: phrasing
+                .slot
+                .iter()
+                .zip(&at)
+                .filter(|(slot, _)| **slot)
+                .map(|(_, &n)| rest[n].clone())
+                .collect(),
+        })
     }
 }
 
 /// How many stop words a phrasing may pass over in a query.
 const SKIPPED: usize = 2;
-
-/// Whether a typed word is a typo of a phrasing's word: within the typos its length allows.
-fn is_typo_of(want: &str, typed: &str) -> bool {
-    let want: Vec<char> = fold(want).chars().collect();
-    let typed: Vec<char> = fold(typed).chars().collect();
-    within_typos(&want, &typed)
-}
 
 /// Whether two words (as letters) are within the typos the shorter one's length allows.
 fn within_typos(a: &[char], b: &[char]) -> bool {
@@ -305,7 +365,7 @@ fn built_in_vocabulary() -> &'static Vocabulary {
                     .map(|group| group.iter().map(|member| lowered(member)).collect()),
             );
         }
-        vocabulary.index_first_words();
+        vocabulary.index_phrasings();
         vocabulary
     })
 }
@@ -479,6 +539,121 @@ mod tests {
             Some("change delivery address".into())
         );
         assert_eq!(find("wrong the a my address", "en"), None);
+    }
+
+    /// The phrasing found by comparing the query with every phrasing in turn: what the tree
+    /// walk must agree with.
+    fn found_one_by_one(
+        vocabulary: &Vocabulary,
+        lang: &str,
+        rest: &[String],
+        analyzer: &Analyzer,
+        is_alone: bool,
+        is_known: &dyn Fn(&str) -> bool,
+    ) -> Option<(usize, Vec<usize>)> {
+        let first = rest.first()?;
+        let same = |want: &str, want_stem: &str, typed: &str| {
+            let folded = fold(typed);
+            want_stem == analyzer.stem(typed)
+                || (!is_known(&folded)
+                    && within_typos(
+                        &fold(want).chars().collect::<Vec<_>>(),
+                        &folded.chars().collect::<Vec<_>>(),
+                    ))
+        };
+        let place = |p: &Phrasing| -> Option<Vec<usize>> {
+            if !same(&p.words[0], &p.stems[0], first) {
+                return None;
+            }
+            let (mut at, mut next, mut skipped) = (vec![0], 1, 0);
+            for i in 1..p.words.len() {
+                loop {
+                    let typed = rest.get(next)?;
+                    if p.words[i] == *typed || same(&p.words[i], &p.stems[i], typed) {
+                        at.push(next);
+                        next += 1;
+                        break;
+                    }
+                    if skipped == SKIPPED || !is_stop_word(typed) {
+                        return None;
+                    }
+                    skipped += 1;
+                    next += 1;
+                }
+            }
+            Some(at)
+        };
+        vocabulary
+            .phrasings(lang)
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.words.len() > 1 || is_alone)
+            .filter_map(|(n, p)| Some((n, place(p)?)))
+            .max_by_key(|(n, at)| (at.len(), *n))
+    }
+
+    #[test]
+    fn the_tree_walk_finds_what_comparing_every_phrasing_finds() {
+        let vocabulary = Vocabulary::new(true, &[], "en");
+        let mut compared = 0;
+        let mut found = 0;
+        for lang in ["en", "ru", "et"] {
+            let analyzer = Analyzer::for_lang(lang);
+            let phrasings = vocabulary.phrasings(lang);
+            // Queries made from the phrasings themselves: as written, with a stop word put
+            // in, with a typo in the last word, with a word before, and cut short.
+            for phrasing in phrasings.iter().step_by(29) {
+                let words = &phrasing.words;
+                let mut queries = vec![words.clone()];
+                let mut with_stop = words.clone();
+                with_stop.insert(1.min(words.len()), "the".into());
+                queries.push(with_stop);
+                let mut typo = words.clone();
+                if let Some(last) = typo.last_mut()
+                    && last.chars().count() > 4
+                {
+                    let second = last.char_indices().nth(1).map_or(0, |(i, _)| i);
+                    last.insert(second, 'x');
+                }
+                queries.push(typo);
+                let mut before = vec!["please".to_string()];
+                before.extend(words.iter().cloned());
+                queries.push(before);
+                queries.push(words[..words.len().div_ceil(2)].to_vec());
+                for query in queries {
+                    for at in 0..query.len().min(2) {
+                        for known in [true, false] {
+                            let is_known = |w: &str| known && w.len() > 3;
+                            let walked = vocabulary
+                                .find(lang, &query, at, &analyzer, query.len() == 1, &is_known)
+                                .map(|f| {
+                                    let n = phrasings
+                                        .iter()
+                                        .position(|p| std::ptr::eq(p, f.phrasing))
+                                        .expect("a phrasing of the language");
+                                    (n, f.len)
+                                });
+                            let compared_each = found_one_by_one(
+                                &vocabulary,
+                                lang,
+                                &query[at..],
+                                &analyzer,
+                                query.len() == 1,
+                                &is_known,
+                            )
+                            .map(|(n, at)| (n, at.last().map_or(1, |l| l + 1)));
+                            assert_eq!(walked, compared_each, "{lang}: {query:?} from {at}");
+                            compared += 1;
+                            found += usize::from(walked.is_some());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 2_000 && found > compared / 8,
+            "{found} of {compared}"
+        );
     }
 
     #[test]
