@@ -5,7 +5,9 @@
 //! query: `{"q": ..., "urls": [content paths of the hits, best first]}`.
 //!
 //! `cargo run --release --example answers -- ROOT LANG < queries.txt`; with LANG `-`, each
-//! line is `lang<TAB>query`.
+//! line is `lang<TAB>query`. With `FULL=1` in the environment, each line holds the hits as
+//! `[url with anchor, snippet, score]` instead: two builds' outputs compared byte for byte
+//! tell whether a change to search left every answer as it was.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line tool
 
@@ -69,6 +71,15 @@ fn answer(root: &Path, lang: &str) -> anyhow::Result<()> {
                 source_of.get(page).copied().unwrap_or(page)
             })
             .collect();
+        if std::env::var_os("FULL").is_some() {
+            let full: Vec<(&str, &str, f32)> = response
+                .hits
+                .iter()
+                .map(|h| (&h.url[..], &h.snippet[..], h.score))
+                .collect();
+            println!("{}", serde_json::json!({ "q": query, "hits": full }));
+            continue;
+        }
         println!("{}", serde_json::json!({ "q": query, "urls": paths }));
     }
     Ok(())

@@ -581,11 +581,27 @@ impl Engine {
             .filter(|found| found.topic.is_none())
             .map(|found| found.article)
             .collect();
+        // Only the words some of those articles hold can place them: the others' postings
+        // are not opened at all.
+        let anchors: Vec<(Field, String, f32)> = match unplaced.is_empty() {
+            true => Vec::new(),
+            false => built
+                .anchors
+                .iter()
+                .filter(|(_, stem, _)| {
+                    let holders = lists.text(stem);
+                    unplaced
+                        .iter()
+                        .any(|&article| has(&holders.holders, article))
+                })
+                .cloned()
+                .collect(),
+        };
         let mut by_text = best_sections(
             searcher,
             self.ranking.id(),
             &self.sections,
-            &built.anchors,
+            &anchors,
             &unplaced,
         )?
         .into_iter();
