@@ -581,28 +581,13 @@ impl Engine {
             .filter(|found| found.topic.is_none())
             .map(|found| found.article)
             .collect();
-        // Only the words some of those articles hold can place them: the others' postings
-        // are not opened at all.
-        let anchors: Vec<(Field, String, f32)> = match unplaced.is_empty() {
-            true => Vec::new(),
-            false => built
-                .anchors
-                .iter()
-                .filter(|(_, stem, _)| {
-                    let holders = lists.text(stem);
-                    unplaced
-                        .iter()
-                        .any(|&article| has(&holders.holders, article))
-                })
-                .cloned()
-                .collect(),
-        };
         let mut by_text = best_sections(
             searcher,
             self.ranking.id(),
             &self.sections,
-            &anchors,
+            &built.anchors,
             &unplaced,
+            lists,
         )?
         .into_iter();
         // A heading that answers a common word ("pay" in "Card, Apple Pay and Google Pay")
@@ -618,24 +603,7 @@ impl Engine {
             })
             .collect();
         let mut moved = match rarest_typed(&built.typed, lists) {
-            Some(stem) => {
-                // Only a hit whose article holds the word anywhere can be moved to it: the
-                // others are not looked up in the index at all.
-                let holders = lists.text(stem);
-                let holding: Vec<usize> = (0..by_topic.len())
-                    .filter(|&n| has(&holders.holders, by_topic[n].0))
-                    .collect();
-                let looked_up: Vec<(u32, Option<u32>)> =
-                    holding.iter().map(|&n| by_topic[n]).collect();
-                let mut moved = vec![None; by_topic.len()];
-                for (n, record) in holding
-                    .into_iter()
-                    .zip(self.passages_holding(&looked_up, stem)?)
-                {
-                    moved[n] = record;
-                }
-                moved
-            }
+            Some(stem) => self.passages_holding(&by_topic, stem, lists)?,
             None => vec![None; by_topic.len()],
         }
         .into_iter();
@@ -878,12 +846,15 @@ impl Engine {
     /// For each `(article, record)` (the document a hit would link to): when that document
     /// does not hold `stem` but others of the article do, the record of the one where it
     /// weighs most (in its heading 2.5 times, as anchors are chosen); else `None`. One pass
-    /// per segment over the documents of all the articles, as in [`best_sections`].
+    /// per segment over the documents of the articles that hold `stem` somewhere (the others
+    /// are not looked up in the index at all), as in [`best_sections`].
     fn passages_holding(
         &self,
         hits: &[(u32, Option<u32>)],
         stem: &str,
+        lists: &Lists<'_>,
     ) -> Result<Vec<Option<u32>>, SearchError> {
+        let holders = lists.text(stem);
         if hits.is_empty() {
             return Ok(Vec::new());
         }
@@ -899,7 +870,11 @@ impl Engine {
         for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
             let records = self.hit_of.get(ordinal);
             let mut docs: Vec<(u32, u32)> = Vec::new();
-            for (n, (article, _)) in hits.iter().enumerate() {
+            let holding = hits
+                .iter()
+                .enumerate()
+                .filter(|(_, (article, _))| has(&holders.holders, *article));
+            for (n, (article, _)) in holding {
                 docs.extend(
                     self.sections
                         .of(ordinal, *article)
@@ -1136,14 +1111,24 @@ fn best_sections(
     sections: &Sections,
     anchors: &[(Field, String, f32)],
     articles: &[u32],
+    lists: &Lists<'_>,
 ) -> Result<Vec<Option<DocAddress>>, SearchError> {
     if articles.is_empty() {
         return Ok(Vec::new());
     }
     // Per article: the best document so far, with its score.
     let mut best: Vec<Option<(Ranked, DocAddress)>> = vec![None; articles.len()];
+    // Only the words some of the articles hold can place them: the others' postings are not
+    // opened at all.
+    let held = |stem: &str| {
+        let holders = lists.text(stem);
+        articles
+            .iter()
+            .any(|&article| has(&holders.holders, article))
+    };
     let terms = anchors
         .iter()
+        .filter(|(_, stem, _)| held(stem))
         .map(|(field, stem, boost)| anchor_weight(searcher, opening, *field, stem, *boost))
         .collect::<tantivy::Result<Vec<_>>>()?;
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
@@ -1444,6 +1429,7 @@ mod tests {
             &engine.sections,
             &built.anchors,
             &[3, 6],
+            &Lists::new(&engine.ranking),
         )
         .expect("anchors");
         let urls: Vec<String> = anchors
