@@ -128,10 +128,8 @@ pub fn articles_of(
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 return;
             }
-            if let Some(&id) = article_of.get(doc as usize)
-                && let Some(word) = articles.get_mut((id / 64) as usize)
-            {
-                *word |= 1 << (id % 64);
+            if let Some(&id) = article_of.get(doc as usize) {
+                set(&mut articles, id);
             }
         });
     }
@@ -189,6 +187,13 @@ fn and_not(bits: &mut [u64], other: &[u64]) {
 pub(super) fn has(bits: &[u64], n: u32) -> bool {
     bits.get((n / 64) as usize)
         .is_some_and(|word| word & (1 << (n % 64)) != 0)
+}
+
+/// Sets bit `n` (when the bitset reaches it).
+pub(super) fn set(bits: &mut [u64], n: u32) {
+    if let Some(word) = bits.get_mut((n / 64) as usize) {
+        *word |= 1 << (n % 64);
+    }
 }
 
 /// Calls `f` with each set bit's number, in order.

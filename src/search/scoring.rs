@@ -7,7 +7,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use tantivy::Score;
 
-use super::matching::{for_each_set, has};
+use super::matching::{for_each_set, has, set};
 use super::ranking::{ArticleRanking, PARTS, Part};
 
 /// The ranking file's lists as one search reads them: each word's list is decoded once,
@@ -71,11 +71,8 @@ impl<'a> Lists<'a> {
     pub fn named(&self, stem: &str) -> Vec<u64> {
         let mut bits = vec![0u64; self.articles().div_ceil(64)];
         for part in [Part::Title, Part::Topics] {
-            self.decoded(part, stem).each_article(|article| {
-                if let Some(word) = bits.get_mut((article / 64) as usize) {
-                    *word |= 1 << (article % 64);
-                }
-            });
+            self.decoded(part, stem)
+                .each_article(|article| set(&mut bits, article));
         }
         bits
     }
@@ -435,9 +432,7 @@ fn best_of(
     if !settled {
         let mut done = vec![0u64; matching.len()];
         for &(_, article, _) in &candidates.best {
-            if let Some(word) = done.get_mut((article / 64) as usize) {
-                *word |= 1 << (article % 64);
-            }
+            set(&mut done, article);
         }
         for_each_set(matching, |article| {
             if !has(&done, article) && best.could_enter(upper_of(article), article) {
