@@ -342,7 +342,6 @@ impl Engine {
             let intents = engine
                 .vocabulary
                 .intents(lang)
-                .into_iter()
                 .filter(|intent| engine.holds_meaning(lang, intent, &lists))
                 .cloned()
                 .collect();

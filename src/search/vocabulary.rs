@@ -63,6 +63,8 @@ pub struct Vocabulary {
     /// distinct word of the phrasings that start like it (this runs for every word of every
     /// search).
     trees: BTreeMap<String, Tree>,
+    /// Per language, each intent's first phrasing (by number).
+    intents: BTreeMap<String, BTreeMap<Arc<str>, usize>>,
     synonyms: Vec<SynonymGroup>,
 }
 
@@ -166,41 +168,41 @@ impl Vocabulary {
         vocabulary
     }
 
-    /// Notes each phrasing's stems, and puts every language's phrasings in its tree.
+    /// Notes each phrasing's stems, puts every language's phrasings in its tree, and notes
+    /// each intent's first phrasing.
     fn index_phrasings(&mut self) {
         self.trees.clear();
+        self.intents.clear();
         for (lang, phrasings) in &mut self.phrasings {
             let analyzer = Analyzer::for_lang(lang);
             let mut tree = Tree::default();
+            let mut intents = BTreeMap::new();
             for (n, phrasing) in phrasings.iter_mut().enumerate() {
                 phrasing.stems = phrasing.words.iter().map(|w| analyzer.stem(w)).collect();
                 if !phrasing.words.is_empty() {
                     tree.add(n, phrasing);
                 }
+                if !phrasing.intent.is_empty() {
+                    intents.entry(Arc::clone(&phrasing.intent)).or_insert(n);
+                }
             }
             self.trees.insert(lang.clone(), tree);
+            self.intents.insert(lang.clone(), intents);
         }
     }
 
     /// The intents of `lang`'s phrasings, each once.
-    pub fn intents(&self, lang: &str) -> Vec<&Arc<str>> {
-        let mut intents: Vec<&Arc<str>> = self
-            .phrasings(lang)
-            .iter()
-            .map(|p| &p.intent)
-            .filter(|intent| !intent.is_empty())
-            .collect();
-        intents.sort();
-        intents.dedup();
-        intents
+    pub fn intents(&self, lang: &str) -> impl Iterator<Item = &Arc<str>> {
+        self.intents.get(lang).into_iter().flat_map(BTreeMap::keys)
     }
 
     /// What articles in `lang` call what `intent` asks: the meanings of its first phrasing
     /// there (each alternative as its lowercased words); empty when `lang` has none.
     pub fn meanings(&self, lang: &str, intent: &str) -> &[Vec<String>] {
-        self.phrasings(lang)
-            .iter()
-            .find(|p| !intent.is_empty() && &*p.intent == intent)
+        self.intents
+            .get(lang)
+            .and_then(|intents| intents.get(intent))
+            .and_then(|&n| self.phrasings(lang).get(n))
             .map_or(&[], |p| &p.means)
     }
 
