@@ -685,8 +685,9 @@ impl Engine {
         }
     }
 
-    /// The response for what `built` found in `lang` (partial when a phrase was loosened): when the shopper asked for a person,
-    /// or no article answers exactly, the support contact comes first.
+    /// The response for what `built` found in `lang` (partial when a phrase was loosened):
+    /// when the shopper asked for a person, or no article answers exactly, the support
+    /// contact comes first.
     fn found(
         &self,
         request: &Request,

@@ -324,16 +324,16 @@ pub fn build(
             // every such search and move little (the articles holding it still match).
             let typed = &words[i..i + len];
             for member in &group {
-                let (weight, how) = if member[..] == *typed {
-                    (1.0, "word")
-                } else {
-                    (SYNONYM / member.len().max(1) as f32, "synonym")
+                let as_typed = member[..] == *typed;
+                let (weight, how) = match as_typed {
+                    true => (1.0, "word"),
+                    false => (SYNONYM / member.len().max(1) as f32, "synonym"),
                 };
                 for word in member {
                     let stem = analyzer.stem(word);
-                    match how {
-                        "word" => ranking.add(&stem, weight),
-                        _ => ranking.add_short(&stem, weight),
+                    match as_typed {
+                        true => ranking.add(&stem, weight),
+                        false => ranking.add_short(&stem, weight),
                     }
                     origin(&stem, &|| typed.join(" "), word, how);
                 }

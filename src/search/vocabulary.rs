@@ -287,9 +287,9 @@ impl Vocabulary {
                 at += 1;
             }
         };
-        // Walk the tree from each first word; the longest phrasing reached wins, and of
-        // equally long ones the last in the vocabulary.
-        // Depth first, the query's places of the words so far in `path`.
+        // Walk the tree depth first from each first word, the query's places of the words so
+        // far in `path`; the longest phrasing reached wins, and of equally long ones the last
+        // in the vocabulary.
         let mut best: Option<(usize, usize, Vec<usize>)> = None;
         let mut path: Vec<usize> = Vec::new();
         // (node reached, the place of the word that reached it, stop words passed, words)
