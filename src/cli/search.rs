@@ -59,15 +59,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         offset: 0,
         explain: args.explain,
     };
-    let asked_in = request
-        .lang
-        .clone()
-        .unwrap_or_else(|| engine.default_language().to_string());
+    let asked_in = engine.language_of(&request);
     let response = engine.search(&request)?;
     let text = if args.json {
         serde_json::to_string_pretty(&response)? + "\n"
     } else {
-        as_text(&response, &asked_in, std::io::stdout().is_terminal())
+        as_text(&response, asked_in, std::io::stdout().is_terminal())
     };
     let mut stdout = std::io::stdout().lock();
     match stdout

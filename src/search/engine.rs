@@ -360,13 +360,18 @@ impl Engine {
         self.settings.languages.first().map_or("en", String::as_str)
     }
 
+    /// The language `request` is searched in: the one it names, or the default.
+    pub fn language_of<'a>(&'a self, request: &'a Request) -> &'a str {
+        request
+            .lang
+            .as_deref()
+            .unwrap_or_else(|| self.default_language())
+    }
+
     /// Runs a search. The fallbacks (looser matching, other layout, transliteration, other
     /// languages) only run when the stricter reading found nothing.
     pub fn search(&self, request: &Request) -> Result<Response, SearchError> {
-        let lang = request
-            .lang
-            .clone()
-            .unwrap_or_else(|| self.default_language().to_string());
+        let lang = self.language_of(request).to_string();
         let mut languages = vec![lang.clone()];
         languages.extend(
             self.settings
