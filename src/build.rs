@@ -304,7 +304,16 @@ pub(crate) fn search_documents(
     rendered: &[Option<Rendered>],
     plain: Vec<Option<PlainText>>,
 ) -> Vec<Document> {
-    let mut documents = Vec::new();
+    // Sized exactly: all of them are held while the index is written.
+    let count = rendered
+        .iter()
+        .zip(&plain)
+        .map(|pair| match pair {
+            (Some(rendered), Some(plain)) => rendered.faq.len() + plain.passages.len() + 1,
+            _ => 0,
+        })
+        .sum();
+    let mut documents = Vec::with_capacity(count);
     for ((article, rendered), plain) in site.articles.iter().zip(rendered).zip(plain) {
         if let (Some(rendered), Some(plain)) = (rendered, plain) {
             documents.extend(article_documents(config, site, article, rendered, plain));
@@ -341,12 +350,12 @@ pub(crate) fn article_documents(
     };
     let base = Document {
         url: article.url.clone(),
-        article_url: article.url.clone(),
-        lang: article.lang.clone(),
-        section,
-        section_title,
-        kind: article.kind.as_str().to_string(),
-        title: article.title.clone(),
+        article_url: article.url.as_str().into(),
+        lang: article.lang.as_str().into(),
+        section: section.into(),
+        section_title: section_title.into(),
+        kind: article.kind.as_str().into(),
+        title: article.title.as_str().into(),
         heading: String::new(),
         tags: article.tags.clone(),
         description: article.description.clone(),

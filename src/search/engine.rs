@@ -1333,9 +1333,9 @@ mod tests {
                     } else {
                         format!("{url}#s{s}")
                     },
-                    article_url: url.clone(),
+                    article_url: url.as_str().into(),
                     lang: "en".into(),
-                    title: format!("Article {a} about {}", words[a % 7]),
+                    title: format!("Article {a} about {}", words[a % 7]).into(),
                     heading: if s == 0 {
                         String::new()
                     } else {

@@ -85,7 +85,7 @@ pub fn write(documents: &[Document], out: &mut (impl Write + Seek)) -> std::io::
 
 /// A document's record, compressed.
 fn record(doc: &Document) -> Vec<u8> {
-    let fields = [
+    let fields: [&str; 7] = [
         &doc.url,
         &doc.title,
         &doc.heading,
@@ -249,7 +249,7 @@ mod tests {
     fn doc(n: usize) -> Document {
         Document {
             url: format!("/returns/refund-{n}/#когда"),
-            title: format!("Refund <{n}>"),
+            title: format!("Refund <{n}>").into(),
             heading: if n.is_multiple_of(2) {
                 String::new()
             } else {
@@ -279,9 +279,9 @@ mod tests {
                 ),
                 (
                     d.url.clone(),
-                    d.title.clone(),
+                    d.title.to_string(),
                     d.heading.clone(),
-                    d.section_title.clone(),
+                    d.section_title.to_string(),
                     d.text.clone()
                 )
             );

@@ -10,6 +10,7 @@
 //! hits file's (its old records stay there, unreferenced, until the next full build).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
@@ -30,7 +31,7 @@ pub struct LiveIndex {
     /// Each article, by article id.
     articles: Vec<Article>,
     /// Article URL -> article id.
-    ids: FxHashMap<String, u32>,
+    ids: FxHashMap<Arc<str>, u32>,
     average_topic: f32,
     /// The full build's average title and text lengths.
     averages: [f32; 2],
@@ -63,7 +64,7 @@ impl LiveIndex {
         // save, and commit behind preview's back.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let records = kept.documents.len();
-        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut ids: FxHashMap<Arc<str>, u32> = FxHashMap::default();
         let mut documents: Vec<Vec<Document>> = Vec::new();
         // Article ids are given in order of first appearance, as the build gives them.
         for document in kept.documents {
@@ -105,7 +106,10 @@ impl LiveIndex {
     /// article's) and commits. `Ok(false)`, changing nothing, when the index has no such
     /// article: a new article needs a full build.
     pub fn replace(&mut self, documents: Vec<Document>) -> Result<bool, SearchError> {
-        let Some(&id) = documents.first().and_then(|d| self.ids.get(&d.article_url)) else {
+        let Some(&id) = documents
+            .first()
+            .and_then(|d| self.ids.get(&*d.article_url))
+        else {
             return Ok(false);
         };
         // The old documents' words leave the lexicon, the new ones' join it.
@@ -221,12 +225,12 @@ mod tests {
         let url = format!("/shipping/article-{a}/");
         let part = |anchor: &str, heading: &str, text: String| Document {
             url: format!("{url}{anchor}"),
-            article_url: url.clone(),
+            article_url: url.as_str().into(),
             lang: "en".into(),
             section: "/shipping/".into(),
             section_title: "Shipping".into(),
             kind: "faq".into(),
-            title: format!("Shipping question {a}"),
+            title: format!("Shipping question {a}").into(),
             heading: heading.into(),
             text,
             ..Document::default()
