@@ -117,6 +117,45 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     });
 }
 
+/// A word of a text, `from..to` in bytes, and its first letter (lowercased, folded).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextWord {
+    pub from: u32,
+    pub to: u32,
+    pub first: char,
+}
+
+/// The words [`each_word`] gives, with their first letters: a text read once for all the
+/// snippets made of it.
+pub fn text_words(text: &str) -> Vec<TextWord> {
+    let mut words = Vec::new();
+    for_each_span(text, |from, to| {
+        let raw = &text[from..to];
+        if raw.len() <= LONGEST_WORD {
+            words.push(TextWord {
+                from: from as u32,
+                to: to as u32,
+                first: first_letter_of(raw),
+            });
+        }
+    });
+    words
+}
+
+/// [`each_word_starting`] over the words of `text` found before by [`text_words`].
+pub fn each_listed_word_starting(
+    text: &str,
+    words: &[TextWord],
+    letters: &Starts,
+    mut f: impl FnMut(usize, usize, &str),
+) {
+    let mut buffer = String::new();
+    for word in words.iter().filter(|w| letters.letters.contains(&w.first)) {
+        let (from, to) = (word.from as usize, word.to as usize);
+        f(from, to, lowered(&text[from..to], &mut buffer));
+    }
+}
+
 /// Longer runs of letters and digits (in bytes) are no words a shopper types: they are
 /// neither indexed nor matched.
 const LONGEST_WORD: usize = 64;

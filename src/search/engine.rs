@@ -649,7 +649,7 @@ impl Engine {
                 ))
             })?;
             hits.push(Hit {
-                snippet: snippet(&stored.text, matcher),
+                snippet: snippet(&stored.text, stored.words(), matcher),
                 title: stored.title.clone(),
                 url: stored.url.clone(),
                 section: stored.section.clone(),

@@ -8,7 +8,7 @@
 //! of the records), the records. A record, once decompressed: each field as its length (u32
 //! LE) and UTF-8 bytes, in the order of [`StoredHit`]'s fields.
 
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::io::{Seek, SeekFrom, Write};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
 use super::Document;
+use super::analyze::{TextWord, text_words};
 
 /// The file beside the index.
 pub const HITS_FILE: &str = "helpbook-hits.bin";
@@ -28,10 +29,10 @@ pub const ADDED_HITS_FILE: &str = "helpbook-hits-added.bin";
 const MAGIC: &[u8] = b"HBHITS1\n";
 
 /// One document as a hit shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
 ///
 /// What a hit shows is shared with the hits made from it (one search after another hits the
 /// same records), not copied.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoredHit {
     pub url: Arc<str>,
     pub title: Arc<str>,
@@ -42,6 +43,27 @@ pub struct StoredHit {
     pub kind: Arc<str>,
     pub lang: Arc<str>,
     pub text: String,
+    /// The words of `text`, once a snippet has been made of it twice (see [`Self::words`]).
+    words: OnceCell<Box<[TextWord]>>,
+    snipped: Cell<bool>,
+}
+
+impl StoredHit {
+    /// The words of the text, for a snippet: `None` the first time (reading the text for the
+    /// query's words alone costs less than finding all its words), then found once and kept
+    /// with the record, which is kept per thread while searches keep finding it.
+    pub fn words(&self) -> Option<&[TextWord]> {
+        if let Some(words) = self.words.get() {
+            return Some(words);
+        }
+        if !self.snipped.replace(true) {
+            return None;
+        }
+        Some(
+            self.words
+                .get_or_init(|| text_words(&self.text).into_boxed_slice()),
+        )
+    }
 }
 
 /// The file's bytes for `documents`, in their order (a document's number is its place).
@@ -228,6 +250,7 @@ impl HitStore {
             kind: next()?.into(),
             lang: next()?.into(),
             text: next()?.to_string(),
+            ..StoredHit::default()
         })
     }
 }
@@ -287,6 +310,21 @@ mod tests {
             );
         }
         assert_eq!(store.get(50), None);
+    }
+
+    #[test]
+    fn a_records_words_are_found_once_it_is_snipped_again_and_kept() {
+        let docs: Vec<Document> = (0..3).map(doc).collect();
+        let store = HitStore::open(OwnedBytes::new(encode(&docs))).expect("opens");
+        let hit = store.get(2).expect("record");
+        assert_eq!(hit.words(), None, "the first snippet reads the text itself");
+        let words = hit.words().expect("found on the second").to_vec();
+        assert_eq!(words, text_words(&hit.text));
+        assert_eq!(words.len(), 3 * 6, "{words:?}");
+        // Kept with the record that searches on this thread share.
+        let again = store.get(2).expect("record");
+        assert!(Rc::ptr_eq(&hit, &again));
+        assert_eq!(again.words().map(<[TextWord]>::len), Some(words.len()));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use super::analyze::{Analyzer, Starts, each_word_starting, fold, for_each_span};
+use super::analyze::{
+    Analyzer, Starts, TextWord, each_listed_word_starting, each_word_starting, fold, for_each_span,
+};
 use crate::markdown::{escape, escape_into};
 
 /// Longest snippet, in characters of text.
@@ -158,10 +160,13 @@ const LEAD: usize = 60;
 ///
 /// Only matched words are kept while the text is read (most words are skipped for their
 /// first letter); word boundaries are looked for again only around the chosen passage.
-pub fn snippet(text: &str, matcher: &Matcher) -> String {
+///
+/// `words` are the words of `text` when they were found before (see
+/// [`super::analyze::text_words`]); without them the text is read for the query's words.
+pub fn snippet(text: &str, words: Option<&[TextWord]>, matcher: &Matcher) -> String {
     let mut matches: Vec<Span> = Vec::new();
     let mut phrase_words: Vec<PhraseWord> = Vec::new();
-    each_word_starting(text, &matcher.starts, |from, to, lower| {
+    let mut visit = |from, to, lower: &str| {
         let matched = matcher.match_of(lower, |phrase, at| {
             phrase_words.push(PhraseWord {
                 from,
@@ -173,7 +178,11 @@ pub fn snippet(text: &str, matcher: &Matcher) -> String {
         if let Some(matched) = matched {
             matches.push(Span { from, to, matched });
         }
-    });
+    };
+    match words {
+        Some(words) => each_listed_word_starting(text, words, &matcher.starts, &mut visit),
+        None => each_word_starting(text, &matcher.starts, &mut visit),
+    }
     if !phrase_words.is_empty() {
         let first = matcher.stems.len() + 1;
         add_phrases(text, &phrase_words, &matcher.phrases, first, &mut matches);
@@ -342,6 +351,18 @@ fn best_window(matches: &[Span], distinct: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::analyze::text_words;
+
+    /// The snippet, checked to be the same whether the text's words were found before or not.
+    fn snippet(text: &str, matcher: &Matcher) -> String {
+        let read = super::snippet(text, None, matcher);
+        let listed = super::snippet(text, Some(&text_words(text)), matcher);
+        assert_eq!(
+            listed, read,
+            "the words found before mark otherwise: {text}"
+        );
+        read
+    }
 
     #[test]
     fn a_passage_ends_at_the_last_whole_word_that_fits() {
