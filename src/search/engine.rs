@@ -589,6 +589,7 @@ impl Engine {
             searcher,
             self.ranking.id(),
             &self.sections,
+            &self.hit_of,
             &built.anchors,
             &unplaced,
             lists,
@@ -896,8 +897,8 @@ impl Engine {
                 if record == hits[n].1 {
                     own_holds[n] = true;
                 }
-                let ranked = Ranked::new(score, DocAddress::new(ordinal as SegmentOrdinal, doc));
                 if let (Some(slot), Some(record)) = (best.get_mut(n), record)
+                    && let ranked = Ranked::new(score, record)
                     && slot.is_none_or(|(current, _)| ranked > current)
                 {
                     *slot = Some((ranked, record));
@@ -1109,11 +1110,12 @@ fn score_each(
 /// Where each of `articles` is best linked to: the document (its own, or one of its sections
 /// or questions) whose heading and text score highest on `anchors`; the article's own
 /// document when none of them holds a word of the query. `opening` tells the index's
-/// openings apart (see [`anchor_weight`]).
+/// openings apart (see [`anchor_weight`]); `hit_of` gives each document's record.
 fn best_sections(
     searcher: &Searcher,
     opening: u64,
     sections: &Sections,
+    hit_of: &[Vec<u32>],
     anchors: &[(Field, String, f32)],
     articles: &[u32],
     lists: &Lists<'_>,
@@ -1137,13 +1139,15 @@ fn best_sections(
         .map(|(field, stem, boost)| anchor_weight(searcher, opening, *field, stem, *boost))
         .collect::<tantivy::Result<Vec<_>>>()?;
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let records = hit_of.get(ordinal);
         let mut docs: Vec<(u32, u32)> = Vec::new();
         for (n, &article) in articles.iter().enumerate() {
             docs.extend(sections.of(ordinal, article).iter().map(|&d| (d, n as u32)));
         }
         score_each(&terms, reader, docs, |doc, n, score| {
             let address = DocAddress::new(ordinal as SegmentOrdinal, doc);
-            let ranked = Ranked::new(score, address);
+            let record = records.and_then(|r| r.get(doc as usize)).copied();
+            let ranked = Ranked::new(score, record.unwrap_or(u32::MAX));
             if let Some(slot) = best.get_mut(n as usize)
                 && slot.is_none_or(|(current, _)| ranked > current)
             {
@@ -1289,19 +1293,22 @@ impl Sections {
     }
 }
 
-/// A document's place in the ranking: higher score first, then the earlier document.
+/// A document's place in the ranking: higher score first, then the earlier record (an
+/// article's sections in the article's order). Not the earlier document of the index: that
+/// follows the order the writer's threads took the documents in, which differs from build to
+/// build.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Ranked {
     /// The score's bits, which order like the score because scores are never negative.
     score: u32,
-    address: std::cmp::Reverse<DocAddress>,
+    record: std::cmp::Reverse<u32>,
 }
 
 impl Ranked {
-    fn new(score: Score, address: DocAddress) -> Ranked {
+    fn new(score: Score, record: u32) -> Ranked {
         Ranked {
             score: score.max(0.0).to_bits(),
-            address: std::cmp::Reverse(address),
+            record: std::cmp::Reverse(record),
         }
     }
 
@@ -1432,6 +1439,7 @@ mod tests {
             &engine.searcher,
             engine.ranking.id(),
             &engine.sections,
+            &engine.hit_of,
             &built.anchors,
             &[3, 6],
             &Lists::new(&engine.ranking),
@@ -1448,6 +1456,54 @@ mod tests {
         // Article 6's title is about "invoice" (6 % 7) but no heading is; its own text never
         // says it, section 2 twice and section 3 three times (text word i is (3s + i²) % 7).
         assert_eq!(urls, ["/a3/#s3", "/a6/#s3"]);
+    }
+
+    #[test]
+    fn of_two_sections_that_answer_alike_the_hit_links_to_the_first() {
+        // Forty articles of two sections with the same heading and text: which section the
+        // index holds first depends on the writer's threads, the answer must not.
+        let mut documents = Vec::new();
+        for a in 0..40 {
+            let url = format!("/a{a}/");
+            for section in ["first", "second"] {
+                documents.push(Document {
+                    url: format!("{url}#{section}"),
+                    article_url: url.as_str().into(),
+                    lang: "en".into(),
+                    title: format!("Article {a}").into(),
+                    heading: "Details".into(),
+                    text: "Refunds reach your card within five days.".into(),
+                    ..Document::default()
+                });
+            }
+            documents.push(Document {
+                url: url.clone(),
+                article_url: url.as_str().into(),
+                lang: "en".into(),
+                title: format!("Article {a}").into(),
+                text: "About this article.".into(),
+                ..Document::default()
+            });
+        }
+        let settings = Settings {
+            languages: vec!["en".into()],
+            ..Settings::default()
+        };
+        let (index, stats) = write_index(None, &documents, &settings).expect("index");
+        let engine = Engine::from_index(index, settings, stats).expect("engine");
+        let response = engine
+            .search(&Request {
+                query: "card within five days".into(),
+                limit: 40,
+                ..Request::default()
+            })
+            .expect("search");
+        assert_eq!(response.hits.len(), 40);
+        for hit in &response.hits {
+            assert!(hit.url.ends_with("#first"), "{}", hit.url);
+        }
+        assert!(Ranked::new(1.5, 3) > Ranked::new(1.5, 4));
+        assert!(Ranked::new(1.6, 4) > Ranked::new(1.5, 3));
     }
 
     /// An engine over one-document articles, `(url, title, text)`.
