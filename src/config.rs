@@ -31,8 +31,14 @@ pub struct Config {
     pub phrasings: Vec<Phrasing>,
     pub expect: Vec<Expectation>,
     pub support: Option<Support>,
+    /// `[insights] enabled`: `None` when not set (on for `serve`, off for `preview`).
+    pub insights_enabled: Option<bool>,
+    /// Where searches and feedback are recorded, relative to the help center's folder unless
+    /// absolute.
     pub insights_database: PathBuf,
     pub insights_retention_days: u32,
+    /// After how many days without an update an often-read article is due for a review.
+    pub insights_review_after_days: u32,
 }
 
 /// A pinned answer: searching `query` must rank `url` within the first `top` results.
@@ -135,8 +141,10 @@ struct RawSearch {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawInsights {
+    enabled: Option<bool>,
     database: Option<PathBuf>,
     retention_days: Option<u32>,
+    review_after_days: Option<u32>,
 }
 
 /// The shape of book.toml, to report every unknown key (serde stops at the first).
@@ -193,7 +201,12 @@ const SCHEMA: &[(&str, Shape)] = &[
     ),
     (
         "insights",
-        Shape::Table(&[("database", Shape::Value), ("retention-days", Shape::Value)]),
+        Shape::Table(&[
+            ("enabled", Shape::Value),
+            ("database", Shape::Value),
+            ("retention-days", Shape::Value),
+            ("review-after-days", Shape::Value),
+        ]),
     ),
 ];
 
@@ -386,11 +399,13 @@ impl Config {
             phrasings: raw.search.phrasing,
             expect,
             support: raw.support,
+            insights_enabled: raw.insights.enabled,
             insights_database: raw
                 .insights
                 .database
                 .unwrap_or_else(|| PathBuf::from(".helpbook/insights.db")),
             insights_retention_days: raw.insights.retention_days.unwrap_or(180),
+            insights_review_after_days: raw.insights.review_after_days.unwrap_or(180),
         };
         Ok((config, unknown))
     }

@@ -22,6 +22,7 @@
 //! | [`search`] | analysis, the index (built, or updated one article at a time), queries |
 //! | [`server`] | `serve`: static files, `/search/`, `/api/search`, limits, headers, hot swap |
 //! | [`init`] | scaffolds a new help center |
+//! | [`insights`] | what shoppers searched and how they rated articles, in SQLite |
 //! | `cli` | the command line (binary only) |
 
 /// The allocator of every binary built on this library (the command, its tests and benchmarks).
@@ -38,6 +39,7 @@ pub mod content;
 pub mod diag;
 pub mod fs;
 pub mod init;
+pub mod insights;
 pub mod markdown;
 pub mod output;
 pub mod preview;

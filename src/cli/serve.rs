@@ -53,6 +53,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let insights_wanted = config.insights_enabled.unwrap_or(true);
+    let insights_path = helpbook::insights::store::path_of(&config);
+    let retention_days = config.insights_retention_days;
     let state = match AppState::open_with_cache(&out, config, args.cache) {
         Ok(state) => state,
         Err(ServerError::Theme(problems)) => {
@@ -60,6 +63,21 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
         Err(error) => return Err(error.into()),
+    };
+    // Insights that cannot be recorded do not stop the help center from being served.
+    let writer = if insights_wanted {
+        match helpbook::insights::Writer::start(&insights_path, retention_days) {
+            Ok((writer, insights)) => {
+                state.record_insights(insights);
+                Some(writer)
+            }
+            Err(error) => {
+                eprintln!("warning: searches and feedback are not recorded: {error}");
+                None
+            }
+        }
+    } else {
+        None
     };
     run_server(&args.bind, |listener| async move {
         let address = listener.local_addr()?;
@@ -77,6 +95,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         follower.abort();
         anyhow::Ok(())
     })?;
+    // What was recorded before the shutdown is written before the process ends.
+    if let Some(writer) = writer {
+        writer.finish();
+    }
     Ok(ExitCode::SUCCESS)
 }
 

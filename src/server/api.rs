@@ -11,6 +11,7 @@ use serde_json::json;
 use super::AppState;
 use super::query::QueryString;
 use super::state::Searching;
+use crate::insights::{self, Answered, Event};
 use crate::search;
 
 /// The longest query accepted, in characters (not bytes).
@@ -28,24 +29,43 @@ pub enum ApiError {
     BadRequest(String),
     /// 404: no such endpoint.
     NotFound,
-    /// 405: the endpoint answers only GET (and HEAD).
-    MethodNotAllowed,
+    /// 405: the endpoint answers only the methods given (the `Allow` header).
+    MethodNotAllowed(&'static str),
+    /// 413: the body is over the limit.
+    TooLarge,
+    /// 415: the body's type is not one the endpoint reads; the message says which are.
+    Unsupported(String),
+    /// 429: this client sent too many; the message says when to try again.
+    TooMany(String),
+    /// 503: the server cannot do it now; the message says why.
+    Unavailable(String),
     /// 500: logged in full, answered generically.
     Internal(String),
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let allow = match &self {
+            ApiError::MethodNotAllowed(allowed) => Some(*allowed),
+            _ => None,
+        };
         let (status, message) = match self {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "no such endpoint; the API has GET /api/search".to_string(),
+                "no such endpoint; the API has GET /api/search and POST /api/feedback".to_string(),
             ),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed(allowed) => (
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed; use GET".to_string(),
+                format!("method not allowed; use {allowed}"),
             ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body must be at most {} KB", super::BODY_LIMIT / 1024),
+            ),
+            ApiError::Unsupported(message) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, message),
+            ApiError::TooMany(message) => (StatusCode::TOO_MANY_REQUESTS, message),
+            ApiError::Unavailable(message) => (StatusCode::SERVICE_UNAVAILABLE, message),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "search failed");
                 (
@@ -60,10 +80,10 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": message })),
         )
             .into_response();
-        if status == StatusCode::METHOD_NOT_ALLOWED {
+        if let Some(allowed) = allow {
             response
                 .headers_mut()
-                .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+                .insert(header::ALLOW, header::HeaderValue::from_static(allowed));
         }
         response
     }
@@ -193,6 +213,42 @@ pub(crate) fn run(
     Ok(response)
 }
 
+/// [`run`], recording the search when insights are on (a first page only: a shopper paging
+/// on is still the same search).
+pub(crate) fn run_recorded(
+    state: &AppState,
+    search: &Searching,
+    request: search::Request,
+) -> Result<search::Response, ApiError> {
+    let Some(insights) = state.insights().filter(|_| request.offset == 0) else {
+        return run(search, request);
+    };
+    let lang = search.engine.language_of(&request).to_string();
+    let (query, section) = (insights::normalize(&request.query), request.section.clone());
+    let response = run(search, request)?;
+    let answered = if response.hits.is_empty() {
+        Answered::Nothing
+    } else if response.lang != lang {
+        Answered::OtherLanguage
+    } else if response.no_exact_answer {
+        Answered::Related
+    } else if response.searched_as.is_some() {
+        Answered::OtherReading
+    } else {
+        Answered::AsTyped
+    };
+    insights.record(Event::Search(insights::Search {
+        at: insights::this_minute(),
+        query,
+        lang,
+        section,
+        hits: response.total,
+        answered,
+        suggested: response.suggestion.is_some(),
+    }));
+    Ok(response)
+}
+
 /// `GET /api/search?q=&lang=&section=&limit=&offset=`
 pub(crate) async fn search(
     State(state): State<AppState>,
@@ -201,12 +257,12 @@ pub(crate) async fn search(
     let search = state.search();
     let params = Params::parse(uri.query().unwrap_or(""), search.engine.languages())?;
     let request = params.request(params.required_query()?, DEFAULT_LIMIT);
-    let response = run(&search, request)?;
+    let response = run_recorded(&state, &search, request)?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
 }
 
 pub(crate) async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+    ApiError::MethodNotAllowed("GET, HEAD")
 }
 
 pub(crate) async fn not_found() -> ApiError {

@@ -6,11 +6,13 @@
 //!
 //! ```text
 //! request ─► trace ─► security headers ─► weak ETag ─► compression ─► timeout ─► body limit
-//!         ─► /healthz | /api/search | /search/, /ru/search/ | static files (+ 404.html)
+//!         ─► /healthz | /api/search | /api/feedback | /search/, /ru/search/ | static files
+//!            (+ 404.html)
 //! ```
 
 mod answers;
 mod api;
+mod feedback;
 mod listen;
 mod live;
 mod query;
@@ -31,6 +33,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
+pub use feedback::ClientAddr;
 pub use listen::{ServeOptions, serve, shutdown_signal};
 pub use live::{BuildStatus, Live, Switch};
 pub use search_page::SearchPage;
@@ -90,6 +93,10 @@ fn routes(state: AppState) -> Router {
         .route(
             "/api/search",
             get(api::search).fallback(api::method_not_allowed),
+        )
+        .route(
+            "/api/feedback",
+            axum::routing::post(feedback::post).fallback(feedback::method_not_allowed),
         )
         .route("/api/{*rest}", axum::routing::any(api::not_found));
     Router::new()

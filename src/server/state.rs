@@ -12,6 +12,7 @@ use arc_swap::ArcSwap;
 use super::answers::AnswerCache;
 use super::{SearchPage, ServerError};
 use crate::config::Config;
+use crate::insights::Insights;
 use crate::search::Engine;
 
 /// Shared state of the server; cheap to clone.
@@ -34,6 +35,10 @@ struct Inner {
     stamp: Mutex<Option<Stamp>>,
     /// Answers to keep per generation.
     cache: usize,
+    /// Where searches and feedback are recorded; unset when insights are off.
+    insights: std::sync::OnceLock<Insights>,
+    /// Feedback accepted per client address, in memory only.
+    feedback_limit: super::feedback::RateLimit,
 }
 
 /// One generation of the index, with the answers it gave.
@@ -110,6 +115,8 @@ impl AppState {
                 cache,
                 page: ArcSwap::from_pointee(page),
                 stamp: Mutex::new(stamp),
+                insights: std::sync::OnceLock::new(),
+                feedback_limit: super::feedback::RateLimit::default(),
             }),
         })
     }
@@ -117,6 +124,21 @@ impl AppState {
     /// `<out>/site`.
     pub fn site_dir(&self) -> &Path {
         &self.inner.site_dir
+    }
+
+    /// Records searches and feedback through `insights` from now on (once; later calls
+    /// change nothing).
+    pub fn record_insights(&self, insights: Insights) {
+        let _ = self.inner.insights.set(insights);
+    }
+
+    /// Where searches and feedback are recorded, when insights are on.
+    pub fn insights(&self) -> Option<&Insights> {
+        self.inner.insights.get()
+    }
+
+    pub(super) fn feedback_limit(&self) -> &super::feedback::RateLimit {
+        &self.inner.feedback_limit
     }
 
     /// The search index of the current build, with its recent answers.

@@ -9,6 +9,7 @@ mod corpus;
 mod harness;
 mod html;
 mod init;
+mod insights;
 mod preview;
 mod relevance;
 mod search_cli;

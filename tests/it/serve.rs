@@ -172,6 +172,17 @@ impl Server {
         )
     }
 
+    /// POSTs `body` with its `content_type`; redirects are not followed.
+    pub fn post_as(&self, path: &str, content_type: &str, body: &str) -> Reply {
+        reply(
+            self.agent
+                .post(self.url(path))
+                .header("content-type", content_type)
+                .send(body)
+                .unwrap_or_else(|e| panic!("POST {path}: {e}")),
+        )
+    }
+
     /// Sends `target` exactly as written (no client normalizing it) and reads the response.
     pub fn raw(&self, method: &str, target: &str) -> Reply {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");

@@ -1,0 +1,361 @@
+//! The insights database: one SQLite file (WAL), its schema in numbered versions run on open,
+//! and the one thread that writes to it, in batches of one transaction each.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, params};
+
+use super::{Event, Insights, QUEUE};
+
+/// The schema, one entry per version: the database's `user_version` says how many have run.
+const SCHEMA: &[&str] = &["
+    CREATE TABLE searches (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        query TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        section TEXT,
+        hits INTEGER NOT NULL,
+        answered TEXT NOT NULL,
+        suggested INTEGER NOT NULL
+    );
+    CREATE INDEX searches_at ON searches (at);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        helpful INTEGER NOT NULL,
+        comment TEXT
+    );
+    CREATE INDEX feedback_at ON feedback (at);
+"];
+
+/// Events written in one transaction at most.
+const BATCH: usize = 1000;
+
+/// How long the writer waits for a database another process holds locked.
+const BUSY_WAIT: Duration = Duration::from_secs(2);
+
+/// Why the insights database cannot be used. `serve` says so at start and serves on without
+/// recording.
+#[derive(Debug, thiserror::Error)]
+pub enum InsightsError {
+    #[error(
+        "cannot create `{path}` for the insights database: {source}; make the folder writable, or set another `database` under [insights] in book.toml"
+    )]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot open the insights database `{path}`: {reason}; make it and its folder writable, or set another `database` under [insights] in book.toml"
+    )]
+    Open { path: String, reason: String },
+    #[error(
+        "the insights database `{path}` was written by a newer helpbook (schema version {found}; this one knows {known}); run that version, or set another `database` under [insights] in book.toml"
+    )]
+    Newer {
+        path: String,
+        found: usize,
+        known: usize,
+    },
+}
+
+/// What the writer thread receives.
+pub(super) enum Message {
+    Event(Event),
+    /// Write what is queued, then stop.
+    Close,
+}
+
+/// Opens (creating it and its folder when missing) the database at `path` and brings its
+/// schema up to date.
+pub fn open(path: &Path) -> Result<Connection, InsightsError> {
+    let shown = path.display().to_string();
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|source| InsightsError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?;
+    }
+    let failed = |e: rusqlite::Error| InsightsError::Open {
+        path: shown.clone(),
+        reason: e.to_string(),
+    };
+    let mut connection = Connection::open(path).map_err(failed)?;
+    connection.busy_timeout(BUSY_WAIT).map_err(failed)?;
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .map_err(failed)?;
+    connection
+        .pragma_update(None, "synchronous", "NORMAL")
+        .map_err(failed)?;
+    let version: i64 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(failed)?;
+    let version = usize::try_from(version).unwrap_or(usize::MAX);
+    if version > SCHEMA.len() {
+        return Err(InsightsError::Newer {
+            path: shown,
+            found: version,
+            known: SCHEMA.len(),
+        });
+    }
+    for (n, step) in SCHEMA.iter().enumerate().skip(version) {
+        let transaction = connection.transaction().map_err(failed)?;
+        transaction.execute_batch(step).map_err(failed)?;
+        transaction
+            .pragma_update(None, "user_version", n as i64 + 1)
+            .map_err(failed)?;
+        transaction.commit().map_err(failed)?;
+    }
+    Ok(connection)
+}
+
+/// The thread that writes events; [`Writer::finish`] (or dropping it) writes what is queued
+/// and stops it.
+pub struct Writer {
+    queue: SyncSender<Message>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Opens the database at `path` and starts its writer. Rows older than `retention_days`
+    /// are deleted now and once a day.
+    pub fn start(path: &Path, retention_days: u32) -> Result<(Writer, Insights), InsightsError> {
+        let connection = open(path)?;
+        let (queue, received) = std::sync::mpsc::sync_channel(QUEUE);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let path = path.to_path_buf();
+        let lost = Arc::clone(&dropped);
+        let thread = std::thread::Builder::new()
+            .name("insights".into())
+            .spawn(move || write_until_closed(connection, &path, received, retention_days, &lost))
+            .map_err(|e| InsightsError::Open {
+                path: String::new(),
+                reason: format!("cannot start its writer: {e}"),
+            })?;
+        let insights = Insights {
+            queue: queue.clone(),
+            dropped,
+        };
+        Ok((
+            Writer {
+                queue,
+                thread: Some(thread),
+            },
+            insights,
+        ))
+    }
+
+    /// Writes every event queued so far, then stops the writer.
+    pub fn finish(mut self) {
+        self.close();
+    }
+
+    fn close(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            // Waits for room in a full queue: the writer is emptying it.
+            let _ = self.queue.send(Message::Close);
+            if thread.join().is_err() {
+                tracing::error!("insights: the writer stopped unexpectedly");
+            }
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn write_until_closed(
+    mut connection: Connection,
+    path: &Path,
+    received: Receiver<Message>,
+    retention_days: u32,
+    dropped: &AtomicU64,
+) {
+    let day = 24 * 60 * 60;
+    let mut cleaned = 0;
+    loop {
+        let now = super::this_minute();
+        if now - cleaned >= day {
+            if let Err(error) = delete_older_than(&connection, retention_days, now) {
+                tracing::warn!(path = %path.display(), %error, "insights: cannot delete old rows");
+            }
+            cleaned = now;
+        }
+        let Ok(first) = received.recv() else { return };
+        let mut batch = Vec::new();
+        let mut closing = false;
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                Message::Event(event) => batch.push(event),
+                Message::Close => closing = true,
+            }
+            if batch.len() < BATCH || closing {
+                next = received.try_recv().ok();
+            }
+        }
+        if !batch.is_empty()
+            && let Err(error) = write(&mut connection, &batch)
+        {
+            let lost = batch.len() as u64;
+            dropped.fetch_add(lost, Ordering::Relaxed);
+            tracing::warn!(path = %path.display(), %error, lost, "insights: cannot write events");
+        }
+        if closing {
+            return;
+        }
+    }
+}
+
+/// Writes `events` in one transaction.
+fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> {
+    let transaction = connection.transaction()?;
+    {
+        let mut search = transaction.prepare_cached(
+            "INSERT INTO searches (at, query, lang, section, hits, answered, suggested)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut feedback = transaction.prepare_cached(
+            "INSERT INTO feedback (at, url, helpful, comment) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for event in events {
+            match event {
+                Event::Search(s) => {
+                    search.execute(params![
+                        s.at,
+                        s.query,
+                        s.lang,
+                        s.section,
+                        s.hits as i64,
+                        s.answered.as_str(),
+                        s.suggested,
+                    ])?;
+                }
+                Event::Feedback(f) => {
+                    feedback.execute(params![f.at, f.url, f.helpful, f.comment])?;
+                }
+            }
+        }
+    }
+    transaction.commit()
+}
+
+/// Deletes the rows older than `days` days before `now`.
+fn delete_older_than(connection: &Connection, days: u32, now: i64) -> rusqlite::Result<()> {
+    let before = now - i64::from(days) * 24 * 60 * 60;
+    for table in ["searches", "feedback"] {
+        connection.execute(&format!("DELETE FROM {table} WHERE at < ?1"), [before])?;
+    }
+    Ok(())
+}
+
+/// Where the help center at `root` keeps its database (book.toml `[insights] database`,
+/// relative to `root` unless absolute).
+pub fn path_of(config: &crate::config::Config) -> PathBuf {
+    config.root.join(&config.insights_database)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insights::{Answered, Feedback, Search};
+
+    fn search(query: &str) -> Event {
+        Event::Search(Search {
+            at: crate::insights::this_minute(),
+            query: query.into(),
+            lang: "en".into(),
+            section: None,
+            hits: 0,
+            answered: Answered::Nothing,
+            suggested: false,
+        })
+    }
+
+    fn count(path: &Path, table: &str) -> i64 {
+        Connection::open(path)
+            .expect("opens")
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("counts")
+    }
+
+    #[test]
+    fn everything_recorded_before_finish_is_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nested/insights.db");
+        let (writer, insights) = Writer::start(&path, 180).expect("starts");
+        for n in 0..2500 {
+            assert!(insights.record(search(&format!("query {n}"))));
+        }
+        assert!(insights.record(Event::Feedback(Feedback {
+            at: crate::insights::this_minute(),
+            url: "/returns/refund-policy/".into(),
+            helpful: false,
+            comment: Some("too slow".into()),
+        })));
+        writer.finish();
+        assert_eq!(count(&path, "searches"), 2500);
+        assert_eq!(count(&path, "feedback"), 1);
+        // After the writer stopped, events are dropped and counted, not queued for nobody.
+        assert!(!insights.record(search("late")));
+        assert_eq!(insights.dropped(), 1);
+    }
+
+    #[test]
+    fn a_database_of_a_newer_schema_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("insights.db");
+        Connection::open(&path)
+            .and_then(|c| c.pragma_update(None, "user_version", 99))
+            .expect("writes");
+        let error = open(&path).expect_err("refused").to_string();
+        assert!(
+            error.contains("insights.db") && error.contains("newer helpbook"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unwritable_folder_is_a_clear_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").expect("writes");
+        let error = open(&file.join("insights.db"))
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.contains("a-file") && error.contains("[insights]"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn old_rows_are_deleted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("insights.db");
+        let mut connection = open(&path).expect("opens");
+        let now = crate::insights::this_minute();
+        let mut old = search("old");
+        if let Event::Search(s) = &mut old {
+            s.at = now - 200 * 24 * 60 * 60;
+        }
+        write(&mut connection, &[old, search("new")]).expect("writes");
+        delete_older_than(&connection, 180, now).expect("deletes");
+        let left: Vec<String> = connection
+            .prepare("SELECT query FROM searches")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("reads");
+        assert_eq!(left, ["new"]);
+    }
+}

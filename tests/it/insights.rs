@@ -1,0 +1,228 @@
+//! Insights: `helpbook serve` records searches and "Was this helpful?" votes in a real SQLite
+//! file beside book.toml, over real HTTP, and keeps nothing that identifies the shopper.
+
+use rusqlite::Connection;
+
+use crate::harness::HelpCenter;
+use crate::serve::Server;
+
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn rows(db: &Connection, sql: &str) -> Vec<Vec<String>> {
+    let mut statement = db.prepare(sql).expect("prepares");
+    let columns = statement.column_count();
+    statement
+        .query_map([], |row| {
+            (0..columns)
+                .map(|i| {
+                    row.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                        rusqlite::types::Value::Null => "NULL".to_string(),
+                        rusqlite::types::Value::Integer(n) => n.to_string(),
+                        rusqlite::types::Value::Text(t) => t,
+                        other => format!("{other:?}"),
+                    })
+                })
+                .collect()
+        })
+        .expect("queries")
+        .collect::<Result<_, _>>()
+        .expect("reads")
+}
+
+#[test]
+fn votes_and_searches_are_stored_and_nothing_about_the_shopper() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+
+    let vote = server.post_as(
+        "/api/feedback",
+        JSON,
+        r#"{"url": "/returns/refund-policy/", "helpful": false, "comment": "Too slow. Call me: +372 5123 4567, anna@example.ee"}"#,
+    );
+    assert_eq!(vote.status, 204, "{}", vote.body);
+    let form = server.post_as(
+        "/api/feedback",
+        FORM,
+        "url=%2Fdelivery%2Fdelivery-faq%2F&helpful=yes",
+    );
+    assert_eq!(form.status, 303, "{}", form.body);
+    assert_eq!(
+        form.header("location"),
+        "/delivery/delivery-faq/#helpful-thanks"
+    );
+
+    // Each wrong vote is refused, naming what is wrong, and nothing is stored.
+    for (content_type, body, status, says) in [
+        (
+            JSON,
+            r#"{"url": "/no/such/page/", "helpful": true}"#,
+            400,
+            "url must be",
+        ),
+        (
+            JSON,
+            r#"{"url": "/../../etc/", "helpful": true}"#,
+            400,
+            "url must be",
+        ),
+        (
+            JSON,
+            r#"{"url": "/returns/refund-policy/", "helpful": "yes"}"#,
+            400,
+            "helpful must be true or false",
+        ),
+        (
+            JSON,
+            r#"{"url": "/returns/refund-policy/"}"#,
+            400,
+            "helpful is required",
+        ),
+        (JSON, "not json", 400, "the body must be a JSON object"),
+        (
+            "text/plain",
+            "url=/returns/refund-policy/&helpful=yes",
+            415,
+            "Content-Type must be",
+        ),
+        (
+            FORM,
+            "url=%2Freturns%2Frefund-policy%2F&helpful=maybe",
+            400,
+            "helpful must be `yes` or `no`",
+        ),
+    ] {
+        let reply = server.post_as("/api/feedback", content_type, body);
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+        let error = reply.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(error.starts_with(says), "{body}: {error}");
+    }
+    let long = format!(
+        r#"{{"url": "/returns/refund-policy/", "helpful": false, "comment": "{}"}}"#,
+        "x".repeat(1001)
+    );
+    assert_eq!(server.post_as("/api/feedback", JSON, &long).status, 400);
+    let huge = "x".repeat(17 * 1024);
+    assert_eq!(server.post_as("/api/feedback", JSON, &huge).status, 413);
+    let get = server.get("/api/feedback");
+    assert_eq!((get.status, get.header("allow")), (405, "POST"));
+
+    assert_eq!(server.get("/api/search?q=Refund%3F").status, 200);
+    assert_eq!(server.get("/api/search?q=zzqx+wxyv").status, 200);
+    assert_eq!(server.get("/api/search?q=refund&offset=10").status, 200);
+    assert_eq!(
+        server
+            .get("/ru/search/?q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82")
+            .status,
+        200
+    );
+
+    // SIGTERM: what was recorded is written before the process ends.
+    assert!(server.terminate().success());
+    let path = hc.root().join(".helpbook/insights.db");
+    let db = Connection::open(&path).expect("the database is there");
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT url, helpful, comment FROM feedback ORDER BY id"
+        ),
+        [
+            vec![
+                "/returns/refund-policy/",
+                "0",
+                "Too slow. Call me: [phone], [email]"
+            ],
+            vec!["/delivery/delivery-faq/", "1", "NULL"],
+        ]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT query, lang, answered, hits > 0 FROM searches ORDER BY id"
+        ),
+        [
+            vec!["refund", "en", "as-typed", "1"],
+            vec!["zzqx wxyv", "en", "nothing", "0"],
+            vec!["возврат", "ru", "as-typed", "1"],
+        ],
+        "the second page of a search is not another search"
+    );
+    let minutes = rows(
+        &db,
+        "SELECT at % 60 FROM searches UNION SELECT at % 60 FROM feedback",
+    );
+    assert_eq!(minutes, [vec!["0"]], "times are kept to the minute");
+    drop(db);
+    // No address, user agent or cookie anywhere in the file (WAL checkpointed on close).
+    let mut bytes = std::fs::read(&path).expect("reads");
+    if let Ok(wal) = std::fs::read(path.with_extension("db-wal")) {
+        bytes.extend(wal);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    for identifying in ["127.0.0.1", "ureq", "5123", "anna@"] {
+        assert!(
+            !text.contains(identifying),
+            "`{identifying}` is in the database"
+        );
+    }
+}
+
+#[test]
+fn votes_are_limited_per_address() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+    let vote = r#"{"url": "/returns/refund-policy/", "helpful": true}"#;
+    for n in 0..10 {
+        assert_eq!(
+            server.post_as("/api/feedback", JSON, vote).status,
+            204,
+            "vote {n}"
+        );
+    }
+    let refused = server.post_as("/api/feedback", JSON, vote);
+    assert_eq!(refused.status, 429);
+    assert!(
+        refused.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("a minute")
+    );
+}
+
+#[test]
+fn without_insights_votes_are_refused_and_search_still_answers() {
+    let hc = HelpCenter::demo();
+    let book = std::fs::read_to_string(hc.root().join("book.toml")).expect("reads");
+    std::fs::write(
+        hc.root().join("book.toml"),
+        format!("{book}\n[insights]\nenabled = false\n"),
+    )
+    .expect("writes");
+    let server = Server::start(&hc);
+    let vote = server.post_as(
+        "/api/feedback",
+        JSON,
+        r#"{"url": "/returns/refund-policy/", "helpful": true}"#,
+    );
+    assert_eq!(vote.status, 503);
+    assert_eq!(server.get("/api/search?q=refund").status, 200);
+    assert!(!hc.root().join(".helpbook").exists());
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_is_said_at_start_and_the_site_is_served() {
+    let hc = HelpCenter::demo();
+    // A file where the database's folder should be.
+    std::fs::write(hc.root().join(".helpbook"), "").expect("writes");
+    let server = Server::start(&hc);
+    assert!(
+        server.startup.contains("not recorded") && server.startup.contains(".helpbook"),
+        "{}",
+        server.startup
+    );
+    assert_eq!(server.get("/api/search?q=refund").status, 200);
+    assert_eq!(server.get("/returns/refund-policy/").status, 200);
+}
