@@ -112,3 +112,38 @@ test('a question no article answers exactly says so, then offers the contact and
     'mailto:help@kask.example?subject=gift%20wrapping%20service');
   await ctx.close();
 });
+
+test('a shopper rates an article: "No" asks what to improve, and the page remembers the vote', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/returns/refund-policy/');
+  const form = page.locator('form.helpful');
+  await form.getByRole('button', { name: 'No' }).tap();
+  const comment = form.getByRole('textbox');
+  await comment.waitFor();
+  await comment.fill('It does not say how long a refund takes to a card. mail me: anna@example.ee');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/feedback')),
+    form.getByRole('button', { name: 'Send' }).tap(),
+  ]);
+  assert.equal(response.status(), 204);
+  assert.equal(response.request().postDataJSON().helpful, false);
+  await form.getByRole('status').waitFor();
+  await page.reload();
+  await form.getByRole('status').waitFor();
+  assert.equal(await form.getByRole('button', { name: 'Yes' }).isVisible(), false, 'rated once per article');
+  await ctx.close();
+});
+
+test('without JavaScript the vote is a plain form that comes back to the article with thanks', T, async () => {
+  const ctx = await env.context({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto('/delivery/delivery-faq/');
+  assert.equal(await page.locator('.helpful-thanks').isVisible(), false);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/delivery/delivery-faq/' && u.hash === '#helpful-thanks'),
+    page.locator('form.helpful').getByRole('button', { name: 'Yes' }).click(),
+  ]);
+  assert.equal(await page.locator('.helpful-thanks').isVisible(), true);
+  await ctx.close();
+});

@@ -208,7 +208,41 @@
     input.addEventListener("focus", function () { if (box.childNodes.length && input.value.trim()) { box.hidden = false; } });
   }
 
+  /* "Was this helpful?": a vote is sent once per article and remembered on this device; "No"
+     opens an optional comment first (the vote goes when the page is left, if not sent). */
+  function helpful() {
+    var form = document.getElementById("helpful");
+    if (!form) return;
+    var url = form.getAttribute("data-url"), key = "helpbook-rated:" + url;
+    var more = form.querySelector(".helpful-more"), comment = form.querySelector("textarea");
+    var pending = false;
+    function rated() { form.classList.add("rated"); }
+    function send(vote, beacon) {
+      var body = JSON.stringify({ url: url, helpful: vote, comment: vote ? null : comment.value.trim() || null });
+      if (beacon && navigator.sendBeacon) navigator.sendBeacon(form.action, new Blob([body], { type: "application/json" }));
+      else fetch(form.action, { method: "POST", headers: { "Content-Type": "application/json" }, body: body, keepalive: true }).catch(function () {});
+      try { localStorage.setItem(key, vote ? "yes" : "no"); } catch (e) { /* private mode */ }
+      pending = false;
+      rated();
+    }
+    try { if (localStorage.getItem(key)) rated(); } catch (e) { /* private mode */ }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var button = ev.submitter;
+      if (button && button.value === "no" && more.hidden) {
+        pending = true;
+        more.hidden = false;
+        form.querySelector(".helpful-actions").hidden = true;
+        comment.focus();
+        return;
+      }
+      send(!button || button.value === "yes");
+    });
+    window.addEventListener("pagehide", function () { if (pending) send(false, true); });
+  }
+
   function init() {
+    helpful();
     instantSearch();
     addAnchors();
     trackFaq();
