@@ -5,6 +5,7 @@
 mod build;
 mod init;
 mod preview;
+mod report;
 mod search;
 mod serve;
 
@@ -44,6 +45,8 @@ enum Command {
     Serve(serve::Args),
     /// Writer mode: build with drafts, rebuild on every save and reload the open pages
     Preview(preview::Args),
+    /// What shoppers searched for and did not find, and how they rated the articles
+    Report(report::Args),
 }
 
 /// Flags every command shares.
@@ -67,6 +70,7 @@ pub fn run() -> ExitCode {
         Command::Search(args) => search::run(&global, args),
         Command::Serve(args) => serve::run(&global, args),
         Command::Preview(args) => preview::run(&global, args),
+        Command::Report(args) => report::run(&global, args),
     };
     match result {
         Ok(code) => code,

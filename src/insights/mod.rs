@@ -14,8 +14,10 @@
 //! | `mod.rs` | the events and the handle requests record them through |
 //! | [`store`] | the database: schema and its versions, the writer thread, retention |
 //! | [`mask`] | e-mail addresses and phone numbers out of comments |
+//! | [`report`] | `helpbook report`'s figures, from one database or several merged |
 
 pub mod mask;
+pub mod report;
 pub mod store;
 
 use std::sync::Arc;

@@ -214,7 +214,7 @@ fn letters_apart(a: u64, b: u64) -> usize {
 /// in [`edit_distance`]) when it is at most `max`; `None` as soon as it cannot be. Runs in
 /// three rows with no allocation for words up to 64 letters: the lexicon asks this of
 /// thousands of words per search.
-pub(super) fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+pub fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
     const MAX_LEN: usize = 64;
     if a.len().abs_diff(b.len()) > max {
         return None;

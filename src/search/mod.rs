@@ -23,6 +23,7 @@ mod vocabulary;
 
 pub use engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
 pub use index::{IndexKept, IndexStats, write_index, write_live_index};
+pub use lexicon::distance_within;
 pub use update::LiveIndex;
 
 use std::collections::BTreeMap;

@@ -168,6 +168,49 @@ fn votes_and_searches_are_stored_and_nothing_about_the_shopper() {
             "`{identifying}` is in the database"
         );
     }
+
+    // The report: what was not found, and what shoppers said, in text and in JSON.
+    let text = hc.run(&["report"]).success().stdout;
+    for says in [
+        "3 searches, 1 unanswered",
+        "Unanswered queries",
+        "zzqx wxyv [en]",
+        "/returns/refund-policy/",
+        "Too slow. Call me: [phone], [email]",
+    ] {
+        assert!(
+            text.contains(says),
+            "`{says}` is not in the report:\n{text}"
+        );
+    }
+    let json = hc
+        .run(&["report", "--format", "json", "--since", "7d"])
+        .success()
+        .stdout;
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(report["searches"], 3);
+    assert_eq!(report["unanswered"][0]["query"], "zzqx wxyv");
+    assert_eq!(report["articles"][0]["url"], "/returns/refund-policy/");
+    assert_eq!(report["articles"][0]["votes"]["no"], 1);
+    let russian = hc
+        .run(&["report", "--format", "json", "--lang", "ru"])
+        .success()
+        .stdout;
+    let russian: serde_json::Value = serde_json::from_str(&russian).expect("JSON");
+    assert_eq!(russian["searches"], 1);
+    assert_eq!(russian["top_queries"][0]["query"], "возврат");
+}
+
+#[test]
+fn report_names_what_it_cannot_read() {
+    let hc = HelpCenter::demo();
+    let missing = hc.run(&["report"]).failure().stderr;
+    assert!(
+        missing.contains(".helpbook/insights.db") && missing.contains("helpbook serve"),
+        "{missing}"
+    );
+    let since = hc.run(&["report", "--since", "last week"]).failure().stderr;
+    assert!(since.contains("--since must be"), "{since}");
 }
 
 #[test]

@@ -1,0 +1,180 @@
+//! `helpbook report`: what shoppers searched for and did not find, and how they rated the
+//! articles, from the insights database(s) `serve` writes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use helpbook::config::Config;
+use helpbook::insights::report::{self, Filter, Report, date_of};
+
+use super::Global;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// How far back: days (`30d`), weeks (`12w`) or a date (`2026-11-01`)
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    since: String,
+    /// Only searches in this language, and votes on its articles
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// Only this top-level section (`/returns/`, `/ru/returns/`)
+    #[arg(long, value_name = "URL")]
+    section: Option<String>,
+    /// `text` to read, `json` for other tools (its shape is in the README)
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// An insights database; give several (one per server) to merge them
+    /// (default: [insights] database in book.toml)
+    #[arg(long = "db", value_name = "FILE")]
+    databases: Vec<PathBuf>,
+}
+
+pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
+    let config = Config::load(&global.root).ok().map(|(config, _)| config);
+    let databases = if args.databases.is_empty() {
+        let Some(config) = &config else {
+            bail!(
+                "no book.toml in `{}` to find the insights database in; run in the help center's folder, or give --db FILE",
+                global.root.display()
+            );
+        };
+        vec![helpbook::insights::store::path_of(config)]
+    } else {
+        args.databases
+    };
+    let now = helpbook::insights::this_minute();
+    let since = report::since(&args.since, now).map_err(anyhow::Error::msg)?;
+    let filter = Filter {
+        since,
+        lang: args.lang,
+        section: args.section,
+        other_languages: config
+            .map(|c| c.languages.into_iter().skip(1).collect())
+            .unwrap_or_default(),
+    };
+    let report = report::report(&databases, &filter)?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print!("{}", text(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(report: &Report) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let since = date_of(report.since.div_euclid(86_400));
+    let _ = writeln!(
+        out,
+        "Since {since}{}{}: {} searches, {} unanswered ({}); {} votes, {} \"No\".",
+        report
+            .lang
+            .as_ref()
+            .map(|l| format!(", language {l}"))
+            .unwrap_or_default(),
+        report
+            .section
+            .as_ref()
+            .map(|s| format!(", section {s}"))
+            .unwrap_or_default(),
+        report.searches,
+        report.unanswered_searches,
+        percent(report.unanswered_searches, report.searches),
+        report.votes.yes + report.votes.no,
+        report.votes.no,
+    );
+    if !report.sections.is_empty() {
+        let _ = writeln!(out, "\nSections, most \"No\" first:");
+        let _ = writeln!(
+            out,
+            "  {:<32} {:>6} {:>6} {:>9}",
+            "section", "no", "yes", "searches"
+        );
+        for s in &report.sections {
+            let _ = writeln!(
+                out,
+                "  {:<32} {:>6} {:>6} {:>9}",
+                s.section, s.votes.no, s.votes.yes, s.searches
+            );
+        }
+    }
+    if !report.unanswered.is_empty() {
+        let _ = writeln!(out, "\nUnanswered queries (the articles to write next):");
+        for u in &report.unanswered {
+            let variants = if u.variants.is_empty() {
+                String::new()
+            } else {
+                format!(" (also: {})", u.variants.join(", "))
+            };
+            let how: Vec<String> = u.answered.iter().map(|(a, n)| format!("{a} {n}")).collect();
+            let _ = writeln!(
+                out,
+                "  {:>5}  {} [{}] on {} day(s){variants}; {}",
+                u.searches,
+                u.query,
+                u.lang,
+                u.days,
+                how.join(", ")
+            );
+        }
+    }
+    if !report.top_queries.is_empty() {
+        let _ = writeln!(out, "\nTop queries:");
+        for q in &report.top_queries {
+            let _ = writeln!(out, "  {:>5}  {} [{}]", q.searches, q.query, q.lang);
+        }
+    }
+    if !report.articles.is_empty() {
+        let _ = writeln!(out, "\nArticles by helpfulness, least helpful first:");
+        for a in &report.articles {
+            let _ = writeln!(
+                out,
+                "  no {:>4}  yes {:>4}  {}",
+                a.votes.no, a.votes.yes, a.url
+            );
+            for c in &a.comments {
+                let _ = writeln!(
+                    out,
+                    "      {} {}: {}",
+                    date_of(c.at.div_euclid(86_400)),
+                    if c.helpful { "yes" } else { "no" },
+                    c.text
+                );
+            }
+        }
+    }
+    if !report.weeks.is_empty() {
+        let _ = writeln!(out, "\nWeeks:");
+        let _ = writeln!(
+            out,
+            "  {:<10} {:>9} {:>11} {:>6} {:>6}",
+            "week of", "searches", "unanswered", "no", "yes"
+        );
+        for w in &report.weeks {
+            let _ = writeln!(
+                out,
+                "  {:<10} {:>9} {:>11} {:>6} {:>6}",
+                w.week, w.searches, w.unanswered, w.votes.no, w.votes.yes
+            );
+        }
+    }
+    if report.searches == 0 && report.votes.yes + report.votes.no == 0 {
+        let _ = writeln!(out, "\nNothing recorded in this time yet.");
+    }
+    out
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "0%".to_string()
+    } else {
+        format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+    }
+}
