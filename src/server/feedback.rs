@@ -76,7 +76,10 @@ pub(crate) async fn method_not_allowed() -> ApiError {
 }
 
 async fn receive(state: &AppState, request: Request) -> Result<(Sent, String), ApiError> {
-    let client = request.extensions().get::<ClientAddr>().map(|c| c.0.ip());
+    let client = request
+        .extensions()
+        .get::<ClientAddr>()
+        .map(|c| client_of(c.0.ip(), request.headers()));
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -205,6 +208,22 @@ fn bad(message: &str) -> ApiError {
     ApiError::BadRequest(message.to_string())
 }
 
+/// The shopper's address: the peer's, or, when the peer is a proxy on this machine, the one it
+/// says it forwards for (the last address of `X-Forwarded-For`, which that proxy appended).
+fn client_of(peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+    if !peer.is_loopback() {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|a| a.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer)
+}
+
 /// Whether `url` is the address of a page of the current build: `/a/b/` with its
 /// `index.html` in the site folder, and nothing that could leave the folder.
 fn is_page(state: &AppState, url: &str) -> bool {
@@ -275,6 +294,27 @@ mod tests {
         assert!(
             matches!(from_form(b"url=%2Fa%2F&helpful=maybe"), Err(ApiError::BadRequest(m)) if m.contains("`maybe`"))
         );
+    }
+
+    #[test]
+    fn behind_a_proxy_on_this_machine_the_forwarded_address_counts() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.append(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().expect("value"),
+        );
+        let loopback: IpAddr = "127.0.0.1".parse().expect("address");
+        let remote: IpAddr = "192.0.2.1".parse().expect("address");
+        assert_eq!(
+            client_of(loopback, &headers),
+            "198.51.100.7".parse::<IpAddr>().expect("address")
+        );
+        assert_eq!(
+            client_of(remote, &headers),
+            remote,
+            "only a local proxy is believed"
+        );
+        assert_eq!(client_of(loopback, &axum::http::HeaderMap::new()), loopback);
     }
 
     #[test]
