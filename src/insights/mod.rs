@@ -14,11 +14,13 @@
 //! | `mod.rs` | the events and the handle requests record them through |
 //! | [`store`] | the database: schema and its versions, the writer thread, retention |
 //! | [`mask`] | e-mail addresses and phone numbers out of comments |
+//! | [`typing`] | one search per stretch of typing in the search box |
 //! | [`report`] | `helpbook report`'s figures, from one database or several merged |
 
 pub mod mask;
 pub mod report;
 pub mod store;
+pub mod typing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -53,6 +55,10 @@ pub struct Search {
     pub answered: Answered,
     /// Whether "did you mean" was offered.
     pub suggested: bool,
+    /// The search box's random id for one page load (never stored with anything else that
+    /// could tell who it was): the searches of one stretch of typing are counted once, as
+    /// the last query typed.
+    pub page: Option<String>,
 }
 
 /// How a search found what it showed.

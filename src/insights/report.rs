@@ -503,6 +503,7 @@ mod tests {
             hits: usize::from(answered != Answered::Nothing),
             answered,
             suggested: false,
+            page: None,
         })
     }
 

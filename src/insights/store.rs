@@ -4,16 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
+use super::typing::{SETTLED, Typing};
 use super::{Event, Insights, QUEUE};
 
 /// The schema, one entry per version: the database's `user_version` says how many have run.
-const SCHEMA: &[&str] = &["
+const SCHEMA: &[&str] = &[
+    "
     CREATE TABLE searches (
         id INTEGER PRIMARY KEY,
         at INTEGER NOT NULL,
@@ -33,7 +35,11 @@ const SCHEMA: &[&str] = &["
         comment TEXT
     );
     CREATE INDEX feedback_at ON feedback (at);
-"];
+",
+    "
+    ALTER TABLE searches ADD COLUMN page TEXT;
+",
+];
 
 /// Events written in one transaction at most.
 const BATCH: usize = 5000;
@@ -188,6 +194,7 @@ fn write_until_closed(
 ) {
     let day = 24 * 60 * 60;
     let mut cleaned = 0;
+    let mut typing = Typing::default();
     loop {
         let now = super::this_minute();
         if now - cleaned >= day {
@@ -196,7 +203,26 @@ fn write_until_closed(
             }
             cleaned = now;
         }
-        let Ok(first) = received.recv() else { return };
+        // While a shopper may still be typing, wake up to count what they settled on.
+        let first = if typing.is_empty() {
+            received.recv().ok()
+        } else {
+            match received.recv_timeout(SETTLED) {
+                Ok(message) => Some(message),
+                Err(RecvTimeoutError::Timeout) => {
+                    let settled = typing.settled(Instant::now());
+                    let events: Vec<Event> = settled.into_iter().map(Event::Search).collect();
+                    write_or_count(&mut connection, path, &events, dropped);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => None,
+            }
+        };
+        let Some(first) = first else {
+            let events: Vec<Event> = typing.all().into_iter().map(Event::Search).collect();
+            write_or_count(&mut connection, path, &events, dropped);
+            return;
+        };
         // What arrives within GATHER of the first event goes in its transaction, taken from
         // the queue at once: a commit per event or two, or a wake-up of this thread per event
         // (each a system call on the searching thread that sends it), cost a tenth of the
@@ -207,8 +233,12 @@ fn write_until_closed(
         let mut batch = Vec::new();
         let mut closing = false;
         let mut next = Some(first);
+        let now = Instant::now();
         while let Some(message) = next.take() {
             match message {
+                Message::Event(Event::Search(search)) => {
+                    batch.extend(typing.add(search, now).map(Event::Search));
+                }
                 Message::Event(event) => batch.push(event),
                 Message::Close => closing = true,
             }
@@ -216,16 +246,28 @@ fn write_until_closed(
                 next = received.try_recv().ok();
             }
         }
-        if !batch.is_empty()
-            && let Err(error) = write(&mut connection, &batch)
-        {
-            let lost = batch.len() as u64;
-            dropped.fetch_add(lost, Ordering::Relaxed);
-            tracing::warn!(path = %path.display(), %error, lost, "insights: cannot write events");
-        }
+        let done = if closing {
+            typing.all()
+        } else {
+            typing.settled(now)
+        };
+        batch.extend(done.into_iter().map(Event::Search));
+        write_or_count(&mut connection, path, &batch, dropped);
         if closing {
             return;
         }
+    }
+}
+
+/// Writes `events`; when that fails, counts them as dropped and says why in the log.
+fn write_or_count(connection: &mut Connection, path: &Path, events: &[Event], dropped: &AtomicU64) {
+    if events.is_empty() {
+        return;
+    }
+    if let Err(error) = write(connection, events) {
+        let lost = events.len() as u64;
+        dropped.fetch_add(lost, Ordering::Relaxed);
+        tracing::warn!(path = %path.display(), %error, lost, "insights: cannot write events");
     }
 }
 
@@ -234,8 +276,8 @@ fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> 
     let transaction = connection.transaction()?;
     {
         let mut search = transaction.prepare_cached(
-            "INSERT INTO searches (at, query, lang, section, hits, answered, suggested)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO searches (at, query, lang, section, hits, answered, suggested, page)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         let mut feedback = transaction.prepare_cached(
             "INSERT INTO feedback (at, url, helpful, comment) VALUES (?1, ?2, ?3, ?4)",
@@ -251,6 +293,7 @@ fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> 
                         s.hits as i64,
                         s.answered.as_str(),
                         s.suggested,
+                        s.page,
                     ])?;
                 }
                 Event::Feedback(f) => {
@@ -291,6 +334,7 @@ mod tests {
             hits: 0,
             answered: Answered::Nothing,
             suggested: false,
+            page: None,
         })
     }
 
@@ -321,6 +365,33 @@ mod tests {
         // After the writer stopped, events are dropped and counted, not queued for nobody.
         assert!(!insights.record(search("late")));
         assert_eq!(insights.dropped(), 1);
+    }
+
+    #[test]
+    fn a_database_of_an_older_schema_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("insights.db");
+        let old = Connection::open(&path).expect("opens");
+        old.execute_batch(SCHEMA[0]).expect("first version");
+        old.pragma_update(None, "user_version", 1).expect("writes");
+        old.execute(
+            "INSERT INTO searches (at, query, lang, hits, answered, suggested)
+             VALUES (60, 'kept', 'en', 1, 'as-typed', 0)",
+            [],
+        )
+        .expect("writes");
+        drop(old);
+        let db = open(&path).expect("opens");
+        let version: i64 = db
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("reads");
+        assert_eq!(version as usize, SCHEMA.len());
+        let row: (String, Option<String>) = db
+            .query_row("SELECT query, page FROM searches", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("reads");
+        assert_eq!(row, ("kept".to_string(), None));
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub(crate) struct Params {
     pub section: Option<String>,
     pub limit: Option<usize>,
     pub offset: usize,
+    /// The search box's random id for this page load: searches with the same one are one
+    /// shopper typing (see `insights`).
+    pub page: Option<String>,
 }
 
 impl Params {
@@ -141,12 +144,21 @@ impl Params {
             .map(|v| number("offset", &v, 0, MAX_OFFSET))
             .transpose()?
             .unwrap_or(0);
+        let page = optional("page")?;
+        if let Some(page) = &page
+            && (!(4..=32).contains(&page.len()) || !page.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(ApiError::BadRequest(format!(
+                "page must be 4 to 32 letters and digits (the search box's id), got `{page}`"
+            )));
+        }
         Ok(Params {
             q,
             lang,
             section: optional("section")?,
             limit,
             offset,
+            page,
         })
     }
 
@@ -219,6 +231,7 @@ pub(crate) fn run_recorded(
     state: &AppState,
     search: &Searching,
     request: search::Request,
+    page: Option<&str>,
 ) -> Result<search::Response, ApiError> {
     let Some(insights) = state.insights().filter(|_| request.offset == 0) else {
         return run(search, request);
@@ -245,6 +258,7 @@ pub(crate) fn run_recorded(
         hits: response.total,
         answered,
         suggested: response.suggestion.is_some(),
+        page: page.map(str::to_string),
     }));
     Ok(response)
 }
@@ -257,7 +271,7 @@ pub(crate) async fn search(
     let search = state.search();
     let params = Params::parse(uri.query().unwrap_or(""), search.engine.languages())?;
     let request = params.request(params.required_query()?, DEFAULT_LIMIT);
-    let response = run_recorded(&state, &search, request)?;
+    let response = run_recorded(&state, &search, request, params.page.as_deref())?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
 }
 
@@ -345,6 +359,11 @@ mod tests {
             (
                 "q=x&lang=de",
                 "lang must be one of `en`, `ru`, `et`, got `de`",
+            ),
+            ("q=x&page=ab", "page must be 4 to 32 letters and digits"),
+            (
+                "q=x&page=a%3Cb%3Ecd",
+                "page must be 4 to 32 letters and digits",
             ),
         ] {
             let message = error(raw);

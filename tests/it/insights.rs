@@ -269,3 +269,38 @@ fn a_database_that_cannot_be_opened_is_said_at_start_and_the_site_is_served() {
     assert_eq!(server.get("/api/search?q=refund").status, 200);
     assert_eq!(server.get("/returns/refund-policy/").status, 200);
 }
+
+#[test]
+fn what_the_search_box_asks_while_a_shopper_types_counts_as_one_search() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+    for q in [
+        "ref",
+        "refu",
+        "refun",
+        "refund",
+        "refund+polic",
+        "refund+policy",
+    ] {
+        let reply = server.get(&format!("/api/search?q={q}&limit=8&page=k3j9x0aa"));
+        assert_eq!(reply.status, 200, "{q}");
+    }
+    // Enter: the full results page, from the same page load.
+    assert_eq!(
+        server.get("/search/?q=refund+policy&page=k3j9x0aa").status,
+        200
+    );
+    // Another shopper, and a search without a page id.
+    assert_eq!(server.get("/api/search?q=parcel&page=zz99zz99").status, 200);
+    assert_eq!(server.get("/api/search?q=invoice").status, 200);
+    let bad = server.get("/api/search?q=x&page=%3Cscript%3E");
+    assert_eq!(bad.status, 400);
+    assert!(server.terminate().success());
+    let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    let mut queries: Vec<String> = rows(&db, "SELECT query FROM searches")
+        .into_iter()
+        .flatten()
+        .collect();
+    queries.sort();
+    assert_eq!(queries, ["invoice", "parcel", "refund policy"]);
+}

@@ -187,10 +187,14 @@
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       active = -1;
     }
+    /* A random id that lives only in this page's memory: the server counts one search per
+       stretch of typing, not one per keystroke. No cookie, no storage. */
+    var page = Math.random().toString(36).slice(2, 12), hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = "page"; hidden.value = page; form.appendChild(hidden);
     function run() {
       var q = input.value.trim(), mine = ++seq;
       if (!q) { close(); return; }
-      var url = "/api/search?limit=8&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
+      var url = "/api/search?limit=8&page=" + page + "&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
       fetch(url, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) { if (data && mine === seq) show(data); })
