@@ -132,6 +132,7 @@ pub fn open(path: &Path) -> Result<Connection, InsightsError> {
 pub struct Writer {
     queue: SyncSender<Message>,
     thread: Option<JoinHandle<()>>,
+    dropped: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -152,12 +153,13 @@ impl Writer {
             })?;
         let insights = Insights {
             queue: queue.clone(),
-            dropped,
+            dropped: Arc::clone(&dropped),
         };
         Ok((
             Writer {
                 queue,
                 thread: Some(thread),
+                dropped,
             },
             insights,
         ))
@@ -174,6 +176,13 @@ impl Writer {
             let _ = self.queue.send(Message::Close);
             if thread.join().is_err() {
                 tracing::error!("insights: the writer stopped unexpectedly");
+            }
+            let dropped = self.dropped.load(Ordering::Relaxed);
+            if dropped > 0 {
+                tracing::warn!(
+                    dropped,
+                    "insights: events were not recorded (the database was busy or the queue full)"
+                );
             }
         }
     }

@@ -304,3 +304,74 @@ fn what_the_search_box_asks_while_a_shopper_types_counts_as_one_search() {
     queries.sort();
     assert_eq!(queries, ["invoice", "parcel", "refund policy"]);
 }
+
+#[test]
+fn a_locked_database_loses_only_counted_events_and_fails_no_search() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+    // Another process holds the database: the writer waits, gives up, and counts.
+    let lock = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    lock.execute_batch("BEGIN EXCLUSIVE").expect("locks");
+    let locked = std::time::Instant::now();
+    let sent = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let (server, sent) = (&server, &sent);
+            scope.spawn(move || {
+                for n in 0..2500 {
+                    let reply = server.get(&format!(
+                        "/api/search?q=refund+{}",
+                        (thread * 2500 + n) % 40
+                    ));
+                    assert_eq!(
+                        reply.status, 200,
+                        "a search failed while the database was locked"
+                    );
+                    sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    // Longer than the writer waits for a lock (2 s), however fast the searches were.
+    std::thread::sleep(std::time::Duration::from_secs(3).saturating_sub(locked.elapsed()));
+    lock.execute_batch("ROLLBACK").expect("unlocks");
+    drop(lock);
+    for q in ["parcel", "invoice", "voucher"] {
+        assert_eq!(server.get(&format!("/api/search?q={q}")).status, 200);
+    }
+    let (status, log) = server.terminate_with_log();
+    assert!(status.success());
+    let dropped: usize = log
+        .lines()
+        .filter(|l| l.contains("events were not recorded"))
+        .filter_map(|l| {
+            l.split("dropped=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .next_back()
+        .unwrap_or(0);
+    let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    let written: usize = rows(&db, "SELECT count(*) FROM searches")[0][0]
+        .parse()
+        .expect("a count");
+    let sent = sent.into_inner() + 3;
+    assert_eq!(sent, 10_003);
+    assert!(dropped > 0, "the lock lost nothing?\n{log}");
+    assert_eq!(
+        written + dropped,
+        sent,
+        "every search is written or counted\n{log}"
+    );
+    let after: Vec<String> = rows(
+        &db,
+        "SELECT query FROM searches WHERE query IN ('parcel', 'invoice', 'voucher')",
+    )
+    .into_iter()
+    .flatten()
+    .collect();
+    assert_eq!(after.len(), 3, "recording goes on once the lock is gone");
+}

@@ -22,6 +22,8 @@ pub struct Server {
     pub addr: String,
     /// Everything the server printed before it said where it listens.
     pub startup: String,
+    /// What it printed after that, line by line.
+    later: std::sync::Mutex<mpsc::Receiver<String>>,
     agent: ureq::Agent,
 }
 
@@ -120,6 +122,7 @@ impl Server {
             child,
             addr,
             startup,
+            later: std::sync::Mutex::new(received),
             agent,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -214,6 +217,20 @@ impl Server {
             headers,
             body: body.to_string(),
         }
+    }
+
+    /// Sends SIGTERM and waits for the process to end; its exit status and what it printed
+    /// after it started listening.
+    pub fn terminate_with_log(mut self) -> (std::process::ExitStatus, String) {
+        let (_, nothing) = mpsc::channel();
+        let later = std::mem::replace(
+            self.later.get_mut().unwrap_or_else(|e| e.into_inner()),
+            nothing,
+        );
+        let status = self.terminate();
+        // Ends when the reading thread does, at the end of the process's stderr.
+        let log: Vec<String> = later.iter().collect();
+        (status, log.join("\n"))
     }
 
     /// Sends SIGTERM and waits for the process to end; its exit status.
