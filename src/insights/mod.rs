@@ -36,6 +36,38 @@ pub const QUEUE: usize = 10_000;
 pub enum Event {
     Search(Search),
     Feedback(Feedback),
+    Click(Click),
+    Handoff(Handoff),
+}
+
+/// A shopper chose a result of a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Click {
+    /// Unix time, to the minute.
+    pub at: i64,
+    /// The query, as [`normalize`] gives it.
+    pub query: String,
+    pub lang: String,
+    /// The article chosen, without its `#anchor`.
+    pub url: String,
+    /// Its place in the results, from 1.
+    pub rank: usize,
+    /// The search box's page id, when it sent one.
+    pub page: Option<String>,
+}
+
+/// A shopper turned to the support contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handoff {
+    /// Unix time, to the minute.
+    pub at: i64,
+    /// The page they were on (an article, or the search page).
+    pub from: String,
+    /// What they had searched for, when they came from a search.
+    pub query: Option<String>,
+    /// `email`, `phone` or `chat`.
+    pub channel: String,
+    pub page: Option<String>,
 }
 
 /// A search through the API or the `/search/` page.

@@ -39,6 +39,27 @@ const SCHEMA: &[&str] = &[
     "
     ALTER TABLE searches ADD COLUMN page TEXT;
 ",
+    "
+    CREATE TABLE clicks (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        query TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        url TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        page TEXT
+    );
+    CREATE INDEX clicks_at ON clicks (at);
+    CREATE TABLE handoffs (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        from_url TEXT NOT NULL,
+        query TEXT,
+        channel TEXT NOT NULL,
+        page TEXT
+    );
+    CREATE INDEX handoffs_at ON handoffs (at);
+",
 ];
 
 /// Events written in one transaction at most.
@@ -248,6 +269,12 @@ fn write_until_closed(
                 Message::Event(Event::Search(search)) => {
                     batch.extend(typing.add(search, now).map(Event::Search));
                 }
+                // A choice ends the typing that led to it: the search is written first.
+                Message::Event(Event::Click(click)) => {
+                    let typed = click.page.as_deref().and_then(|p| typing.finish(p));
+                    batch.extend(typed.map(Event::Search));
+                    batch.push(Event::Click(click));
+                }
                 Message::Event(event) => batch.push(event),
                 Message::Close => closing = true,
             }
@@ -291,6 +318,12 @@ fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> 
         let mut feedback = transaction.prepare_cached(
             "INSERT INTO feedback (at, url, helpful, comment) VALUES (?1, ?2, ?3, ?4)",
         )?;
+        let mut click = transaction.prepare_cached(
+            "INSERT INTO clicks (at, query, lang, url, rank, page) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut handoff = transaction.prepare_cached(
+            "INSERT INTO handoffs (at, from_url, query, channel, page) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         for event in events {
             match event {
                 Event::Search(s) => {
@@ -308,6 +341,12 @@ fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> 
                 Event::Feedback(f) => {
                     feedback.execute(params![f.at, f.url, f.helpful, f.comment])?;
                 }
+                Event::Click(c) => {
+                    click.execute(params![c.at, c.query, c.lang, c.url, c.rank as i64, c.page])?;
+                }
+                Event::Handoff(h) => {
+                    handoff.execute(params![h.at, h.from, h.query, h.channel, h.page])?;
+                }
             }
         }
     }
@@ -317,7 +356,7 @@ fn write(connection: &mut Connection, events: &[Event]) -> rusqlite::Result<()> 
 /// Deletes the rows older than `days` days before `now`.
 fn delete_older_than(connection: &Connection, days: u32, now: i64) -> rusqlite::Result<()> {
     let before = now - i64::from(days) * 24 * 60 * 60;
-    for table in ["searches", "feedback"] {
+    for table in ["searches", "feedback", "clicks", "handoffs"] {
         connection.execute(&format!("DELETE FROM {table} WHERE at < ?1"), [before])?;
     }
     Ok(())

@@ -34,6 +34,12 @@ impl Typing {
         finished
     }
 
+    /// The search page `page` is typing, now finished (the shopper chose a result, or turned
+    /// to support).
+    pub fn finish(&mut self, page: &str) -> Option<Search> {
+        self.pending.remove(page).map(|(search, _)| search)
+    }
+
     /// The searches nobody has typed on for [`SETTLED`] by `now`.
     pub fn settled(&mut self, now: Instant) -> Vec<Search> {
         let done: Vec<String> = self

@@ -226,7 +226,7 @@ fn client_of(peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
 
 /// Whether `url` is the address of a page of the current build: `/a/b/` with its
 /// `index.html` in the site folder, and nothing that could leave the folder.
-fn is_page(state: &AppState, url: &str) -> bool {
+pub(super) fn is_page(state: &AppState, url: &str) -> bool {
     let Some(path) = url.strip_prefix('/') else {
         return false;
     };

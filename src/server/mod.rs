@@ -12,6 +12,7 @@
 
 mod answers;
 mod api;
+mod events;
 mod feedback;
 mod listen;
 mod live;
@@ -97,6 +98,16 @@ fn routes(state: AppState) -> Router {
         .route(
             "/api/feedback",
             axum::routing::post(feedback::post).fallback(feedback::method_not_allowed),
+        )
+        .route(
+            "/api/click",
+            get(events::click_followed)
+                .post(events::click_posted)
+                .fallback(events::get_or_post),
+        )
+        .route(
+            "/api/handoff",
+            axum::routing::post(events::handoff_posted).fallback(events::post_only),
         )
         .route("/api/{*rest}", axum::routing::any(api::not_found));
     Router::new()

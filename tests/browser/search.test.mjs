@@ -43,7 +43,9 @@ test('enter without choosing opens the full results page, rendered by the server
   await Promise.all([page.waitForURL(/\/search\/\?q=money/), box.press('Enter')]);
   const results = page.locator('ol.results a.result-link');
   assert.ok(await results.count() > 0, 'the results page lists answers');
-  assert.match(await results.first().getAttribute('href'), /^\/returns\//);
+  assert.match(await results.first().getAttribute('href'), /^\/api\/click\?q=money%20back&url=\/returns\//);
+  // The link counts the choice and goes on to the article.
+  await Promise.all([page.waitForURL(/\/returns\//), results.first().click()]);
   await ctx.close();
 });
 
@@ -145,5 +147,33 @@ test('without JavaScript the vote is a plain form that comes back to the article
     page.locator('form.helpful').getByRole('button', { name: 'Yes' }).click(),
   ]);
   assert.equal(await page.locator('.helpful-thanks').isVisible(), true);
+  await ctx.close();
+});
+
+test('choosing an answer and turning to support are counted, with the query that led there', T, async () => {
+  const ctx = await env.context(PHONE);
+  const page = await ctx.newPage();
+  await page.goto('/');
+  const box = page.getByRole('combobox');
+  await box.fill('refund');
+  const first = page.getByRole('option').first().locator('a');
+  await first.waitFor();
+  const href = await first.getAttribute('href');
+  const [click] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/api/click') && r.method() === 'POST'),
+    page.waitForURL((u) => u.pathname + u.hash === href),
+    first.tap(),
+  ]);
+  const chosen = JSON.parse(click.postData());
+  assert.deepEqual([chosen.q, chosen.url, chosen.rank], ['refund', href, 1]);
+  assert.match(chosen.page, /^[a-z0-9]{4,}$/);
+  // On the article: "Still need help?" and its chat link.
+  const [handoff] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/api/handoff')),
+    page.locator('.support-actions a').first().tap(),
+  ]);
+  const turned = JSON.parse(handoff.postData());
+  assert.equal(turned.channel, 'chat');
+  assert.equal(turned.from, new URL(href, 'http://x').pathname);
   await ctx.close();
 });

@@ -375,3 +375,97 @@ fn a_locked_database_loses_only_counted_events_and_fails_no_search() {
     .collect();
     assert_eq!(after.len(), 3, "recording goes on once the lock is gone");
 }
+
+#[test]
+fn choices_and_turns_to_support_are_counted() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+    // The search box: typing, then a result chosen (the click ends the typing).
+    for q in ["mon", "money", "money+back"] {
+        assert_eq!(
+            server
+                .get(&format!("/api/search?q={q}&page=pg000001"))
+                .status,
+            200
+        );
+    }
+    let click = server.post_as(
+        "/api/click",
+        JSON,
+        r#"{"q": "money back", "url": "/returns/refund-policy/#when-we-issue-the-refund", "rank": 1, "lang": "en", "page": "pg000001"}"#,
+    );
+    assert_eq!(click.status, 204, "{}", click.body);
+    // The results page without JavaScript: the link counts, then goes on.
+    let followed =
+        server.get("/api/click?q=parcel&url=/delivery/delivery-faq/%23where&rank=2&lang=en");
+    assert_eq!(followed.status, 303);
+    assert_eq!(followed.header("location"), "/delivery/delivery-faq/#where");
+    for (target, says) in [
+        (
+            "/api/click?q=x&url=https://evil.example/&rank=1",
+            "url must be",
+        ),
+        ("/api/click?q=x&url=//evil.example/&rank=1", "url must be"),
+        (
+            "/api/click?q=x&url=/returns/refund-policy/&rank=0",
+            "rank must be",
+        ),
+        (
+            "/api/click?url=/returns/refund-policy/&rank=1",
+            "q is required",
+        ),
+    ] {
+        let reply = server.get(target);
+        assert_eq!(reply.status, 400, "{target}");
+        assert!(
+            reply.json()["error"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(says),
+            "{target}: {}",
+            reply.body
+        );
+    }
+    let handoff = server.post_as(
+        "/api/handoff",
+        JSON,
+        r#"{"from": "/search/", "q": "Talk to a human", "channel": "email", "page": "pg000002"}"#,
+    );
+    assert_eq!(handoff.status, 204, "{}", handoff.body);
+    let from_article = server.post_as(
+        "/api/handoff",
+        JSON,
+        r#"{"from": "/returns/refund-policy/", "channel": "chat"}"#,
+    );
+    assert_eq!(from_article.status, 204);
+    let bad = server.post_as(
+        "/api/handoff",
+        JSON,
+        r#"{"from": "/returns/refund-policy/", "channel": "pigeon"}"#,
+    );
+    assert_eq!(bad.status, 400);
+    assert!(server.terminate().success());
+
+    let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT 'search', query, page FROM searches UNION ALL SELECT 'click', query || ' ' || url || ' ' || rank, page FROM clicks ORDER BY 1 DESC, 2"
+        ),
+        [
+            vec!["search", "money back", "pg000001"],
+            vec!["click", "money back /returns/refund-policy/ 1", "pg000001"],
+            vec!["click", "parcel /delivery/delivery-faq/ 2", "NULL"],
+        ]
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT from_url, query, channel FROM handoffs ORDER BY id"
+        ),
+        [
+            vec!["/search/", "talk to a human", "email"],
+            vec!["/returns/refund-policy/", "NULL", "chat"],
+        ]
+    );
+}

@@ -585,8 +585,9 @@ fn the_search_page_lists_results_without_javascript() {
     assert_eq!(page.status, 200);
     assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
     assert!(
-        page.body
-            .contains("class=\"result-link\" href=\"/returns/refund-policy/"),
+        page.body.contains(
+            "class=\"result-link\" href=\"/api/click?q=refund&amp;url=/returns/refund-policy/"
+        ),
         "{}",
         page.body
     );

@@ -2,6 +2,22 @@
 (function () {
   "use strict";
 
+  /* A random id that lives only in this page's memory (no cookie, no storage): the server
+     counts one search per stretch of typing, and links a page's searches to what was chosen. */
+  var PAGE = Math.random().toString(36).slice(2, 12), lastQuery = "";
+  function beacon(path, data) {
+    data.page = PAGE;
+    if (navigator.sendBeacon) navigator.sendBeacon(path, new Blob([JSON.stringify(data)], { type: "application/json" }));
+  }
+  /* Turning to support (e-mail, phone or chat, anywhere on the page) is counted, with the
+     query that led there. */
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest(".support-actions a, #search-results a[href^='mailto:'], #search-results a[data-contact]");
+    if (!a) return;
+    var href = a.getAttribute("href") || "", q = new URLSearchParams(location.search).get("q") || lastQuery;
+    beacon("/api/handoff", { from: location.pathname, channel: /^mailto:/.test(href) ? "email" : /^tel:/.test(href) ? "phone" : "chat", q: q || null });
+  });
+
   /* FAQ deep links: open the <details> whose id is in the URL hash and bring it into view. */
   function openFromHash() {
     var id = location.hash.slice(1);
@@ -141,6 +157,7 @@
         });
       }
       var all = data.support_first ? contact.concat(hits, popular) : hits.concat(popular, contact);
+      var hitsFrom = data.support_first ? contact.length : 0;
       all.forEach(function (hit, n) {
         var li = el("li"), a = el("a");
         li.id = "search-option-" + n;
@@ -148,6 +165,8 @@
         li.setAttribute("aria-selected", "false");
         a.href = hit.url;
         a.tabIndex = -1;
+        if (n >= hitsFrom && n < hitsFrom + hits.length) a.setAttribute("data-rank", n - hitsFrom + 1);
+        else if (contact.indexOf(hit) >= 0) a.setAttribute("data-contact", "");
         a.appendChild(el("span", "title", hit.heading || hit.title));
         a.appendChild(el("span", "section", hit.heading ? hit.title : hit.section));
         if (hit.snippet) {
@@ -187,14 +206,18 @@
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
       active = -1;
     }
-    /* A random id that lives only in this page's memory: the server counts one search per
-       stretch of typing, not one per keystroke. No cookie, no storage. */
-    var page = Math.random().toString(36).slice(2, 12), hidden = document.createElement("input");
-    hidden.type = "hidden"; hidden.name = "page"; hidden.value = page; form.appendChild(hidden);
+    var hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = "page"; hidden.value = PAGE; form.appendChild(hidden);
+    /* A result chosen from the list is counted, with its place. */
+    function chosen(a) {
+      if (a && a.getAttribute("data-rank")) beacon("/api/click", { q: lastQuery, url: a.getAttribute("href"), rank: +a.getAttribute("data-rank"), lang: document.documentElement.lang });
+    }
+    box.addEventListener("click", function (ev) { chosen(ev.target.closest("a")); });
     function run() {
       var q = input.value.trim(), mine = ++seq;
       if (!q) { close(); return; }
-      var url = "/api/search?limit=8&page=" + page + "&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
+      lastQuery = q;
+      var url = "/api/search?limit=8&page=" + PAGE + "&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
       fetch(url, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) { if (data && mine === seq) show(data); })
@@ -205,7 +228,7 @@
       if (ev.key === "ArrowDown" && items.length) { ev.preventDefault(); select(Math.min(active + 1, items.length - 1)); }
       else if (ev.key === "ArrowUp" && items.length) { ev.preventDefault(); select(Math.max(active - 1, -1)); }
       else if (ev.key === "Escape") { close(); }
-      else if (ev.key === "Enter" && active >= 0 && !box.hidden) { ev.preventDefault(); location.href = items[active].querySelector("a").href; }
+      else if (ev.key === "Enter" && active >= 0 && !box.hidden) { ev.preventDefault(); var a = items[active].querySelector("a"); chosen(a); if (a.hasAttribute("data-contact")) a.click(); else location.href = a.href; }
     });
     box.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
     input.addEventListener("blur", close);
