@@ -73,7 +73,7 @@ fn text(report: &Report) -> String {
     let since = date_of(report.since.div_euclid(86_400));
     let _ = writeln!(
         out,
-        "Since {since}{}{}: {} searches, {} unanswered ({}); {} votes, {} \"No\".",
+        "Since {since}{}{}: {} searches, {} unanswered ({}); {} results chosen; {} turns to support; {} votes, {} \"No\".",
         report
             .lang
             .as_ref()
@@ -87,21 +87,23 @@ fn text(report: &Report) -> String {
         report.searches,
         report.unanswered_searches,
         percent(report.unanswered_searches, report.searches),
+        report.clicks,
+        report.handoffs,
         report.votes.yes + report.votes.no,
         report.votes.no,
     );
     if !report.sections.is_empty() {
-        let _ = writeln!(out, "\nSections, most \"No\" first:");
+        let _ = writeln!(out, "\nWhat brings shoppers to support, by section:");
         let _ = writeln!(
             out,
-            "  {:<32} {:>6} {:>6} {:>9}",
-            "section", "no", "yes", "searches"
+            "  {:<32} {:>8} {:>6} {:>6} {:>7} {:>9}",
+            "section", "support", "no", "yes", "chosen", "searches"
         );
         for s in &report.sections {
             let _ = writeln!(
                 out,
-                "  {:<32} {:>6} {:>6} {:>9}",
-                s.section, s.votes.no, s.votes.yes, s.searches
+                "  {:<32} {:>8} {:>6} {:>6} {:>7} {:>9}",
+                s.section, s.handoffs, s.votes.no, s.votes.yes, s.clicks, s.searches
             );
         }
     }
@@ -125,6 +127,31 @@ fn text(report: &Report) -> String {
             );
         }
     }
+    if !report.suggestions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSuggestions ready to paste (front matter of the article):"
+        );
+        for s in &report.suggestions {
+            let _ = writeln!(
+                out,
+                "  {}  ->  {}\n      unanswered {} time(s) on {} day(s), then {} shopper(s) chose this article",
+                s.url, s.keywords, s.searches, s.days, s.then_chose
+            );
+        }
+    }
+    if !report.rephrased.is_empty() {
+        let _ = writeln!(out, "\nRephrased before a choice:");
+        for r in &report.rephrased {
+            let _ = writeln!(out, "  {:>5}  {} -> {} -> {}", r.times, r.from, r.to, r.url);
+        }
+    }
+    if !report.unclicked.is_empty() {
+        let _ = writeln!(out, "\nFound articles, but nobody chose one:");
+        for q in &report.unclicked {
+            let _ = writeln!(out, "  {:>5}  {} [{}]", q.searches, q.query, q.lang);
+        }
+    }
     if !report.top_queries.is_empty() {
         let _ = writeln!(out, "\nTop queries:");
         for q in &report.top_queries {
@@ -132,12 +159,12 @@ fn text(report: &Report) -> String {
         }
     }
     if !report.articles.is_empty() {
-        let _ = writeln!(out, "\nArticles by helpfulness, least helpful first:");
+        let _ = writeln!(out, "\nArticles, most turns to support and \"No\" first:");
         for a in &report.articles {
             let _ = writeln!(
                 out,
-                "  no {:>4}  yes {:>4}  {}",
-                a.votes.no, a.votes.yes, a.url
+                "  support {:>4}  no {:>4}  yes {:>4}  chosen {:>5}  {}",
+                a.handoffs, a.votes.no, a.votes.yes, a.clicks, a.url
             );
             for c in &a.comments {
                 let _ = writeln!(
@@ -154,18 +181,18 @@ fn text(report: &Report) -> String {
         let _ = writeln!(out, "\nWeeks:");
         let _ = writeln!(
             out,
-            "  {:<10} {:>9} {:>11} {:>6} {:>6}",
-            "week of", "searches", "unanswered", "no", "yes"
+            "  {:<10} {:>9} {:>11} {:>8} {:>6} {:>6}",
+            "week of", "searches", "unanswered", "support", "no", "yes"
         );
         for w in &report.weeks {
             let _ = writeln!(
                 out,
-                "  {:<10} {:>9} {:>11} {:>6} {:>6}",
-                w.week, w.searches, w.unanswered, w.votes.no, w.votes.yes
+                "  {:<10} {:>9} {:>11} {:>8} {:>6} {:>6}",
+                w.week, w.searches, w.unanswered, w.handoffs, w.votes.no, w.votes.yes
             );
         }
     }
-    if report.searches == 0 && report.votes.yes + report.votes.no == 0 {
+    if report.searches + report.clicks + report.handoffs + report.votes.yes + report.votes.no == 0 {
         let _ = writeln!(out, "\nNothing recorded in this time yet.");
     }
     out

@@ -38,15 +38,27 @@ pub struct Report {
     /// Searches that left the shopper without an answer in their words and language.
     pub unanswered_searches: usize,
     pub votes: Votes,
-    /// Per top-level section: what shoppers said of its articles, most "No" first.
+    pub clicks: usize,
+    /// Turns to the support contact (e-mail, phone or chat).
+    pub handoffs: usize,
+    /// Per top-level section (and `/search/` for the search pages): what brings shoppers to
+    /// support there, most first: hand-offs, then "No" votes.
     pub sections: Vec<SectionFigures>,
     /// The most searched queries.
     pub top_queries: Vec<QueryFigures>,
     /// Unanswered queries, typos of one another merged: the articles to write next.
     pub unanswered: Vec<Unanswered>,
-    /// Articles shoppers voted on, most "No" first, with what they wrote.
+    /// Queries that found articles, but no shopper chose one.
+    pub unclicked: Vec<QueryFigures>,
+    /// What shoppers asked first, then asked again otherwise and chose an article.
+    pub rephrased: Vec<Rephrased>,
+    /// `keywords` to add to an article: what shoppers asked without an answer before they
+    /// found it, on enough days.
+    pub suggestions: Vec<Suggestion>,
+    /// Articles shoppers reached, voted on or left for support, most hand-offs and "No"
+    /// first, with what they wrote.
     pub articles: Vec<ArticleFigures>,
-    /// Per week (Monday, `YYYY-MM-DD`): searches, unanswered ones and votes.
+    /// Per week (Monday, `YYYY-MM-DD`): searches, unanswered ones, votes and hand-offs.
     pub weeks: Vec<Week>,
 }
 
@@ -56,10 +68,13 @@ pub struct Votes {
     pub no: usize,
 }
 
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Default, Serialize, PartialEq)]
 pub struct SectionFigures {
     pub section: String,
+    pub handoffs: usize,
     pub votes: Votes,
+    /// Results chosen in it.
+    pub clicks: usize,
     /// Searches limited to this section (`section=`).
     pub searches: usize,
 }
@@ -87,9 +102,37 @@ pub struct Unanswered {
 }
 
 #[derive(Debug, Serialize, PartialEq)]
+pub struct Rephrased {
+    /// What was asked first, without a choice.
+    pub from: String,
+    /// What was asked next, and led to `url`.
+    pub to: String,
+    pub url: String,
+    pub lang: String,
+    /// Pages (shoppers) that went this way.
+    pub times: usize,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Suggestion {
+    pub url: String,
+    pub lang: String,
+    /// The line to paste into the article's front matter.
+    pub keywords: String,
+    /// The query, how often it went unanswered and on how many days.
+    pub query: String,
+    pub searches: usize,
+    pub days: usize,
+    /// Shoppers who asked it and then chose this article.
+    pub then_chose: usize,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq)]
 pub struct ArticleFigures {
     pub url: String,
+    pub handoffs: usize,
     pub votes: Votes,
+    pub clicks: usize,
     /// Comments, newest first, each with its time (Unix, to the minute).
     pub comments: Vec<Comment>,
 }
@@ -101,13 +144,18 @@ pub struct Comment {
     pub text: String,
 }
 
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Default, Serialize, PartialEq)]
 pub struct Week {
     pub week: String,
     pub searches: usize,
     pub unanswered: usize,
     pub votes: Votes,
+    pub handoffs: usize,
 }
+
+/// Days a query must have been asked on before its suggestion is shown: one shopper on one
+/// afternoon is no pattern.
+const SUGGESTION_DAYS: usize = 2;
 
 /// One query's searches, as read.
 #[derive(Default)]
@@ -115,93 +163,219 @@ struct Counted {
     searches: usize,
     days: BTreeSet<i64>,
     answered: BTreeMap<String, usize>,
+    clicks: usize,
+}
+
+/// One page's searches and choices, in order: what rephrasings are read from.
+#[derive(Default)]
+struct PageTrail {
+    /// (minute, order read, query, lang, answered)
+    searches: Vec<(i64, usize, String, String, String)>,
+    /// (minute, order read, query, url)
+    clicks: Vec<(i64, usize, String, String)>,
+}
+
+/// Everything read, before it is ranked.
+#[derive(Default)]
+struct Tally {
+    queries: BTreeMap<(String, String), Counted>,
+    articles: BTreeMap<String, ArticleFigures>,
+    sections: BTreeMap<String, SectionFigures>,
+    weeks: BTreeMap<i64, Week>,
+    pages: BTreeMap<String, PageTrail>,
+    clicks: usize,
+    handoffs: usize,
+    order: usize,
+}
+
+impl Tally {
+    fn week(&mut self, day: i64) -> &mut Week {
+        let week = week_of(day);
+        self.weeks.entry(week).or_insert_with(|| Week {
+            week: date_of(week),
+            ..Week::default()
+        })
+    }
+
+    fn section(&mut self, section: String) -> &mut SectionFigures {
+        self.sections
+            .entry(section.clone())
+            .or_insert_with(|| SectionFigures {
+                section,
+                ..SectionFigures::default()
+            })
+    }
+
+    fn article(&mut self, url: &str) -> &mut ArticleFigures {
+        self.articles
+            .entry(url.to_string())
+            .or_insert_with(|| ArticleFigures {
+                url: url.to_string(),
+                ..ArticleFigures::default()
+            })
+    }
+
+    fn next(&mut self) -> usize {
+        self.order += 1;
+        self.order
+    }
 }
 
 /// Reads `databases` (opened read-only; each must exist) and merges their figures.
 pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, InsightsError> {
-    let mut queries: BTreeMap<(String, String), Counted> = BTreeMap::new();
-    let mut articles: BTreeMap<String, (Votes, Vec<Comment>)> = BTreeMap::new();
-    let mut section_searches: BTreeMap<String, usize> = BTreeMap::new();
-    let mut weeks: BTreeMap<i64, Week> = BTreeMap::new();
+    let mut tally = Tally::default();
     for path in databases {
         let db = open_read_only(path)?;
         let failed = |e: rusqlite::Error| InsightsError::Open {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
-        let mut statement = db
-            .prepare(
-                "SELECT query, lang, section, answered, at / 86400, count(*) FROM searches
-                 WHERE at >= ?1 AND (?2 IS NULL OR lang = ?2) AND (?3 IS NULL OR section = ?3)
-                 GROUP BY query, lang, section, answered, at / 86400",
-            )
-            .map_err(failed)?;
-        let rows = statement
-            .query_map(params![filter.since, filter.lang, filter.section], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, i64>(4)?,
-                    row.get::<_, i64>(5)? as usize,
-                ))
-            })
-            .map_err(failed)?;
-        for row in rows {
-            let (query, lang, section, answered, day, count) = row.map_err(failed)?;
-            let unanswered = is_unanswered(&answered);
-            let counted = queries.entry((query, lang)).or_default();
-            counted.searches += count;
-            counted.days.insert(day);
-            *counted.answered.entry(answered).or_default() += count;
-            if let Some(section) = section {
-                *section_searches.entry(section).or_default() += count;
-            }
-            let week = week_of(day);
-            let figures = weeks.entry(week).or_insert_with(|| Week {
-                week: date_of(week),
-                searches: 0,
-                unanswered: 0,
-                votes: Votes::default(),
-            });
-            figures.searches += count;
-            figures.unanswered += if unanswered { count } else { 0 };
+        read_searches(&db, filter, &mut tally).map_err(failed)?;
+        read_feedback(&db, filter, &mut tally).map_err(failed)?;
+        read_clicks(&db, filter, &mut tally).map_err(failed)?;
+        read_handoffs(&db, filter, &mut tally).map_err(failed)?;
+    }
+    Ok(rank(tally, databases, filter))
+}
+
+fn read_searches(db: &Connection, filter: &Filter, tally: &mut Tally) -> rusqlite::Result<()> {
+    let mut statement = db.prepare(
+        "SELECT query, lang, section, answered, at, page FROM searches
+         WHERE at >= ?1 AND (?2 IS NULL OR lang = ?2) AND (?3 IS NULL OR section = ?3)
+         ORDER BY id",
+    )?;
+    let rows = statement.query_map(params![filter.since, filter.lang, filter.section], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
+            row.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (query, lang, section, answered, at, page) = row?;
+        let day = at.div_euclid(86_400);
+        let missed = is_unanswered(&answered);
+        let counted = tally
+            .queries
+            .entry((query.clone(), lang.clone()))
+            .or_default();
+        counted.searches += 1;
+        counted.days.insert(day);
+        *counted.answered.entry(answered.clone()).or_default() += 1;
+        if let Some(section) = section {
+            tally.section(section).searches += 1;
         }
-        let mut statement = db
-            .prepare("SELECT at, url, helpful, comment FROM feedback WHERE at >= ?1")
-            .map_err(failed)?;
-        let rows = statement
-            .query_map([filter.since], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, bool>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                ))
-            })
-            .map_err(failed)?;
-        for row in rows {
-            let (at, url, helpful, comment) = row.map_err(failed)?;
-            if !filter.holds_article(&url) {
-                continue;
-            }
-            let (votes, comments) = articles.entry(url).or_default();
-            count_vote(votes, helpful);
-            if let Some(text) = comment {
-                comments.push(Comment { at, helpful, text });
-            }
-            let week = week_of(at / 86400);
-            let figures = weeks.entry(week).or_insert_with(|| Week {
-                week: date_of(week),
-                searches: 0,
-                unanswered: 0,
-                votes: Votes::default(),
-            });
-            count_vote(&mut figures.votes, helpful);
+        let week = tally.week(day);
+        week.searches += 1;
+        week.unanswered += usize::from(missed);
+        if let Some(page) = page {
+            let order = tally.next();
+            let trail = tally.pages.entry(page).or_default();
+            trail.searches.push((at, order, query, lang, answered));
         }
     }
+    Ok(())
+}
 
+fn read_feedback(db: &Connection, filter: &Filter, tally: &mut Tally) -> rusqlite::Result<()> {
+    let mut statement =
+        db.prepare("SELECT at, url, helpful, comment FROM feedback WHERE at >= ?1 ORDER BY id")?;
+    let rows = statement.query_map([filter.since], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, bool>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (at, url, helpful, comment) = row?;
+        if !filter.holds_article(&url) {
+            continue;
+        }
+        let article = tally.article(&url);
+        count_vote(&mut article.votes, helpful);
+        if let Some(text) = comment {
+            article.comments.push(Comment { at, helpful, text });
+        }
+        count_vote(&mut tally.section(filter.section_of(&url)).votes, helpful);
+        count_vote(&mut tally.week(at.div_euclid(86_400)).votes, helpful);
+    }
+    Ok(())
+}
+
+fn read_clicks(db: &Connection, filter: &Filter, tally: &mut Tally) -> rusqlite::Result<()> {
+    let mut statement = db.prepare(
+        "SELECT at, query, lang, url, page FROM clicks
+         WHERE at >= ?1 AND (?2 IS NULL OR lang = ?2) ORDER BY id",
+    )?;
+    let rows = statement.query_map(params![filter.since, filter.lang], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (at, query, lang, url, page) = row?;
+        if filter.section.is_some() && !filter.holds_article(&url) {
+            continue;
+        }
+        tally.clicks += 1;
+        tally
+            .queries
+            .entry((query.clone(), lang))
+            .or_default()
+            .clicks += 1;
+        tally.article(&url).clicks += 1;
+        tally.section(filter.section_of(&url)).clicks += 1;
+        if let Some(page) = page {
+            let order = tally.next();
+            let trail = tally.pages.entry(page).or_default();
+            trail.clicks.push((at, order, query, url));
+        }
+    }
+    Ok(())
+}
+
+fn read_handoffs(db: &Connection, filter: &Filter, tally: &mut Tally) -> rusqlite::Result<()> {
+    let mut statement =
+        db.prepare("SELECT at, from_url FROM handoffs WHERE at >= ?1 ORDER BY id")?;
+    let rows = statement.query_map([filter.since], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (at, from) = row?;
+        if !filter.holds_article(&from) {
+            continue;
+        }
+        tally.handoffs += 1;
+        if !from.ends_with("/search/") {
+            tally.article(&from).handoffs += 1;
+        }
+        tally.section(filter.section_of(&from)).handoffs += 1;
+        tally.week(at.div_euclid(86_400)).handoffs += 1;
+    }
+    Ok(())
+}
+
+/// The figures read, ranked and cut to what a reader can take in.
+fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
+    let Tally {
+        queries,
+        articles,
+        sections,
+        weeks,
+        pages,
+        clicks,
+        handoffs,
+        ..
+    } = tally;
     let searches = queries.values().map(|c| c.searches).sum();
     let unanswered_searches = queries
         .values()
@@ -209,69 +383,72 @@ pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, Insights
         .filter(|(answered, _)| is_unanswered(answered))
         .map(|(_, n)| n)
         .sum();
+    let figures = |((query, lang), c): (&(String, String), &Counted)| QueryFigures {
+        query: query.clone(),
+        lang: lang.clone(),
+        searches: c.searches,
+        days: c.days.len(),
+    };
+    let by_searches = |a: &QueryFigures, b: &QueryFigures| {
+        b.searches.cmp(&a.searches).then(a.query.cmp(&b.query))
+    };
     let mut top_queries: Vec<QueryFigures> = queries
         .iter()
-        .map(|((query, lang), c)| QueryFigures {
-            query: query.clone(),
-            lang: lang.clone(),
-            searches: c.searches,
-            days: c.days.len(),
-        })
+        .filter(|(_, c)| c.searches > 0)
+        .map(figures)
         .collect();
-    top_queries.sort_by(|a, b| b.searches.cmp(&a.searches).then(a.query.cmp(&b.query)));
+    top_queries.sort_by(by_searches);
     top_queries.truncate(SHOWN);
+    let mut unclicked: Vec<QueryFigures> = queries
+        .iter()
+        .filter(|(_, c)| {
+            c.clicks == 0
+                && c.answered
+                    .iter()
+                    .any(|(a, _)| !is_unanswered(a) && a != "nothing")
+        })
+        .map(figures)
+        .collect();
+    unclicked.sort_by(by_searches);
+    unclicked.truncate(SHOWN);
 
-    let mut votes = Votes::default();
-    let mut by_section: BTreeMap<String, SectionFigures> = BTreeMap::new();
-    for (url, (article_votes, _)) in &articles {
-        votes.yes += article_votes.yes;
-        votes.no += article_votes.no;
-        let section = filter.section_of(url);
-        let figures = by_section
-            .entry(section.clone())
-            .or_insert_with(|| SectionFigures {
-                section,
-                votes: Votes::default(),
-                searches: 0,
-            });
-        figures.votes.yes += article_votes.yes;
-        figures.votes.no += article_votes.no;
-    }
-    for (section, searches) in section_searches {
-        by_section
-            .entry(section.clone())
-            .or_insert_with(|| SectionFigures {
-                section,
-                votes: Votes::default(),
-                searches: 0,
-            })
-            .searches += searches;
-    }
-    let mut sections: Vec<SectionFigures> = by_section.into_values().collect();
+    let votes = articles.values().fold(Votes::default(), |sum, a| Votes {
+        yes: sum.yes + a.votes.yes,
+        no: sum.no + a.votes.no,
+    });
+    let mut sections: Vec<SectionFigures> = sections.into_values().collect();
     sections.sort_by(|a, b| {
-        (b.votes.no, b.searches)
-            .cmp(&(a.votes.no, a.searches))
+        (b.handoffs, b.votes.no, b.searches, b.clicks)
+            .cmp(&(a.handoffs, a.votes.no, a.searches, a.clicks))
             .then(a.section.cmp(&b.section))
     });
-
     let mut articles: Vec<ArticleFigures> = articles
-        .into_iter()
-        .map(|(url, (votes, mut comments))| {
-            comments.sort_by_key(|c| std::cmp::Reverse(c.at));
-            ArticleFigures {
-                url,
-                votes,
-                comments,
-            }
+        .into_values()
+        .map(|mut a| {
+            a.comments.sort_by_key(|c| std::cmp::Reverse(c.at));
+            a
         })
         .collect();
     articles.sort_by(|a, b| {
-        (b.votes.no, a.votes.yes)
-            .cmp(&(a.votes.no, b.votes.yes))
+        (b.handoffs + b.votes.no, b.clicks)
+            .cmp(&(a.handoffs + a.votes.no, a.clicks))
             .then(a.url.cmp(&b.url))
     });
-
-    Ok(Report {
+    let rephrased = rephrasings(&pages);
+    let suggestions = suggestions(&rephrased, &queries);
+    let mut rephrased: Vec<Rephrased> = rephrased
+        .into_iter()
+        .map(|((from, to, url, lang), times)| Rephrased {
+            from,
+            to,
+            url,
+            lang,
+            times,
+        })
+        .collect();
+    rephrased.sort_by(|a, b| b.times.cmp(&a.times).then(a.from.cmp(&b.from)));
+    rephrased.truncate(SHOWN);
+    Report {
         since: filter.since,
         lang: filter.lang.clone(),
         section: filter.section.clone(),
@@ -279,12 +456,89 @@ pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, Insights
         searches,
         unanswered_searches,
         votes,
+        clicks,
+        handoffs,
         sections,
         top_queries,
         unanswered: unanswered(&queries),
+        unclicked,
+        rephrased,
+        suggestions,
         articles,
         weeks: weeks.into_values().collect(),
-    })
+    }
+}
+
+/// Per (first query, next query, article chosen, language): how many pages went that way. A
+/// page's search counts as rephrased when a later search of the same page, with another
+/// query, led to a choice and it did not.
+fn rephrasings(
+    pages: &BTreeMap<String, PageTrail>,
+) -> BTreeMap<(String, String, String, String), usize> {
+    let mut ways = BTreeMap::new();
+    for trail in pages.values() {
+        let mut seen = BTreeSet::new();
+        for click in &trail.clicks {
+            let (_, order, to, url) = click;
+            let Some((_, _, _, lang, _)) = trail.searches.iter().find(|s| &s.2 == to) else {
+                continue;
+            };
+            for earlier in trail.searches.iter().filter(|s| s.1 < *order && &s.2 != to) {
+                let chosen_before = trail
+                    .clicks
+                    .iter()
+                    .any(|c| c.2 == earlier.2 && c.1 < *order);
+                let way = (earlier.2.clone(), to.clone(), url.clone(), lang.clone());
+                if !chosen_before && seen.insert(way.clone()) {
+                    *ways.entry(way).or_default() += 1;
+                }
+            }
+        }
+    }
+    ways
+}
+
+/// `keywords` lines: a query that went unanswered, then was asked otherwise and led to the
+/// same article, by at least two pages or on at least [`SUGGESTION_DAYS`] days.
+fn suggestions(
+    ways: &BTreeMap<(String, String, String, String), usize>,
+    queries: &BTreeMap<(String, String), Counted>,
+) -> Vec<Suggestion> {
+    let mut chose: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    for ((from, _, url, lang), times) in ways {
+        *chose
+            .entry((from.clone(), url.clone(), lang.clone()))
+            .or_default() += times;
+    }
+    let mut suggestions: Vec<Suggestion> = chose
+        .into_iter()
+        .filter_map(|((query, url, lang), then_chose)| {
+            let counted = queries.get(&(query.clone(), lang.clone()))?;
+            let missed: usize = counted
+                .answered
+                .iter()
+                .filter(|(a, _)| is_unanswered(a))
+                .map(|(_, n)| n)
+                .sum();
+            let days = counted.days.len();
+            (missed > 0 && (days >= SUGGESTION_DAYS || then_chose >= 2)).then(|| Suggestion {
+                keywords: format!("keywords = [{}]", serde_json::Value::String(query.clone())),
+                url,
+                lang,
+                query,
+                searches: missed,
+                days,
+                then_chose,
+            })
+        })
+        .collect();
+    suggestions.sort_by(|a, b| {
+        (b.then_chose, b.searches)
+            .cmp(&(a.then_chose, a.searches))
+            .then(a.query.cmp(&b.query))
+    });
+    suggestions.truncate(SHOWN);
+    suggestions
 }
 
 fn count_vote(votes: &mut Votes, helpful: bool) {
@@ -592,6 +846,94 @@ mod tests {
         assert_eq!(only.searches, 0);
         assert_eq!(only.articles.len(), 1);
         assert_eq!(only.articles[0].url, "/ru/returns/refund-policy/");
+    }
+
+    fn typed(at: i64, query: &str, answered: Answered, page: &str) -> Event {
+        match search(at, query, "en", answered) {
+            Event::Search(mut s) => {
+                s.page = Some(page.into());
+                Event::Search(s)
+            }
+            other => other,
+        }
+    }
+
+    fn chose(at: i64, query: &str, url: &str, page: &str) -> Event {
+        Event::Click(crate::insights::Click {
+            at,
+            query: query.into(),
+            lang: "en".into(),
+            url: url.into(),
+            rank: 1,
+            page: Some(page.into()),
+        })
+    }
+
+    #[test]
+    fn what_shoppers_asked_before_they_found_an_article_becomes_its_keywords() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let day = 86_400;
+        let now = crate::insights::this_minute();
+        let url = "/orders/gift-packaging/";
+        let mut events = Vec::new();
+        for (n, page) in ["pageone1", "pagetwo2"].iter().enumerate() {
+            let at = now - n as i64 * day;
+            events.push(typed(at, "gift wrap", Answered::Nothing, page));
+            events.push(typed(at, "packaging", Answered::AsTyped, page));
+            events.push(chose(at, "packaging", url, page));
+        }
+        // Found, but nobody chose anything; and a turn to support from an article.
+        events.push(search(now, "warranty", "en", Answered::AsTyped));
+        events.push(Event::Handoff(crate::insights::Handoff {
+            at: now,
+            from: "/returns/refund-policy/".into(),
+            query: None,
+            channel: "chat".into(),
+            page: None,
+        }));
+        let path = database(dir.path(), "a.db", events);
+        let filter = Filter {
+            since: now - 30 * day,
+            ..Filter::default()
+        };
+        let report = report(&[path], &filter).expect("reports");
+        assert_eq!(
+            report.rephrased,
+            [Rephrased {
+                from: "gift wrap".into(),
+                to: "packaging".into(),
+                url: url.into(),
+                lang: "en".into(),
+                times: 2,
+            }]
+        );
+        assert_eq!(report.suggestions.len(), 1);
+        let suggestion = &report.suggestions[0];
+        assert_eq!(suggestion.keywords, r#"keywords = ["gift wrap"]"#);
+        assert_eq!(
+            (
+                suggestion.url.as_str(),
+                suggestion.searches,
+                suggestion.days,
+                suggestion.then_chose
+            ),
+            (url, 2, 2, 2)
+        );
+        let unclicked: Vec<&str> = report.unclicked.iter().map(|q| q.query.as_str()).collect();
+        assert_eq!(unclicked, ["warranty"]);
+        assert_eq!((report.clicks, report.handoffs), (2, 1));
+        assert_eq!(
+            report.sections[0].section, "/returns/",
+            "hand-offs rank first"
+        );
+        assert_eq!(report.sections[0].handoffs, 1);
+        assert_eq!(report.articles[0].url, "/returns/refund-policy/");
+        let packaging = report
+            .articles
+            .iter()
+            .find(|a| a.url == url)
+            .expect("reached");
+        assert_eq!(packaging.clicks, 2);
     }
 
     fn report_of(dir: &Path, filter: &Filter) -> Report {

@@ -167,13 +167,27 @@ test('choosing an answer and turning to support are counted, with the query that
   const chosen = JSON.parse(click.postData());
   assert.deepEqual([chosen.q, chosen.url, chosen.rank], ['refund', href, 1]);
   assert.match(chosen.page, /^[a-z0-9]{4,}$/);
-  // On the article: "Still need help?" and its chat link.
+  // On the article: "Still need help?" and its e-mail link.
   const [handoff] = await Promise.all([
-    page.waitForRequest((r) => r.url().endsWith('/api/handoff')),
-    page.locator('.support-actions a').first().tap(),
+    page.waitForResponse((r) => r.url().endsWith('/api/handoff')),
+    page.locator('.support-actions a[href^="mailto:"]').tap(),
   ]);
-  const turned = JSON.parse(handoff.postData());
-  assert.equal(turned.channel, 'chat');
+  assert.equal(handoff.status(), 204);
+  const turned = JSON.parse(handoff.request().postData());
+  assert.equal(turned.channel, 'email');
   assert.equal(turned.from, new URL(href, 'http://x').pathname);
   await ctx.close();
+});
+
+test('the report shows the vote, the choice and the turn to support', T, async () => {
+  // The server writes what it recorded when it stops.
+  await env.server.close();
+  const { execFileSync } = await import('node:child_process');
+  const { REPO } = await import('./harness.mjs');
+  const json = execFileSync(`${REPO}/target/debug/helpbook`, ['report', '--root', REPO, '--format', 'json', '--since', '1d']);
+  const report = JSON.parse(json);
+  const refund = report.articles.find((a) => a.url === '/returns/refund-policy/');
+  assert.ok(refund && refund.votes.no >= 1 && refund.handoffs >= 1, JSON.stringify(refund));
+  assert.ok(report.clicks >= 1 && report.handoffs >= 1);
+  assert.ok(refund.comments.some((c) => c.text.includes('[email]')), 'the e-mail address typed was masked');
 });
