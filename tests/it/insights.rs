@@ -469,3 +469,30 @@ fn choices_and_turns_to_support_are_counted() {
         ]
     );
 }
+
+#[test]
+fn the_support_contact_is_written_to_with_what_the_shopper_was_doing() {
+    let hc = HelpCenter::demo();
+    let book = hc.read("book.toml").replace(
+        "chat = \"https://kask.example/chat\"",
+        "chat = \"https://kask.example/chat?topic={query}&from={url}\"",
+    );
+    assert!(book.contains("{query}"), "the demo's chat line changed");
+    hc.write("book.toml", &book);
+    let server = Server::start(&hc);
+    let article = server.get("/returns/refund-policy/").body;
+    assert!(
+        article.contains("href=\"mailto:help@kask.example?subject=Refund%20policy:%20when%20you%20get%20your%20money%20back&amp;body=https://help.kask.example/returns/refund-policy/\""),
+        "the e-mail names the article"
+    );
+    assert!(
+        article.contains("href=\"https://kask.example/chat?topic=&amp;from=https://help.kask.example/returns/refund-policy/\""),
+        "the chat is opened from the article"
+    );
+    let search = server.get("/search/?q=talk+to+a+human").body;
+    assert!(
+        search.contains("href=\"https://kask.example/chat?topic=talk%20to%20a%20human&amp;from="),
+        "the chat is opened with the question"
+    );
+    assert!(search.contains("mailto:help@kask.example?subject=talk%20to%20a%20human"));
+}

@@ -151,7 +151,7 @@
       var s = data.support, contact = [];
       if (s && (s.chat || s.email || s.phone) && (data.support_first || !hits.length)) {
         contact.push({
-          url: s.chat || (s.email ? "mailto:" + s.email + "?subject=" + encodeURIComponent(data.query || "") : "tel:" + s.phone.replace(/\s/g, "")),
+          url: s.chat ? s.chat.replace("{query}", encodeURIComponent(data.query || "")).replace("{url}", encodeURIComponent(location.href)) : (s.email ? "mailto:" + s.email + "?subject=" + encodeURIComponent(data.query || "") : "tel:" + s.phone.replace(/\s/g, "")),
           title: form.getAttribute("data-contact") || "Contact support",
           section: [s.email, s.phone].filter(Boolean).join(" \u00b7 ")
         });
