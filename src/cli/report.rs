@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use helpbook::config::Config;
-use helpbook::insights::report::{self, Filter, Report, date_of};
+use helpbook::insights::report::{self, ArticleInfo, Filter, Report, date_of};
 
 use super::Global;
 
@@ -51,13 +51,36 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     };
     let now = helpbook::insights::this_minute();
     let since = report::since(&args.since, now).map_err(anyhow::Error::msg)?;
+    // The articles as they are now, for which are due for a review (their problems are
+    // `check`'s to report, not this command's).
+    let articles = config
+        .as_ref()
+        .map(|config| {
+            let site = helpbook::content::load(config, &helpbook::diag::Diagnostics::new());
+            site.articles
+                .iter()
+                .map(|a| {
+                    let info = ArticleInfo {
+                        title: a.title.clone(),
+                        updated: a.last_updated().map(str::to_string),
+                    };
+                    (a.url.clone(), info)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let filter = Filter {
         since,
         lang: args.lang,
         section: args.section,
+        review_after_days: config
+            .as_ref()
+            .map_or(180, |c| c.insights_review_after_days),
         other_languages: config
             .map(|c| c.languages.into_iter().skip(1).collect())
             .unwrap_or_default(),
+        articles,
+        now,
     };
     let report = report::report(&databases, &filter)?;
     match args.format {
@@ -175,6 +198,22 @@ fn text(report: &Report) -> String {
                     c.text
                 );
             }
+        }
+    }
+    if !report.review.is_empty() {
+        let _ = writeln!(out, "\nArticles to review first:");
+        for r in &report.review {
+            let _ = writeln!(
+                out,
+                "  {} ({}){}: {}",
+                r.url,
+                r.title,
+                r.updated
+                    .as_ref()
+                    .map(|u| format!(", updated {u}"))
+                    .unwrap_or_default(),
+                r.why
+            );
         }
     }
     if !report.weeks.is_empty() {

@@ -23,6 +23,20 @@ pub struct Filter {
     /// The help center's languages other than the default: their articles' URLs start with
     /// `/<lang>/`.
     pub other_languages: Vec<String>,
+    /// The help center's articles, by URL, when it could be read: for the articles to review.
+    pub articles: BTreeMap<String, ArticleInfo>,
+    /// An article not updated for this many days is due for a review when shoppers reach it.
+    pub review_after_days: u32,
+    /// Unix time of the report.
+    pub now: i64,
+}
+
+/// What the report needs to know of an article of the help center.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleInfo {
+    pub title: String,
+    /// `updated`, or `date`, from its front matter: `YYYY-MM-DD`.
+    pub updated: Option<String>,
 }
 
 /// Rows shown per list.
@@ -58,6 +72,9 @@ pub struct Report {
     /// Articles shoppers reached, voted on or left for support, most hand-offs and "No"
     /// first, with what they wrote.
     pub articles: Vec<ArticleFigures>,
+    /// Articles to review first: not updated for `review-after-days` and reached by
+    /// shoppers, or rated unhelpful more often than helpful.
+    pub review: Vec<Review>,
     /// Per week (Monday, `YYYY-MM-DD`): searches, unanswered ones, votes and hand-offs.
     pub weeks: Vec<Week>,
 }
@@ -135,6 +152,17 @@ pub struct ArticleFigures {
     pub clicks: usize,
     /// Comments, newest first, each with its time (Unix, to the minute).
     pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Review {
+    pub url: String,
+    pub title: String,
+    /// `YYYY-MM-DD`, when the article has a date.
+    pub updated: Option<String>,
+    /// Days since, when it has one.
+    pub days_old: Option<i64>,
+    pub why: String,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -434,6 +462,7 @@ fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
             .cmp(&(a.handoffs + a.votes.no, a.clicks))
             .then(a.url.cmp(&b.url))
     });
+    let review = review(&articles, filter);
     let rephrased = rephrasings(&pages);
     let suggestions = suggestions(&rephrased, &queries);
     let mut rephrased: Vec<Rephrased> = rephrased
@@ -465,8 +494,60 @@ fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
         rephrased,
         suggestions,
         articles,
+        review,
         weeks: weeks.into_values().collect(),
     }
+}
+
+/// The articles to review first, most reason first: rated unhelpful more often than helpful
+/// (at least twice), or reached (chosen, voted on or left for support) at least five times
+/// and not updated for `review_after_days`.
+fn review(articles: &[ArticleFigures], filter: &Filter) -> Vec<Review> {
+    let today = filter.now.div_euclid(86_400);
+    let mut due: Vec<(usize, Review)> = articles
+        .iter()
+        .filter_map(|a| {
+            let info = filter.articles.get(&a.url);
+            let updated = info.and_then(|i| i.updated.clone());
+            let days_old = updated
+                .as_deref()
+                .and_then(|d| since(d, filter.now).ok())
+                .map(|t| today - t.div_euclid(86_400));
+            let reached = a.clicks + a.handoffs + a.votes.yes + a.votes.no;
+            let unhelpful = a.votes.no >= 2 && a.votes.no > a.votes.yes;
+            let stale = days_old.is_some_and(|d| d >= i64::from(filter.review_after_days));
+            let why = match (unhelpful, stale && reached >= 5) {
+                (true, true) => format!(
+                    "rated unhelpful {} times of {}, and not updated for {} days",
+                    a.votes.no,
+                    a.votes.no + a.votes.yes,
+                    days_old.unwrap_or_default()
+                ),
+                (true, false) => format!(
+                    "rated unhelpful {} times of {}",
+                    a.votes.no,
+                    a.votes.no + a.votes.yes
+                ),
+                (false, true) => format!(
+                    "reached {reached} times, not updated for {} days",
+                    days_old.unwrap_or_default()
+                ),
+                (false, false) => return None,
+            };
+            Some((
+                a.votes.no + a.handoffs + reached / 5,
+                Review {
+                    url: a.url.clone(),
+                    title: info.map(|i| i.title.clone()).unwrap_or_default(),
+                    updated,
+                    days_old,
+                    why,
+                },
+            ))
+        })
+        .collect();
+    due.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.url.cmp(&b.1.url)));
+    due.into_iter().take(SHOWN).map(|(_, r)| r).collect()
 }
 
 /// Per (first query, next query, article chosen, language): how many pages went that way. A
@@ -934,6 +1015,48 @@ mod tests {
             .find(|a| a.url == url)
             .expect("reached");
         assert_eq!(packaging.clicks, 2);
+    }
+
+    #[test]
+    fn articles_rated_unhelpful_or_reached_and_old_are_to_be_reviewed_first() {
+        let now = 20_429 * 86_400;
+        let article = |url: &str, no: usize, yes: usize, clicks: usize| ArticleFigures {
+            url: url.into(),
+            votes: Votes { yes, no },
+            clicks,
+            ..ArticleFigures::default()
+        };
+        let articles = [
+            article("/old-and-read/", 0, 1, 9),
+            article("/unhelpful/", 3, 1, 0),
+            article("/new-and-read/", 0, 0, 40),
+            article("/old-and-quiet/", 0, 0, 2),
+            article("/undated/", 0, 0, 50),
+        ];
+        let info = |updated: Option<&str>| ArticleInfo {
+            title: "T".into(),
+            updated: updated.map(Into::into),
+        };
+        let filter = Filter {
+            now,
+            review_after_days: 180,
+            articles: [
+                ("/old-and-read/".to_string(), info(Some("2025-01-01"))),
+                ("/unhelpful/".to_string(), info(Some("2025-12-01"))),
+                ("/new-and-read/".to_string(), info(Some("2025-11-01"))),
+                ("/old-and-quiet/".to_string(), info(Some("2024-01-01"))),
+                ("/undated/".to_string(), info(None)),
+            ]
+            .into_iter()
+            .collect(),
+            ..Filter::default()
+        };
+        let due = review(&articles, &filter);
+        let urls: Vec<&str> = due.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, ["/unhelpful/", "/old-and-read/"]);
+        assert_eq!(due[0].why, "rated unhelpful 3 times of 4");
+        assert_eq!(due[1].why, "reached 10 times, not updated for 340 days");
+        assert_eq!(due[1].days_old, Some(340));
     }
 
     fn report_of(dir: &Path, filter: &Filter) -> Report {
