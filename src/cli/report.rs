@@ -14,6 +14,7 @@ use super::Global;
 enum Format {
     Text,
     Json,
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +28,8 @@ pub struct Args {
     /// Only this top-level section (`/returns/`, `/ru/returns/`)
     #[arg(long, value_name = "URL")]
     section: Option<String>,
-    /// `text` to read, `json` for other tools (its shape is in the README)
+    /// `text` to read, `html` for one self-contained page (`> report.html`), `json` for other
+    /// tools (its shape is in the README)
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// An insights database; give several (one per server) to merge them
@@ -86,6 +88,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => print!("{}", text(&report)),
+        Format::Html => print!("{}", helpbook::insights::html::page(&report)),
     }
     Ok(ExitCode::SUCCESS)
 }

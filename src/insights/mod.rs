@@ -15,8 +15,10 @@
 //! | [`store`] | the database: schema and its versions, the writer thread, retention |
 //! | [`mask`] | e-mail addresses and phone numbers out of comments |
 //! | [`typing`] | one search per stretch of typing in the search box |
+//! | [`html`] | the report as one self-contained page |
 //! | [`report`] | `helpbook report`'s figures, from one database or several merged |
 
+pub mod html;
 pub mod mask;
 pub mod report;
 pub mod store;

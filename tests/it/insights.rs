@@ -192,6 +192,9 @@ fn votes_and_searches_are_stored_and_nothing_about_the_shopper() {
     assert_eq!(report["unanswered"][0]["query"], "zzqx wxyv");
     assert_eq!(report["articles"][0]["url"], "/returns/refund-policy/");
     assert_eq!(report["articles"][0]["votes"]["no"], 1);
+    let html = hc.run(&["report", "--format", "html"]).success().stdout;
+    assert!(html.starts_with("<!doctype html>") && html.contains("<svg"));
+    assert!(html.contains("Too slow. Call me: [phone], [email]"));
     let russian = hc
         .run(&["report", "--format", "json", "--lang", "ru"])
         .success()
