@@ -963,6 +963,11 @@ mod tests {
             events.push(typed(at, "packaging", Answered::AsTyped, page));
             events.push(chose(at, "packaging", url, page));
         }
+        // One shopper asks without an answer, another asks otherwise and chooses: two pages,
+        // no rephrasing.
+        events.push(typed(now, "gift wrap", Answered::Nothing, "pagethr3"));
+        events.push(typed(now, "packaging", Answered::AsTyped, "pagefou4"));
+        events.push(chose(now, "packaging", url, "pagefou4"));
         // Found, but nobody chose anything; and a turn to support from an article.
         events.push(search(now, "warranty", "en", Answered::AsTyped));
         events.push(Event::Handoff(crate::insights::Handoff {
@@ -998,11 +1003,12 @@ mod tests {
                 suggestion.days,
                 suggestion.then_chose
             ),
-            (url, 2, 2, 2)
+            (url, 3, 2, 2),
+            "three unanswered searches, two of them rephrased into a choice"
         );
         let unclicked: Vec<&str> = report.unclicked.iter().map(|q| q.query.as_str()).collect();
         assert_eq!(unclicked, ["warranty"]);
-        assert_eq!((report.clicks, report.handoffs), (2, 1));
+        assert_eq!((report.clicks, report.handoffs), (3, 1));
         assert_eq!(
             report.sections[0].section, "/returns/",
             "hand-offs rank first"
@@ -1014,7 +1020,7 @@ mod tests {
             .iter()
             .find(|a| a.url == url)
             .expect("reached");
-        assert_eq!(packaging.clicks, 2);
+        assert_eq!(packaging.clicks, 3);
     }
 
     #[test]
