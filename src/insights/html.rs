@@ -107,32 +107,24 @@ pub fn page(report: &Report) -> String {
             ]
         }),
     );
-    table(
-        &mut out,
-        "Found articles, but nobody chose one",
-        &["query", "language", "searches", "days"],
-        report.unclicked.iter().map(|q| {
-            vec![
-                escape(&q.query),
-                escape(&q.lang),
-                q.searches.to_string(),
-                q.days.to_string(),
-            ]
-        }),
-    );
-    table(
-        &mut out,
-        "Top queries",
-        &["query", "language", "searches", "days"],
-        report.top_queries.iter().map(|q| {
-            vec![
-                escape(&q.query),
-                escape(&q.lang),
-                q.searches.to_string(),
-                q.days.to_string(),
-            ]
-        }),
-    );
+    for (title, queries) in [
+        ("Found articles, but nobody chose one", &report.unclicked),
+        ("Top queries", &report.top_queries),
+    ] {
+        table(
+            &mut out,
+            title,
+            &["query", "language", "searches", "days"],
+            queries.iter().map(|q| {
+                vec![
+                    escape(&q.query),
+                    escape(&q.lang),
+                    q.searches.to_string(),
+                    q.days.to_string(),
+                ]
+            }),
+        );
+    }
     table(
         &mut out,
         "Articles, most turns to support and \u{201c}No\u{201d} first",

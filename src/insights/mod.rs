@@ -16,12 +16,14 @@
 //! | [`mask`] | e-mail addresses and phone numbers out of comments |
 //! | [`typing`] | one search per stretch of typing in the search box |
 //! | [`html`] | the report as one self-contained page |
+//! | [`text`] | the report as a terminal shows it |
 //! | [`report`] | `helpbook report`'s figures, from one database or several merged |
 
 pub mod html;
 pub mod mask;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod typing;
 
 use std::sync::Arc;

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::api::{ApiError, MAX_LIMIT, MAX_QUERY_CHARS};
-use super::feedback::is_page;
+use super::feedback::{is_page, media_type};
 use super::query::QueryString;
 use crate::insights::{Click, Event, Handoff, normalize, this_minute};
 
@@ -95,14 +95,9 @@ fn record(state: &AppState, event: Event) {
 }
 
 async fn read_json(request: Request) -> Result<Map<String, Value>, ApiError> {
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = media_type(&request);
     // sendBeacon sends a Blob with the type it was given.
-    if content_type.split(';').next().unwrap_or("").trim() != "application/json" {
+    if content_type != "application/json" {
         return Err(ApiError::Unsupported(format!(
             "Content-Type must be application/json, got `{content_type}`"
         )));

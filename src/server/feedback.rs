@@ -80,13 +80,7 @@ async fn receive(state: &AppState, request: Request) -> Result<(Sent, String), A
         .extensions()
         .get::<ClientAddr>()
         .map(|c| client_of(c.0.ip(), request.headers()));
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let sent = match content_type.split(';').next().unwrap_or("").trim() {
+    let sent = match media_type(&request).as_str() {
         "application/json" => Sent::Json,
         "application/x-www-form-urlencoded" => Sent::Form,
         other => {
@@ -222,6 +216,21 @@ fn client_of(peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
         .next_back()
         .and_then(|a| a.trim().parse::<IpAddr>().ok())
         .unwrap_or(peer)
+}
+
+/// The request's `Content-Type` without its parameters, lowercased (`""` when none).
+pub(super) fn media_type(request: &Request) -> String {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Whether `url` is the address of a page of the current build: `/a/b/` with its
