@@ -145,7 +145,20 @@ fn build(
     let step = Instant::now();
     progress.start(site.articles.len());
     let tick = || progress.tick();
-    let settings = search_settings(&config);
+    let mut settings = search_settings(&config);
+    if config.learn_from_clicks {
+        let path = crate::insights::store::path_of(&config);
+        match crate::insights::learn::boosts(&path, crate::insights::this_minute()) {
+            Ok(learned) => settings.learned = learned,
+            Err(error) => diagnostics.push(
+                Diagnostic::warning(
+                    "book.toml",
+                    format!("nothing is learned from clicks: {error}"),
+                )
+                .with_help("the build goes on without; see `[insights] database`"),
+            ),
+        }
+    }
     let index_dir = staging.as_ref().map(|(s, _)| s.index_dir());
     let index_settings = settings.clone();
     let (summary, indexed, render_kept) = render::render_site(
@@ -293,6 +306,7 @@ pub(crate) fn search_settings(config: &Config) -> search::Settings {
             phone: s.phone.clone(),
             chat: s.chat.clone(),
         }),
+        learned: Vec::new(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Config {
     pub synonyms: Vec<Vec<String>>,
     /// Whether search uses the built-in shopper vocabulary (`[search] vocabulary`).
     pub vocabulary: bool,
+    /// Whether the build boosts what shoppers chose, from the insights database (`[search]
+    /// learn-from-clicks`).
+    pub learn_from_clicks: bool,
     /// The help center's own shopper phrasings (`[[search.phrasing]]`).
     pub phrasings: Vec<Phrasing>,
     pub expect: Vec<Expectation>,
@@ -132,6 +135,8 @@ struct RawSearch {
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
     vocabulary: Option<bool>,
+    #[serde(rename = "learn-from-clicks")]
+    learn_from_clicks: Option<bool>,
     #[serde(default)]
     phrasing: Vec<Phrasing>,
     #[serde(default)]
@@ -171,6 +176,7 @@ const SCHEMA: &[(&str, Shape)] = &[
         Shape::Table(&[
             ("synonyms", Shape::Value),
             ("vocabulary", Shape::Value),
+            ("learn-from-clicks", Shape::Value),
             (
                 "phrasing",
                 Shape::Tables(&[
@@ -396,6 +402,7 @@ impl Config {
             theme: raw.theme.name.unwrap_or_else(|| "default".to_string()),
             synonyms: raw.search.synonyms,
             vocabulary: raw.search.vocabulary.unwrap_or(true),
+            learn_from_clicks: raw.search.learn_from_clicks.unwrap_or(false),
             phrasings: raw.search.phrasing,
             expect,
             support: raw.support,

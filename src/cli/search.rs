@@ -157,8 +157,13 @@ fn as_text(response: &Response, asked_in: &str, bold: bool) -> String {
 
 /// A hit's explanation, indented under it.
 fn explanation(why: &Explanation, score: f32) -> String {
+    let learned = if why.learned > 0.0 {
+        format!(" + learned from shoppers' choices {}", why.learned)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "   why: score {score} = title {} + topic {} + text {}; read {}\n",
+        "   why: score {score} = title {} + topic {} + text {}{learned}; read {}\n",
         why.title, why.topic, why.text, why.reading
     );
     for phrasing in &why.vocabulary {

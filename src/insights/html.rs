@@ -172,6 +172,20 @@ pub fn page(report: &Report) -> String {
             ]
         }),
     );
+    table(
+        &mut out,
+        "Learned from shoppers' choices ([search] learn-from-clicks boosts these)",
+        &["query", "language", "article", "boost", "days"],
+        report.learned.iter().map(|l| {
+            vec![
+                escape(&l.query),
+                escape(&l.lang),
+                escape(&l.url),
+                format!("+{}", l.boost),
+                l.days.to_string(),
+            ]
+        }),
+    );
     out.push_str("</body></html>\n");
     out
 }
@@ -293,6 +307,7 @@ mod tests {
                 ..ArticleFigures::default()
             }],
             review: Vec::new(),
+            learned: Vec::new(),
             weeks: vec![Week {
                 week: "2025-11-03".into(),
                 searches: 12,

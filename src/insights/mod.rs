@@ -16,10 +16,12 @@
 //! | [`mask`] | e-mail addresses and phone numbers out of comments |
 //! | [`typing`] | one search per stretch of typing in the search box |
 //! | [`html`] | the report as one self-contained page |
+//! | [`learn`] | boosts for what shoppers chose, for the next build |
 //! | [`text`] | the report as a terminal shows it |
 //! | [`report`] | `helpbook report`'s figures, from one database or several merged |
 
 pub mod html;
+pub mod learn;
 pub mod mask;
 pub mod report;
 pub mod store;
@@ -182,15 +184,9 @@ pub fn this_minute() -> i64 {
     seconds - seconds % 60
 }
 
-/// A query as it is counted: lowercased, with runs of spaces and punctuation at either end
-/// gone, so that "Refund?" and "  refund " are one query.
+/// A query as it is counted (see [`crate::search::normalize_query`]).
 pub fn normalize(query: &str) -> String {
-    let lower = query.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    words
-        .join(" ")
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    crate::search::normalize_query(query)
 }
 
 #[cfg(test)]

@@ -75,6 +75,9 @@ pub struct Report {
     /// Articles to review first: not updated for `review-after-days` and reached by
     /// shoppers, or rated unhelpful more often than helpful.
     pub review: Vec<Review>,
+    /// What the next build boosts when `[search] learn-from-clicks` is on: articles chosen
+    /// for a query on several days (see `learn`), highest boost first.
+    pub learned: Vec<crate::search::Learned>,
     /// Per week (Monday, `YYYY-MM-DD`): searches, unanswered ones, votes and hand-offs.
     pub weeks: Vec<Week>,
 }
@@ -263,7 +266,26 @@ pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, Insights
         read_clicks(&db, filter, &mut tally).map_err(failed)?;
         read_handoffs(&db, filter, &mut tally).map_err(failed)?;
     }
-    Ok(rank(tally, databases, filter))
+    let mut learned: Vec<crate::search::Learned> = Vec::new();
+    for path in databases {
+        for boost in super::learn::boosts(path, filter.now)? {
+            match learned
+                .iter_mut()
+                .find(|l| (&l.query, &l.lang, &l.url) == (&boost.query, &boost.lang, &boost.url))
+            {
+                Some(known) => {
+                    known.boost = known.boost.max(boost.boost);
+                    known.days = known.days.max(boost.days);
+                }
+                None => learned.push(boost),
+            }
+        }
+    }
+    learned.sort_by(|a, b| b.boost.total_cmp(&a.boost).then(a.query.cmp(&b.query)));
+    learned.truncate(SHOWN);
+    let mut report = rank(tally, databases, filter);
+    report.learned = learned;
+    Ok(report)
 }
 
 fn read_searches(db: &Connection, filter: &Filter, tally: &mut Tally) -> rusqlite::Result<()> {
@@ -495,6 +517,7 @@ fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
         suggestions,
         articles,
         review,
+        learned: Vec::new(),
         weeks: weeks.into_values().collect(),
     }
 }
@@ -802,7 +825,7 @@ pub fn date_of(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn open_read_only(path: &Path) -> Result<Connection, InsightsError> {
+pub(super) fn open_read_only(path: &Path) -> Result<Connection, InsightsError> {
     let failed = |reason: String| InsightsError::Open {
         path: path.display().to_string(),
         reason,

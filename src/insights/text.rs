@@ -130,6 +130,19 @@ pub fn page(report: &Report) -> String {
             );
         }
     }
+    if !report.learned.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nLearned from shoppers' choices ([search] learn-from-clicks boosts these):"
+        );
+        for l in &report.learned {
+            let _ = writeln!(
+                out,
+                "  +{:<6} {} [{}] -> {} (chosen on {} days)",
+                l.boost, l.query, l.lang, l.url, l.days
+            );
+        }
+    }
     if !report.weeks.is_empty() {
         let _ = writeln!(out, "\nWeeks:");
         let _ = writeln!(

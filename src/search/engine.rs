@@ -26,7 +26,7 @@ use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
 use super::vocabulary::Vocabulary;
-use super::{Popular, SearchError, Settings, Support};
+use super::{Popular, SearchError, Settings, Support, normalize_query};
 
 /// A search as the shopper asked for it (already validated by the caller).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -83,6 +83,9 @@ pub struct Explanation {
     pub text: f32,
     /// Why the link goes where it does.
     pub anchor: String,
+    /// Added because shoppers chose this article for this query (`[search]
+    /// learn-from-clicks`); 0 when not.
+    pub learned: f32,
 }
 
 /// One word searched that the article holds.
@@ -192,7 +195,12 @@ pub struct Engine {
     /// (language, intent) for each of the vocabulary's intents some article in that language
     /// is about (see [`Engine::holds_meaning`]): known once per opening.
     about: FxHashMap<String, rustc_hash::FxHashSet<Arc<str>>>,
+    /// Per (language, query): the articles shoppers chose for it, with their boosts.
+    learned: FxHashMap<(String, String), Vec<(u32, f32)>>,
 }
+
+/// How far below the page a learned article may be and still be lifted onto it.
+const LEARNED_REACH: usize = 20;
 
 impl Engine {
     /// Opens the index in `dir` (memory-mapped; searchers are reused).
@@ -335,6 +343,7 @@ impl Engine {
             vocabulary,
             lexicon,
             about: Default::default(),
+            learned: Default::default(),
         };
         let lists = Lists::new(&engine.ranking);
         let mut about = FxHashMap::default();
@@ -349,6 +358,7 @@ impl Engine {
         }
         drop(lists);
         engine.about = about;
+        engine.learned = engine.learned_boosts();
         Ok(engine)
     }
 
@@ -361,6 +371,36 @@ impl Engine {
     }
 
     /// The language `request` is searched in: the one it names, or the default.
+    /// The learned boosts of the settings, by (language, query), each article found by the
+    /// URL of its own document; an article no longer in the index learns nothing.
+    fn learned_boosts(&self) -> FxHashMap<(String, String), Vec<(u32, f32)>> {
+        let mut boosts: FxHashMap<(String, String), Vec<(u32, f32)>> = FxHashMap::default();
+        if self.settings.learned.is_empty() {
+            return boosts;
+        }
+        let mut by_url: FxHashMap<Arc<str>, u32> = FxHashMap::default();
+        for article in 0..self.ranking.articles() as u32 {
+            let record = self.sections.head_address(article).and_then(|address| {
+                self.hit_of
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)
+                    .copied()
+            });
+            if let Some(hit) = record.and_then(|r| self.hits.get(r as usize)) {
+                by_url.insert(Arc::clone(&hit.url), article);
+            }
+        }
+        for learned in &self.settings.learned {
+            if let Some(&article) = by_url.get(learned.url.as_str()) {
+                boosts
+                    .entry((learned.lang.clone(), normalize_query(&learned.query)))
+                    .or_default()
+                    .push((article, learned.boost));
+            }
+        }
+        boosts
+    }
+
     pub fn language_of<'a>(&'a self, request: &'a Request) -> &'a str {
         request
             .lang
@@ -560,17 +600,34 @@ impl Engine {
                 .any(|(d, (m, r))| d & (m | r) != 0),
         };
         let wanted = request.offset + request.limit;
+        // What shoppers chose for this query is looked for a little below the page too.
+        let learned = match self.learned.is_empty() {
+            true => None,
+            false => self
+                .learned
+                .get(&(lang.to_string(), normalize_query(&request.query))),
+        };
+        let reach = wanted + learned.map_or(0, |_| LEARNED_REACH);
         let mut best = match strict {
             0 => Vec::new(),
-            _ => best_articles(lists, &built.ranking, &most, wanted),
+            _ => best_articles(lists, &built.ranking, &most, reach),
         };
-        if best.len() < wanted && looser > 0 {
+        if best.len() < reach && looser > 0 {
             best.extend(best_articles(
                 lists,
                 &built.ranking,
                 &rest,
-                wanted - best.len(),
+                reach - best.len(),
             ));
+        }
+        if let Some(learned) = learned {
+            for found in &mut best {
+                if let Some((_, boost)) = learned.iter().find(|(a, _)| *a == found.article) {
+                    found.score += boost;
+                }
+            }
+            best.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+            best.truncate(wanted);
         }
         let page: Vec<Found> = best
             .into_iter()
@@ -662,9 +719,13 @@ impl Engine {
                     true => Quality::Exact,
                     false => Quality::Related,
                 },
-                explain: request
-                    .explain
-                    .then(|| Box::new(explain(built, lists, article, topic, anchor))),
+                explain: request.explain.then(|| {
+                    let mut why = explain(built, lists, article, topic, anchor);
+                    why.learned = learned
+                        .and_then(|l| l.iter().find(|(a, _)| *a == article))
+                        .map_or(0.0, |(_, boost)| *boost);
+                    Box::new(why)
+                }),
             });
         }
         Ok(Answered {
@@ -1023,6 +1084,7 @@ fn explain(
         topic: round(topics),
         text: round(text),
         anchor: anchor.to_string(),
+        learned: 0.0,
     }
 }
 

@@ -65,6 +65,29 @@ pub struct Document {
     pub text: String,
 }
 
+/// A boost learned from shoppers' choices: searching `query` (as [`normalize_query`] gives
+/// it) in `lang` adds `boost` to the article at `url`, which shoppers chose for it on `days`
+/// distinct days.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Learned {
+    pub query: String,
+    pub lang: String,
+    pub url: String,
+    pub boost: f32,
+    pub days: usize,
+}
+
+/// A query as it is counted and learned from: lowercased, with runs of spaces and
+/// punctuation at either end gone, so that "Refund?" and "  refund " are one query.
+pub fn normalize_query(query: &str) -> String {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words
+        .join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
 /// What the index needs to know about the help center to answer queries, stored beside it so
 /// that `serve` and `helpbook search` need only `build/index/`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,6 +99,10 @@ pub struct Settings {
     /// (`""` for the whole help center) -> articles, first first.
     #[serde(default)]
     pub popular: BTreeMap<String, BTreeMap<String, Vec<Popular>>>,
+    /// What shoppers chose, learned from the insights database when `[search]
+    /// learn-from-clicks` is on: a boost for an article when its query is searched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learned: Vec<Learned>,
     /// Whether the built-in shopper vocabulary is used (book.toml `[search] vocabulary`).
     #[serde(default = "yes")]
     pub vocabulary: bool,
@@ -101,6 +128,7 @@ impl Default for Settings {
             vocabulary: true,
             phrasings: Vec::new(),
             support: None,
+            learned: Vec::new(),
         }
     }
 }

@@ -499,3 +499,87 @@ fn the_support_contact_is_written_to_with_what_the_shopper_was_doing() {
     );
     assert!(search.contains("mailto:help@kask.example?subject=talk%20to%20a%20human"));
 }
+
+/// The hits' URLs (without anchors) of `query` on the built help center.
+fn answers(hc: &HelpCenter, query: &str) -> Vec<String> {
+    let json = hc.run(&["search", "--json", query]).success().stdout;
+    let response: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    response["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| {
+            let url = h["url"].as_str().unwrap_or_default();
+            url.split('#').next().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn what_shoppers_choose_on_several_days_is_learned_and_a_burst_is_not() {
+    use helpbook::insights::{Click, Event, store::Writer};
+    let hc = HelpCenter::demo();
+    hc.build().success();
+    let parcel = answers(&hc, "where is my parcel");
+    let refund = answers(&hc, "refund");
+    assert!(parcel.len() >= 4 && refund.len() >= 4);
+    let chosen = parcel[3].clone();
+    let burst = refund[3].clone();
+
+    let now = helpbook::insights::this_minute();
+    let (writer, insights) =
+        Writer::start(&hc.root().join(".helpbook/insights.db"), 180).expect("starts");
+    let click = |at: i64, query: &str, url: &str| {
+        Event::Click(Click {
+            at,
+            query: query.into(),
+            lang: "en".into(),
+            url: url.into(),
+            rank: 4,
+            page: None,
+        })
+    };
+    // Shoppers who asked "where is my parcel" chose the 4th answer, on ten days.
+    for day in 0..10 {
+        assert!(insights.record(click(now - day * 86_400, "where is my parcel", &chosen)));
+    }
+    // Two hundred clicks on the 4th answer for "refund", all in one afternoon.
+    for _ in 0..200 {
+        assert!(insights.record(click(now, "refund", &burst)));
+    }
+    writer.finish();
+
+    let book = hc
+        .read("book.toml")
+        .replace("[search]\n", "[search]\nlearn-from-clicks = true\n");
+    hc.write("book.toml", &book);
+    hc.build().success();
+    let learned = answers(&hc, "where is my parcel");
+    assert_eq!(
+        learned[0], chosen,
+        "the 4th answer, chosen on ten days, is first now"
+    );
+    assert_eq!(
+        answers(&hc, "refund"),
+        refund,
+        "a one-day burst moves nothing"
+    );
+    let explained = hc
+        .run(&["search", "--explain", "where is my parcel"])
+        .success()
+        .stdout;
+    assert!(
+        explained.contains("learned from shoppers' choices 24"),
+        "{explained}"
+    );
+    // Other queries are left as they were.
+    assert_eq!(answers(&hc, "where is my package")[0], parcel[0]);
+    // The report says what was learned, and not the burst.
+    let json = hc.run(&["report", "--format", "json"]).success().stdout;
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let learned = report["learned"].as_array().expect("learned");
+    assert_eq!(learned.len(), 1, "{learned:?}");
+    assert_eq!(learned[0]["query"], "where is my parcel");
+    assert_eq!(learned[0]["url"], chosen.as_str());
+    assert_eq!(learned[0]["days"], 10);
+}
