@@ -56,6 +56,21 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .canonicalize()
         .with_context(|| format!("cannot read `{}`", global.root.display()))?;
     let out = preview_folder().context("cannot create the preview's folder")?;
+    // A writer's own searches and votes are not the shoppers': preview records them only
+    // when book.toml says `[insights] enabled = true`.
+    let (writer, insights) = match Config::load(&root) {
+        Ok((config, _)) if config.insights_enabled == Some(true) => {
+            let path = helpbook::insights::store::path_of(&config);
+            match helpbook::insights::Writer::start(&path, config.insights_retention_days) {
+                Ok((writer, insights)) => (Some(writer), Some(insights)),
+                Err(error) => {
+                    eprintln!("warning: searches and feedback are not recorded: {error}");
+                    (None, None)
+                }
+            }
+        }
+        _ => (None, None),
+    };
     let (saves, saved) = mpsc::channel::<DebounceEventResult>();
     let watcher = Arc::new(Mutex::new(
         new_debouncer(SETTLE, None, saves).context("cannot watch for changes")?,
@@ -89,6 +104,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             live: live_pages,
             site: None,
             build: None,
+            insights,
         };
         std::thread::spawn(move || {
             let mut generation = 0;
@@ -140,6 +156,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     // Stops the watcher, which ends the rebuilding thread's wait.
     drop(watcher);
     let _ = rebuilding.join();
+    if let Some(writer) = writer {
+        writer.finish();
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,6 +195,8 @@ struct Preview {
     site: Option<AppState>,
     /// The last good build, kept to update after a save; `None`: the next save builds in full.
     build: Option<LiveBuild>,
+    /// Where the served site records searches and feedback, when `[insights] enabled = true`.
+    insights: Option<helpbook::insights::Insights>,
 }
 
 impl Preview {
@@ -217,6 +238,10 @@ impl Preview {
                         );
                         if switched.is_ok() {
                             self.build = kept.and_then(|kept| self.builder.keep(kept));
+                        }
+                        // Once per server: later calls change nothing.
+                        if let (Some(state), Some(insights)) = (&self.site, &self.insights) {
+                            state.record_insights(insights.clone());
                         }
                         switched.err()
                     }
@@ -358,6 +383,7 @@ impl Builder {
                 })?;
                 let state = AppState::open(&self.out, config.0)
                     .map_err(|error| failed(format!("error: {error}")))?;
+
                 switch.set(server::preview_router(state.clone(), live.clone()));
                 *site = Some(state);
                 Ok(())

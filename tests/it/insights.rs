@@ -583,3 +583,38 @@ fn what_shoppers_choose_on_several_days_is_learned_and_a_burst_is_not() {
     assert_eq!(learned[0]["url"], chosen.as_str());
     assert_eq!(learned[0]["days"], 10);
 }
+
+/// Searches `refund` once preview's first build is served.
+fn search_once_built(preview: &Server) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while preview.get("/api/search?q=refund").status != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "preview never served its build"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn preview_records_only_when_book_toml_says_so() {
+    let hc = HelpCenter::demo();
+    let preview = Server::start_command(&hc, "preview", "Previewing http://", &[]);
+    search_once_built(&preview);
+    assert!(preview.terminate().success());
+    assert!(
+        !hc.root().join(".helpbook").exists(),
+        "a writer's own searches are not the shoppers'"
+    );
+
+    let book = hc.read("book.toml");
+    hc.write(
+        "book.toml",
+        &format!("{book}\n[insights]\nenabled = true\n"),
+    );
+    let preview = Server::start_command(&hc, "preview", "Previewing http://", &[]);
+    search_once_built(&preview);
+    assert!(preview.terminate().success());
+    let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    assert_eq!(rows(&db, "SELECT query FROM searches"), [vec!["refund"]]);
+}
