@@ -106,7 +106,11 @@ pub enum Answered {
     AsTyped,
     /// Articles were found, but none holds the query's distinctive words: only related ones.
     Related,
-    /// Another reading of the text: the other keyboard layout, or transliteration.
+    /// The text typed in the other keyboard layout (`ljcnfdrf` for `доставка`).
+    Layout,
+    /// Russian typed in Latin letters (`dostavka`).
+    Translit,
+    /// Another reading of the text: words run together, split.
     OtherReading,
     /// Articles in another language than the shopper's.
     OtherLanguage,
@@ -119,6 +123,8 @@ impl Answered {
     pub fn as_str(self) -> &'static str {
         match self {
             Answered::AsTyped => "as-typed",
+            Answered::Layout => "layout",
+            Answered::Translit => "translit",
             Answered::Related => "related",
             Answered::OtherReading => "other-reading",
             Answered::OtherLanguage => "other-language",
@@ -129,7 +135,10 @@ impl Answered {
     /// Whether the shopper was left without an answer in their own words and language:
     /// what the report counts as unanswered.
     pub fn is_unanswered(self) -> bool {
-        !matches!(self, Answered::AsTyped | Answered::OtherReading)
+        !matches!(
+            self,
+            Answered::AsTyped | Answered::Layout | Answered::Translit | Answered::OtherReading
+        )
     }
 }
 
@@ -210,6 +219,8 @@ mod tests {
     fn unanswered_is_nothing_related_or_another_language() {
         let unanswered: Vec<&str> = [
             Answered::AsTyped,
+            Answered::Layout,
+            Answered::Translit,
             Answered::Related,
             Answered::OtherReading,
             Answered::OtherLanguage,

@@ -137,6 +137,10 @@ pub struct Response {
     /// When the query as typed found nothing but another reading did (`ljcnfdrf` ->
     /// `доставка`), that reading.
     pub searched_as: Option<String>,
+    /// Which reading that was: `layout` (the other keyboard layout), `translit` (Russian in
+    /// Latin letters) or `split` (words run together, split).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<&'static str>,
     /// The language the hits are in; differs from the requested one when only another
     /// language had answers.
     pub lang: String,
@@ -501,6 +505,11 @@ impl Engine {
                     let searched_as = (n > 0).then(|| reading.to_string());
                     let mut response = self.found(request, &built, answered, language, searched_as);
                     response.partial |= parsed.capped;
+                    response.read_as = (n > 0).then(|| match *read_as {
+                        "other keyboard layout" => "layout",
+                        "Russian in Latin letters" => "translit",
+                        _ => "split",
+                    });
                     return Ok(response);
                 }
             }
@@ -511,6 +520,7 @@ impl Engine {
             hits: Vec::new(),
             suggestion: self.suggest(&request.query),
             searched_as: None,
+            read_as: None,
             popular: self.popular(&lang, request.section.as_deref()).to_vec(),
             support: self.settings.support.clone(),
             support_first: false,
@@ -777,6 +787,7 @@ impl Engine {
             hits: answered.hits,
             suggestion: None,
             searched_as,
+            read_as: None,
             lang: lang.to_string(),
             popular: Vec::new(),
         }

@@ -246,7 +246,11 @@ pub(crate) fn run_recorded(
     } else if response.no_exact_answer {
         Answered::Related
     } else if response.searched_as.is_some() {
-        Answered::OtherReading
+        match response.read_as {
+            Some("layout") => Answered::Layout,
+            Some("translit") => Answered::Translit,
+            _ => Answered::OtherReading,
+        }
     } else {
         Answered::AsTyped
     };

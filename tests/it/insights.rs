@@ -618,3 +618,19 @@ fn preview_records_only_when_book_toml_says_so() {
     let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
     assert_eq!(rows(&db, "SELECT query FROM searches"), [vec!["refund"]]);
 }
+
+#[test]
+fn another_keyboard_layout_and_latin_letters_are_told_apart() {
+    let hc = HelpCenter::demo();
+    let server = Server::start(&hc);
+    let layout = server.get("/api/search?q=ljcnfdrf&lang=ru");
+    assert_eq!(layout.json()["read_as"], "layout", "{}", layout.body);
+    let translit = server.get("/api/search?q=dostavka&lang=ru");
+    assert_eq!(translit.json()["read_as"], "translit", "{}", translit.body);
+    assert!(server.terminate().success());
+    let db = Connection::open(hc.root().join(".helpbook/insights.db")).expect("opens");
+    assert_eq!(
+        rows(&db, "SELECT query, answered FROM searches ORDER BY id"),
+        [vec!["ljcnfdrf", "layout"], vec!["dostavka", "translit"]]
+    );
+}
