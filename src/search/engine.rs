@@ -505,7 +505,7 @@ impl Engine {
                     let searched_as = (n > 0).then(|| reading.to_string());
                     let mut response = self.found(request, &built, answered, language, searched_as);
                     response.partial |= parsed.capped;
-                    response.read_as = (n > 0).then(|| match *read_as {
+                    response.read_as = (n > 0).then_some(match *read_as {
                         "other keyboard layout" => "layout",
                         "Russian in Latin letters" => "translit",
                         _ => "split",
