@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::store::InsightsError;
 use crate::search::Learned;
@@ -29,48 +29,44 @@ pub fn boosts(path: &Path, now: i64) -> Result<Vec<Learned>, InsightsError> {
         return Ok(Vec::new());
     }
     let db = super::report::open_read_only(path)?;
-    let failed = |e: rusqlite::Error| InsightsError::Open {
+    boosts_in(&db, now).map_err(|e| InsightsError::Open {
         path: path.display().to_string(),
         reason: e.to_string(),
-    };
+    })
+}
+
+/// [`boosts`] from a database already open.
+pub(super) fn boosts_in(db: &Connection, now: i64) -> rusqlite::Result<Vec<Learned>> {
     let today = now.div_euclid(86_400);
-    let mut statement = db
-        .prepare(
-            "SELECT query, lang, url, at / 86400 AS day FROM clicks WHERE at >= ?1
-             GROUP BY query, lang, url, day ORDER BY query, lang, url",
-        )
-        .map_err(failed)?;
-    let rows = statement
-        .query_map(params![now - LOOK_BACK_DAYS * 86_400], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
-        })
-        .map_err(failed)?;
+    let mut statement = db.prepare(
+        "SELECT query, lang, url, at / 86400 AS day FROM clicks WHERE at >= ?1
+         GROUP BY query, lang, url, day ORDER BY query, lang, url",
+    )?;
+    let rows = statement.query_map(params![now - LOOK_BACK_DAYS * 86_400], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, i64>(3)?,
+        ))
+    })?;
     let mut learned: Vec<Learned> = Vec::new();
-    let mut days = 0;
     for row in rows {
-        let (query, lang, url, day) = row.map_err(failed)?;
+        let (query, lang, url, day) = row?;
         let weight = 0.5_f64.powf((today - day).max(0) as f64 / HALF_LIFE_DAYS) as f32 * PER_DAY;
         match learned.last_mut() {
-            Some(last) if last.query == query && last.lang == lang && last.url == url => {
+            // One row per day: the same article again is another day.
+            Some(last) if (&last.query, &last.lang, &last.url) == (&query, &lang, &url) => {
                 last.boost += weight;
-                days += 1;
-                last.days = days;
+                last.days += 1;
             }
-            _ => {
-                days = 1;
-                learned.push(Learned {
-                    query,
-                    lang,
-                    url,
-                    boost: weight,
-                    days,
-                });
-            }
+            _ => learned.push(Learned {
+                query,
+                lang,
+                url,
+                boost: weight,
+                days: 1,
+            }),
         }
     }
     learned.retain(|l| l.days >= DAYS_NEEDED && !l.query.is_empty());

@@ -132,6 +132,21 @@ impl Answered {
         }
     }
 
+    /// The way `text` (as [`Self::as_str`] spells it) says; `None` for another word.
+    pub fn parse(text: &str) -> Option<Answered> {
+        [
+            Answered::AsTyped,
+            Answered::Layout,
+            Answered::Translit,
+            Answered::OtherReading,
+            Answered::Related,
+            Answered::OtherLanguage,
+            Answered::Nothing,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
+    }
+
     /// Whether the shopper was left without an answer in their own words and language:
     /// what the report counts as unanswered.
     pub fn is_unanswered(self) -> bool {
@@ -193,10 +208,8 @@ pub fn this_minute() -> i64 {
     seconds - seconds % 60
 }
 
-/// A query as it is counted (see [`crate::search::normalize_query`]).
-pub fn normalize(query: &str) -> String {
-    crate::search::normalize_query(query)
-}
+/// A query as it is counted, as search learns from it.
+pub use crate::search::normalize_query as normalize;
 
 #[cfg(test)]
 mod tests {

@@ -197,6 +197,17 @@ struct Counted {
     clicks: usize,
 }
 
+impl Counted {
+    /// Its searches that went unanswered.
+    fn missed(&self) -> usize {
+        self.answered
+            .iter()
+            .filter(|(a, _)| is_unanswered(a))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 /// One page's searches and choices, in order: what rephrasings are read from.
 #[derive(Default)]
 struct PageTrail {
@@ -255,6 +266,7 @@ impl Tally {
 /// Reads `databases` (opened read-only; each must exist) and merges their figures.
 pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, InsightsError> {
     let mut tally = Tally::default();
+    let mut learned: Vec<crate::search::Learned> = Vec::new();
     for path in databases {
         let db = open_read_only(path)?;
         let failed = |e: rusqlite::Error| InsightsError::Open {
@@ -265,10 +277,7 @@ pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, Insights
         read_feedback(&db, filter, &mut tally).map_err(failed)?;
         read_clicks(&db, filter, &mut tally).map_err(failed)?;
         read_handoffs(&db, filter, &mut tally).map_err(failed)?;
-    }
-    let mut learned: Vec<crate::search::Learned> = Vec::new();
-    for path in databases {
-        for boost in super::learn::boosts(path, filter.now)? {
+        for boost in super::learn::boosts_in(&db, filter.now).map_err(failed)? {
             match learned
                 .iter_mut()
                 .find(|l| (&l.query, &l.lang, &l.url) == (&boost.query, &boost.lang, &boost.url))
@@ -427,12 +436,7 @@ fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
         ..
     } = tally;
     let searches = queries.values().map(|c| c.searches).sum();
-    let unanswered_searches = queries
-        .values()
-        .flat_map(|c| &c.answered)
-        .filter(|(answered, _)| is_unanswered(answered))
-        .map(|(_, n)| n)
-        .sum();
+    let unanswered_searches = queries.values().map(Counted::missed).sum();
     let figures = |((query, lang), c): (&(String, String), &Counted)| QueryFigures {
         query: query.clone(),
         lang: lang.clone(),
@@ -451,12 +455,7 @@ fn rank(tally: Tally, databases: &[PathBuf], filter: &Filter) -> Report {
     top_queries.truncate(SHOWN);
     let mut unclicked: Vec<QueryFigures> = queries
         .iter()
-        .filter(|(_, c)| {
-            c.clicks == 0
-                && c.answered
-                    .iter()
-                    .any(|(a, _)| !is_unanswered(a) && a != "nothing")
-        })
+        .filter(|(_, c)| c.clicks == 0 && c.answered.keys().any(|a| !is_unanswered(a)))
         .map(figures)
         .collect();
     unclicked.sort_by(by_searches);
@@ -618,12 +617,7 @@ fn suggestions(
         .into_iter()
         .filter_map(|((query, url, lang), then_chose)| {
             let counted = queries.get(&(query.clone(), lang.clone()))?;
-            let missed: usize = counted
-                .answered
-                .iter()
-                .filter(|(a, _)| is_unanswered(a))
-                .map(|(_, n)| n)
-                .sum();
+            let missed = counted.missed();
             let days = counted.days.len();
             (missed > 0 && (days >= SUGGESTION_DAYS || then_chose >= 2)).then(|| Suggestion {
                 keywords: format!("keywords = [{}]", serde_json::Value::String(query.clone())),
@@ -653,8 +647,10 @@ fn count_vote(votes: &mut Votes, helpful: bool) {
     }
 }
 
+/// Whether a search stored as answered this way left the shopper without an answer (see
+/// [`super::Answered::is_unanswered`], the one list of them).
 fn is_unanswered(answered: &str) -> bool {
-    matches!(answered, "nothing" | "related" | "other-language")
+    super::Answered::parse(answered).is_some_and(super::Answered::is_unanswered)
 }
 
 /// The unanswered queries, each merged with the less searched ones within a typo of it
@@ -662,60 +658,56 @@ fn is_unanswered(answered: &str) -> bool {
 fn unanswered(queries: &BTreeMap<(String, String), Counted>) -> Vec<Unanswered> {
     let mut open: Vec<(&(String, String), usize, &Counted)> = queries
         .iter()
-        .filter_map(|(key, c)| {
-            let missed: usize = c
-                .answered
-                .iter()
-                .filter(|(a, _)| is_unanswered(a))
-                .map(|(_, n)| n)
-                .sum();
-            (missed > 0).then_some((key, missed, c))
-        })
+        .map(|(key, c)| (key, c.missed(), c))
+        .filter(|(_, missed, _)| *missed > 0)
         .collect();
     open.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     // Merging compares each pair: only the most searched are merged and shown.
     open.truncate(2000);
     let chars: Vec<Vec<char>> = open.iter().map(|(k, _, _)| k.0.chars().collect()).collect();
-    let mut merged_into: Vec<Option<usize>> = vec![None; open.len()];
-    let mut groups: Vec<Unanswered> = Vec::new();
-    let mut group_of: Vec<usize> = Vec::new();
-    for i in 0..open.len() {
-        let ((query, lang), missed, counted) = open[i];
-        let head = (0..i).find(|&h| {
-            merged_into[h].is_none() && open[h].0.1 == *lang && typo_of(&chars[h], &chars[i])
-        });
+    // Each group with the distinct days of all its spellings; `heads[g]` is group g's first.
+    let mut groups: Vec<(Unanswered, BTreeSet<i64>)> = Vec::new();
+    let mut heads: Vec<usize> = Vec::new();
+    for (i, &((query, lang), missed, counted)) in open.iter().enumerate() {
         let answered = counted
             .answered
             .iter()
             .filter(|(a, _)| is_unanswered(a))
-            .map(|(a, n)| (a.clone(), *n))
-            .collect::<BTreeMap<_, _>>();
-        match head {
-            Some(h) => {
-                merged_into[i] = Some(h);
-                let group = &mut groups[group_of[h]];
+            .map(|(a, n)| (a.clone(), *n));
+        let same = heads
+            .iter()
+            .position(|&h| open[h].0.1 == *lang && typo_of(&chars[h], &chars[i]));
+        match same {
+            Some(g) => {
+                let (group, days) = &mut groups[g];
                 group.searches += missed;
                 group.variants.push(query.clone());
                 for (a, n) in answered {
                     *group.answered.entry(a).or_default() += n;
                 }
-                // Days are merged as a count of the head's and the variants' distinct days.
-                group.days = group.days.max(counted.days.len());
-                group_of.push(group_of[h]);
+                days.extend(&counted.days);
             }
             None => {
-                group_of.push(groups.len());
-                groups.push(Unanswered {
+                heads.push(i);
+                let group = Unanswered {
                     query: query.clone(),
                     lang: lang.clone(),
                     searches: missed,
-                    days: counted.days.len(),
+                    days: 0,
                     variants: Vec::new(),
-                    answered,
-                });
+                    answered: answered.collect(),
+                };
+                groups.push((group, counted.days.clone()));
             }
         }
     }
+    let mut groups: Vec<Unanswered> = groups
+        .into_iter()
+        .map(|(group, days)| Unanswered {
+            days: days.len(),
+            ..group
+        })
+        .collect();
     groups.sort_by(|a, b| b.searches.cmp(&a.searches).then(a.query.cmp(&b.query)));
     groups.truncate(SHOWN);
     groups
@@ -895,7 +887,7 @@ mod tests {
             vec![
                 search(now, "gift wrapping", "en", Answered::Nothing),
                 search(now - day, "gift wrapping", "en", Answered::Nothing),
-                search(now, "gift wraping", "en", Answered::Nothing),
+                search(now - 5 * day, "gift wraping", "en", Answered::Nothing),
                 search(now, "refund", "en", Answered::AsTyped),
                 search(now, "kinkepakend", "et", Answered::OtherLanguage),
                 vote(now, "/returns/refund-policy/", false, Some("Too slow")),
@@ -929,7 +921,7 @@ mod tests {
                 wrap.days,
                 wrap.variants.clone()
             ),
-            ("gift wrapping", 4, 3, vec!["gift wraping".to_string()])
+            ("gift wrapping", 4, 4, vec!["gift wraping".to_string()])
         );
         assert_eq!(wrap.answered.get("related"), Some(&1));
         assert_eq!(report.unanswered[1].query, "kinkepakend");

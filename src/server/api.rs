@@ -144,14 +144,7 @@ impl Params {
             .map(|v| number("offset", &v, 0, MAX_OFFSET))
             .transpose()?
             .unwrap_or(0);
-        let page = optional("page")?;
-        if let Some(page) = &page
-            && (!(4..=32).contains(&page.len()) || !page.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return Err(ApiError::BadRequest(format!(
-                "page must be 4 to 32 letters and digits (the search box's id), got `{page}`"
-            )));
-        }
+        let page = checked_page(optional("page")?)?;
         Ok(Params {
             q,
             lang,
@@ -185,6 +178,18 @@ impl Params {
             explain: false,
         }
     }
+}
+
+/// The search box's page id, when given: 4 to 32 letters and digits.
+pub(crate) fn checked_page(page: Option<String>) -> Result<Option<String>, ApiError> {
+    if let Some(page) = &page
+        && (!(4..=32).contains(&page.len()) || !page.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Err(ApiError::BadRequest(format!(
+            "page must be 4 to 32 letters and digits (the search box's id), got `{page}`"
+        )));
+    }
+    Ok(page)
 }
 
 /// A whole number in `min..=max`; the message says which rule `value` broke.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::api::{ApiError, MAX_LIMIT, MAX_QUERY_CHARS};
+use super::api::{ApiError, MAX_LIMIT, MAX_QUERY_CHARS, checked_page};
 use super::feedback::{is_page, media_type};
 use super::query::QueryString;
 use crate::insights::{Click, Event, Handoff, normalize, this_minute};
@@ -221,15 +221,7 @@ fn required(fields: &Map<String, Value>, name: &str, what: &str) -> Result<Strin
 }
 
 fn page_id(fields: &Map<String, Value>) -> Result<Option<String>, ApiError> {
-    let page = string(fields, "page")?;
-    if let Some(page) = &page
-        && (!(4..=32).contains(&page.len()) || !page.bytes().all(|b| b.is_ascii_alphanumeric()))
-    {
-        return Err(ApiError::BadRequest(format!(
-            "page must be 4 to 32 letters and digits (the search box's id), got `{page}`"
-        )));
-    }
-    Ok(page)
+    checked_page(string(fields, "page")?)
 }
 
 fn bad(message: &str) -> ApiError {
