@@ -27,7 +27,7 @@
 #      for Pagefind and mdBook; helpbook's figure is what its server sends.
 #    - time per search: the median per query, one thread, warm: helpbook's engine in process
 #      (examples/search_latency.rs), Pagefind's and mdBook's own JavaScript in Node; and
-#      helpbook's API under wrk on loopback (`serve --cache 0`, so every search is computed).
+#      helpbook's API under wrk on loopback (`serve --cache-mb 0`, so every search is computed).
 # 3. Search quality: the judged queries of bench/relevance/ on three real help centers of
 #    ../shared/corpus, laid out for each tool by bench/relevance/prepare.py, searched with each
 #    tool's default search and scored by one scorer, bench/relevance/score.py (recall@1,
@@ -144,9 +144,9 @@ json_median() {
 }
 
 log "==> helpbook: bytes before the first results, and wrk on /api/search"
-# Every search computed (`--cache 0`): the 200 queries in turn would otherwise all be answered
+# Every search computed (`--cache-mb 0`): the 200 queries in turn would otherwise all be answered
 # from its cache.
-start_helpbook "$TMP/serve.out" serve --root "$C/helpbook" --out "$HB_OUT" --cache 0
+start_helpbook "$TMP/serve.out" serve --root "$C/helpbook" --out "$HB_OUT" --cache-mb 0
 # The page's scripts (every page loads the same ones), then the search box's one request.
 scripts=$(curl -fsS "$ADDR/" | grep -o '<script src="[^"]*"' | sed 's/^<script src="//; s/"$//')
 js_raw=0 js_gz=0

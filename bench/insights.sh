@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What recording insights costs search: N generated articles (default 10,000) built once, then
-# `helpbook serve --cache 0` with `[insights]` on and off in turn (ROUNDS each, default 5,
+# `helpbook serve --cache-mb 0` with `[insights]` on and off in turn (ROUNDS each, default 5,
 # SECONDS of wrk each, default 10), over a long tail of 20,000 distinct queries (each of the
 # generator's with another word of the help center) at 32 connections. Prints each round and
 # the medians: searches/s, p99 and serve's CPU time per search; and how many searches the
@@ -35,7 +35,7 @@ printf '\n[insights]\nenabled = false\n' >>"$TMP/off/book.toml"
 results="$TMP/results.tsv"
 for round in $(seq "$ROUNDS"); do
     for setting in on off; do
-        start_helpbook "$TMP/serve.out" serve --root "$TMP/$setting" --cache 0
+        start_helpbook "$TMP/serve.out" serve --root "$TMP/$setting" --cache-mb 0
         QUERIES="$TMP/tail.tsv" wrk -t2 -c32 -d3s -s "$REPO/bench/search/api-queries.lua" "$ADDR" >/dev/null
         before=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
         QUERIES="$TMP/tail.tsv" wrk -t2 -c32 -d"${SECONDS_UNDER_LOAD}s" --latency \

@@ -2,7 +2,7 @@
 # Search under load: builds N generated articles (default 10,000), starts `helpbook serve` on
 # loopback and runs wrk for 20 s against /api/search: the generator's shopper queries (English,
 # Russian, Estonian, each with its language) in turn with every search computed (`serve
-# --cache 0`), then a stream of shoppers typing (popular questions more often, prefixes sent as
+# --cache-mb 0`), then a stream of shoppers typing (popular questions more often, prefixes sent as
 # they type) without and with the cache of recent answers. Prints searches/s, latency
 # percentiles, serve's CPU time per search and memory, the build time, the index size and one
 # search's in-process cost.
@@ -72,11 +72,11 @@ log "--- in-process search latency (examples/search_latency.rs)"
 in_process=$("$REPO/target/release/examples/search_latency" "$ROOT/build/index" "$TMP/corpus" 10)
 log "$in_process"
 
-# One wrk run against `serve --cache CACHE` with the queries in FILE over CONNECTIONS
+# One wrk run against `serve --cache-mb MB` with the queries in FILE over CONNECTIONS
 # connections; prints a table row.
 run_wrk() {
     local cache=$1 file=$2 label=$3 connections=${4:-32}
-    start_helpbook "$TMP/serve.out" serve --root "$ROOT" --cache "$cache"
+    start_helpbook "$TMP/serve.out" serve --root "$ROOT" --cache-mb "$cache"
     local addr=$ADDR
     local rss_idle rss_load
     rss_idle=$(ps -o rss= -p "$SERVER_PID" | tr -d ' ')
@@ -106,10 +106,10 @@ run_wrk() {
         "$cpu_us" "$((rss_idle / 1024))" "$((rss_load / 1024))"
 }
 
-rows=$(run_wrk 0 "$TMP/queries.tsv" "the $queries queries in turn, every search computed (\`--cache 0\`)")
+rows=$(run_wrk 0 "$TMP/queries.tsv" "the $queries queries in turn, every search computed (\`--cache-mb 0\`)")
 rows+=$'\n'$(run_wrk 0 "$TMP/queries.tsv" "the same with 10 connections (wrk's default), every search computed" 10)
-rows+=$'\n'$(run_wrk 0 "$TMP/stream.tsv" "shoppers typing, every search computed (\`--cache 0\`)")
-rows+=$'\n'$(run_wrk 4096 "$TMP/stream.tsv" "shoppers typing, recent answers kept (default \`--cache 4096\`)")
+rows+=$'\n'$(run_wrk 0 "$TMP/stream.tsv" "shoppers typing, every search computed (\`--cache-mb 0\`)")
+rows+=$'\n'$(run_wrk 32 "$TMP/stream.tsv" "shoppers typing, recent answers kept (default \`--cache-mb 32\`)")
 
 echo "| N | build s (site + index) | site | index |"
 echo "|---:|---:|---:|---:|"

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
-use helpbook::server::{self, AppState, ServeOptions, ServerError};
+use helpbook::server::{self, AppState, Capacity, ServeOptions, ServerError};
 
 use super::Global;
 
@@ -24,14 +24,56 @@ pub struct Args {
     /// The build folder with site/ and index/ (default: build/ in the help center)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Recent search answers to keep and give again without searching (0: search every time)
-    #[arg(long, value_name = "N", default_value_t = server::DEFAULT_CACHE)]
-    cache: usize,
+    /// Memory for recent search answers, given again without searching (0: search every time)
+    #[arg(long, value_name = "MB", default_value_t = server::DEFAULT_CACHE_MB)]
+    cache_mb: usize,
+    /// Threads that run searches, apart from those serving pages (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    search_threads: Option<u16>,
+    /// Searches that may wait for a thread; one more is answered 503 with Retry-After
+    /// (default: 64 per search thread)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    search_queue: Option<u32>,
+    /// Connections open at once; more wait to be accepted (default: what the open files
+    /// limit allows, at most 10,000)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+    /// Seconds a client may take no byte of a response before its connection is closed
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    send_timeout: u64,
+}
+
+impl Args {
+    fn serve_options(&self) -> ServeOptions {
+        ServeOptions {
+            send_timeout: Duration::from_secs(self.send_timeout),
+            max_connections: self
+                .max_connections
+                .map_or_else(server::default_max_connections, |n| n as usize),
+            ..ServeOptions::default()
+        }
+    }
+
+    fn capacity(&self) -> Capacity {
+        let defaults = Capacity::default();
+        let threads = self
+            .search_threads
+            .map_or(defaults.search_threads, usize::from);
+        Capacity {
+            cache_bytes: self.cache_mb.saturating_mul(1 << 20),
+            search_threads: threads,
+            search_queue: self.search_queue.map_or(threads * 64, |n| n as usize),
+        }
+    }
 }
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     init_logging(global);
-    let out = args.out.unwrap_or_else(|| global.root.join("build"));
+    server::raise_open_files_limit();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| global.root.join("build"));
     if !out.join("site").is_dir() || !out.join("index").is_dir() {
         if !global.quiet {
             eprintln!("No build in `{}` yet: building first", out.display());
@@ -56,7 +98,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let insights_wanted = config.insights_enabled.unwrap_or(true);
     let insights_path = helpbook::insights::store::path_of(&config);
     let retention_days = config.insights_retention_days;
-    let state = match AppState::open_with_cache(&out, config, args.cache) {
+    let state = match AppState::open_with(&out, config, args.capacity()) {
         Ok(state) => state,
         Err(ServerError::Theme(problems)) => {
             report(&problems);
@@ -79,6 +121,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let options = args.serve_options();
     run_server(&args.bind, |listener| async move {
         let address = listener.local_addr()?;
         if !global.quiet {
@@ -88,7 +131,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         server::serve(
             listener,
             server::router(state),
-            ServeOptions::default(),
+            options,
             server::shutdown_signal(),
         )
         .await;

@@ -8,7 +8,10 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use std::sync::Arc;
+
 use super::AppState;
+use super::pool::Refused;
 use super::query::QueryString;
 use super::state::Searching;
 use crate::insights::{self, Answered, Event};
@@ -21,6 +24,8 @@ pub const MAX_LIMIT: usize = 50;
 pub const DEFAULT_LIMIT: usize = 10;
 /// `offset` is 0..=MAX_OFFSET: deeper pages are not worth a shopper's time or our CPU.
 pub const MAX_OFFSET: usize = 1000;
+/// When a search refused for being one too many may be tried again.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
 
 /// An answer of the JSON API that is not a result: `{"error": "..."}` with its status.
 #[derive(Debug)]
@@ -39,6 +44,8 @@ pub enum ApiError {
     TooMany(String),
     /// 503: the server cannot do it now; the message says why.
     Unavailable(String),
+    /// 503 with `Retry-After`: more searches are waiting than the server takes on.
+    Busy,
     /// 500: logged in full, answered generically.
     Internal(String),
 }
@@ -49,6 +56,7 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed(allowed) => Some(*allowed),
             _ => None,
         };
+        let busy = matches!(self, ApiError::Busy);
         let (status, message) = match self {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
             ApiError::NotFound => (
@@ -66,6 +74,10 @@ impl IntoResponse for ApiError {
             ApiError::Unsupported(message) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, message),
             ApiError::TooMany(message) => (StatusCode::TOO_MANY_REQUESTS, message),
             ApiError::Unavailable(message) => (StatusCode::SERVICE_UNAVAILABLE, message),
+            ApiError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the server is busy; try again in {RETRY_AFTER_SECONDS} second"),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "search failed");
                 (
@@ -80,6 +92,12 @@ impl IntoResponse for ApiError {
             Json(json!({ "error": message })),
         )
             .into_response();
+        if busy {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
         if let Some(allowed) = allow {
             response
                 .headers_mut()
@@ -209,41 +227,51 @@ fn number(name: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiE
     }
 }
 
-/// Answers from the generation's recent answers, or runs the search on the server's own
-/// thread. A search is CPU work on memory-mapped files: about 0.15 ms at 10,000 articles, and
-/// 4 ms for the slowest query measured (189 characters of unknown words, through every
-/// fallback). Handing it to the blocking pool cost more than that in thread switches (8,100
-/// searches/s instead of 6,700 under load on 2 cores); with one worker per core, searches
-/// never run more at once than there are cores to run them.
-pub(crate) fn run(
-    search: &Searching,
+/// Answers from the generation's recent answers, or runs the search on the search pool (see
+/// `pool`): never on the threads that serve pages and `/healthz`, so that no query, however
+/// costly, holds them up. A full pool's queue is a 503 with `Retry-After`.
+pub(crate) async fn run(
+    state: &AppState,
+    search: &Arc<Searching>,
     request: search::Request,
 ) -> Result<search::Response, ApiError> {
     if let Some(response) = search.answers.get(&request) {
         return Ok(response);
     }
-    let response = search
-        .engine
-        .search(&request)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    search.answers.put(request, || response.clone());
-    Ok(response)
+    let searching = Arc::clone(search);
+    let query = request.query.clone();
+    let response = state
+        .search_pool()
+        .run(move || {
+            let response = searching.engine.search(&request);
+            if let Ok(response) = &response {
+                searching.answers.put(request, || response.clone());
+            }
+            response
+        })
+        .await
+        .map_err(|refused| match refused {
+            Refused::Busy => ApiError::Busy,
+            Refused::Panicked => ApiError::Internal(format!("the search for `{query}` panicked")),
+            Refused::Stopped => ApiError::Unavailable("the server is shutting down".into()),
+        })?;
+    response.map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// [`run`], recording the search when insights are on (a first page only: a shopper paging
 /// on is still the same search).
-pub(crate) fn run_recorded(
+pub(crate) async fn run_recorded(
     state: &AppState,
-    search: &Searching,
+    search: &Arc<Searching>,
     request: search::Request,
     page: Option<&str>,
 ) -> Result<search::Response, ApiError> {
     let Some(insights) = state.insights().filter(|_| request.offset == 0) else {
-        return run(search, request);
+        return run(state, search, request).await;
     };
     let lang = search.engine.language_of(&request).to_string();
     let (query, section) = (insights::normalize(&request.query), request.section.clone());
-    let response = run(search, request)?;
+    let response = run(state, search, request).await?;
     let answered = if response.hits.is_empty() {
         Answered::Nothing
     } else if response.lang != lang {
@@ -280,7 +308,7 @@ pub(crate) async fn search(
     let search = state.search();
     let params = Params::parse(uri.query().unwrap_or(""), search.engine.languages())?;
     let request = params.request(params.required_query()?, DEFAULT_LIMIT);
-    let response = run_recorded(&state, &search, request, params.page.as_deref())?;
+    let response = run_recorded(&state, &search, request, params.page.as_deref()).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(response)))
 }
 

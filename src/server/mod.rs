@@ -16,8 +16,10 @@ mod events;
 mod feedback;
 mod listen;
 mod live;
+mod pool;
 mod query;
 mod search_page;
+mod stalled;
 mod state;
 mod statics;
 
@@ -35,10 +37,13 @@ use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
 pub use feedback::ClientAddr;
-pub use listen::{ServeOptions, serve, shutdown_signal};
+pub use listen::{
+    ServeOptions, default_max_connections, raise_open_files_limit, serve, shutdown_signal,
+};
 pub use live::{BuildStatus, Live, Switch};
+pub use pool::{Refused, SearchPool};
 pub use search_page::SearchPage;
-pub use state::{AppState, DEFAULT_CACHE, Searching, follow_builds};
+pub use state::{AppState, Capacity, DEFAULT_CACHE_MB, Searching, follow_builds};
 
 use crate::diag::Diagnostic;
 use crate::search::SearchError;
@@ -63,6 +68,9 @@ pub enum ServerError {
     /// The search index could not be opened.
     #[error(transparent)]
     Index(#[from] SearchError),
+    /// The threads that run searches cannot be started.
+    #[error("cannot start the search threads")]
+    Threads(#[source] std::io::Error),
     /// The theme (for the `/search/` page) has problems; each names its file.
     #[error("the theme has {} problem(s)", .0.len())]
     Theme(Vec<Diagnostic>),

@@ -150,7 +150,7 @@ async fn render(state: AppState, lang: String, request: Request) -> Response {
             Some(q) => {
                 let mut wanted = params.request(q, PAGE_LIMIT);
                 wanted.lang = Some(lang.clone());
-                match api::run_recorded(&state, &search, wanted, params.page.as_deref()) {
+                match api::run_recorded(&state, &search, wanted, params.page.as_deref()).await {
                     Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
                     Err(error) => return error.into_response(),
                 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use super::answers::AnswerCache;
+use super::pool::SearchPool;
 use super::{SearchPage, ServerError};
 use crate::config::Config;
 use crate::insights::Insights;
@@ -33,8 +34,10 @@ struct Inner {
     page: ArcSwap<SearchPage>,
     /// The index generation that `search` was opened from.
     stamp: Mutex<Option<Stamp>>,
-    /// Answers to keep per generation.
+    /// Memory for each generation's answers, in bytes.
     cache: usize,
+    /// Where searches run.
+    pool: SearchPool,
     /// Where searches and feedback are recorded; unset when insights are off.
     insights: std::sync::OnceLock<Insights>,
     /// Feedback accepted per client address, in memory only.
@@ -47,8 +50,31 @@ pub struct Searching {
     pub answers: AnswerCache,
 }
 
-/// Answers kept per index generation unless `serve --cache` says otherwise.
-pub const DEFAULT_CACHE: usize = 4096;
+/// How a server is sized: `helpbook serve`'s options.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    /// Memory for recent answers, in bytes (0: search every time).
+    pub cache_bytes: usize,
+    /// Threads that run searches.
+    pub search_threads: usize,
+    /// Searches that may wait for a thread; one more is answered 503.
+    pub search_queue: usize,
+}
+
+/// Memory for recent answers unless `serve --cache-mb` says otherwise, in MB.
+pub const DEFAULT_CACHE_MB: usize = 32;
+
+impl Default for Capacity {
+    /// Default memory for answers, a search thread per core, 64 waiting searches per thread.
+    fn default() -> Capacity {
+        let threads = super::pool::default_threads();
+        Capacity {
+            cache_bytes: DEFAULT_CACHE_MB << 20,
+            search_threads: threads,
+            search_queue: threads * 64,
+        }
+    }
+}
 
 /// Identifies one generation of the index: the build swaps in a new `index/` folder, so its
 /// `meta.json` is another file (inode) with another modification time.
@@ -78,15 +104,16 @@ impl AppState {
     /// Opens the build in `out` (`site/` and `index/`, as `helpbook build` writes them) and
     /// the theme of the help center described by `config` for the `/search/` pages.
     pub fn open(out: &Path, config: Config) -> Result<AppState, ServerError> {
-        AppState::open_with_cache(out, config, DEFAULT_CACHE)
+        AppState::open_with(out, config, Capacity::default())
     }
 
-    /// [`AppState::open`], keeping up to `cache` recent answers per index generation (0: none).
-    pub fn open_with_cache(
+    /// [`AppState::open`], sized by `capacity`.
+    pub fn open_with(
         out: &Path,
         config: Config,
-        cache: usize,
+        capacity: Capacity,
     ) -> Result<AppState, ServerError> {
+        let cache = capacity.cache_bytes;
         let site_dir = out.join("site");
         let index_dir = out.join("index");
         for dir in [&site_dir, &index_dir] {
@@ -103,6 +130,8 @@ impl AppState {
         let engine = Engine::open(&index_dir)?;
         let root = config.root.clone();
         let page = SearchPage::load(config).map_err(ServerError::Theme)?;
+        let pool = SearchPool::new(capacity.search_threads, capacity.search_queue)
+            .map_err(ServerError::Threads)?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 site_dir,
@@ -113,6 +142,7 @@ impl AppState {
                     answers: AnswerCache::new(cache),
                 }),
                 cache,
+                pool,
                 page: ArcSwap::from_pointee(page),
                 stamp: Mutex::new(stamp),
                 insights: std::sync::OnceLock::new(),
@@ -144,6 +174,11 @@ impl AppState {
     /// The search index of the current build, with its recent answers.
     pub fn search(&self) -> Arc<Searching> {
         self.inner.search.load_full()
+    }
+
+    /// The threads searches run on.
+    pub fn search_pool(&self) -> &SearchPool {
+        &self.inner.pool
     }
 
     pub(crate) fn page(&self) -> Arc<SearchPage> {

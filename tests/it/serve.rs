@@ -66,10 +66,35 @@ impl Server {
         says: &str,
         env: &[(&str, &std::path::Path)],
     ) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_helpbook"))
+        let mut run = Command::new(env!("CARGO_BIN_EXE_helpbook"));
+        run.envs(env.iter().copied());
+        Server::launch(hc, run, command, &[], says)
+    }
+
+    /// `helpbook serve` with `options` added.
+    pub fn start_with(hc: &HelpCenter, options: &[&str]) -> Server {
+        Server::launch(
+            hc,
+            Command::new(env!("CARGO_BIN_EXE_helpbook")),
+            "serve",
+            options,
+            "Serving http://",
+        )
+    }
+
+    /// Runs `run` (the helpbook binary, or a shell that ends in it) with `command
+    /// --bind 127.0.0.1:0 --root <hc> options…`.
+    pub fn launch(
+        hc: &HelpCenter,
+        mut run: Command,
+        command: &str,
+        options: &[&str],
+        says: &str,
+    ) -> Server {
+        let mut child = run
             .args([command, "--bind", "127.0.0.1:0", "--root"])
             .arg(hc.root())
-            .envs(env.iter().copied())
+            .args(options)
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -217,6 +242,23 @@ impl Server {
             headers,
             body: body.to_string(),
         }
+    }
+
+    /// What the server printed since it started listening (or since the last call), waiting
+    /// up to `wait` for a line containing `until`.
+    pub fn log_until(&self, until: &str, wait: Duration) -> String {
+        let later = self.later.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = Instant::now() + wait;
+        let mut log = String::new();
+        while let Ok(line) = later.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains(until) {
+                break;
+            }
+        }
+        log
     }
 
     /// Sends SIGTERM and waits for the process to end; its exit status and what it printed
