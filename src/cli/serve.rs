@@ -41,6 +41,19 @@ pub struct Args {
     /// Seconds a client may take no byte of a response before its connection is closed
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     send_timeout: u64,
+    /// How log lines are written: `text` for people, `json` (one object a line) for log
+    /// collectors
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Show the query string (what shoppers searched for) in the request log lines of `-v`
+    #[arg(long)]
+    log_queries: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Args {
@@ -68,7 +81,7 @@ impl Args {
 }
 
 pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
-    init_logging(global);
+    init_logging(global, args.log_format);
     server::raise_open_files_limit();
     let out = args
         .out
@@ -106,6 +119,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
+    state.log_queries(args.log_queries);
     // Insights that cannot be recorded do not stop the help center from being served.
     let writer = if insights_wanted {
         match helpbook::insights::Writer::start(&insights_path, retention_days) {
@@ -175,22 +189,26 @@ fn report(problems: &[Diagnostic]) {
     eprintln!("error: {}", diag::summary(problems));
 }
 
-/// Logs to stderr: warnings and errors by default, `-v` adds a line per request, `--quiet`
-/// keeps errors only; `RUST_LOG` overrides all of it.
-fn init_logging(global: &Global) {
+/// Logs to stderr: warnings and errors by default, `-v` adds a line per request (method, path,
+/// status, milliseconds), `--quiet` keeps errors only; `RUST_LOG` overrides all of it.
+fn init_logging(global: &Global, format: LogFormat) {
     let default = if global.quiet {
         "error"
     } else if global.verbose {
-        "info,tower_http=debug"
+        "info"
     } else {
         "warn"
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    // Fails only when a subscriber is already set, and then that one logs.
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .try_init();
+        .with_writer(std::io::stderr);
+    // Fails only when a subscriber is already set, and then that one logs.
+    let _ = match format {
+        LogFormat::Json => logs.json().flatten_event(true).try_init(),
+        LogFormat::Text => logs
+            .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .try_init(),
+    };
 }

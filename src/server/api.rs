@@ -235,15 +235,20 @@ pub(crate) async fn run(
     search: &Arc<Searching>,
     request: search::Request,
 ) -> Result<search::Response, ApiError> {
+    let metrics = state.metrics();
     if let Some(response) = search.answers.get(&request) {
+        metrics.searched(true, !response.hits.is_empty());
         return Ok(response);
     }
     let searching = Arc::clone(search);
+    let timed = Arc::clone(metrics);
     let query = request.query.clone();
     let response = state
         .search_pool()
         .run(move || {
+            let started = std::time::Instant::now();
             let response = searching.engine.search(&request);
+            timed.search_took(started.elapsed());
             if let Ok(response) = &response {
                 searching.answers.put(request, || response.clone());
             }
@@ -251,11 +256,16 @@ pub(crate) async fn run(
         })
         .await
         .map_err(|refused| match refused {
-            Refused::Busy => ApiError::Busy,
+            Refused::Busy => {
+                metrics.shed();
+                ApiError::Busy
+            }
             Refused::Panicked => ApiError::Internal(format!("the search for `{query}` panicked")),
             Refused::Stopped => ApiError::Unavailable("the server is shutting down".into()),
-        })?;
-    response.map_err(|e| ApiError::Internal(e.to_string()))
+        })?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    metrics.searched(false, !response.hits.is_empty());
+    Ok(response)
 }
 
 /// [`run`], recording the search when insights are on (a first page only: a shopper paging

@@ -5,8 +5,8 @@
 //! plus live reload (`live`).
 //!
 //! ```text
-//! request ─► trace ─► security headers ─► weak ETag ─► compression ─► timeout ─► body limit
-//!         ─► /healthz | /api/search | /api/feedback | /search/, /ru/search/ | static files
+//! request ─► count + log ─► security headers ─► weak ETag ─► compression ─► timeout ─► body limit
+//!         ─► /healthz | /metrics | /api/search | /api/feedback | /search/, /ru/search/ | static files
 //!            (+ 404.html)
 //! ```
 
@@ -16,6 +16,7 @@ mod events;
 mod feedback;
 mod listen;
 mod live;
+mod metrics;
 mod pool;
 mod query;
 mod search_page;
@@ -33,7 +34,6 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
 pub use feedback::ClientAddr;
@@ -41,6 +41,7 @@ pub use listen::{
     ServeOptions, default_max_connections, raise_open_files_limit, serve, shutdown_signal,
 };
 pub use live::{BuildStatus, Live, Switch};
+pub use metrics::Metrics;
 pub use pool::{Refused, SearchPool};
 pub use search_page::SearchPage;
 pub use state::{AppState, Capacity, DEFAULT_CACHE_MB, Searching, follow_builds};
@@ -78,23 +79,39 @@ pub enum ServerError {
 
 /// Every route of `helpbook serve`, with its limits and headers.
 pub fn router(state: AppState) -> Router {
-    with_limits_and_headers(routes(state))
+    let observer = metrics::Observer {
+        metrics: std::sync::Arc::clone(state.metrics()),
+        log_queries: state.logs_queries(),
+    };
+    with_limits_and_headers(routes(state), observer)
 }
 
 /// `helpbook preview`'s router: [`router`]'s, plus the live-reload event stream and script,
 /// with the script added to every page.
 pub fn preview_router(state: AppState, live: Live) -> Router {
     let status = live.status.clone();
+    // Preview runs on the writer's own machine: the log may show what they search for.
+    let observer = metrics::Observer {
+        metrics: std::sync::Arc::clone(state.metrics()),
+        log_queries: true,
+    };
     let routes = routes(state)
         .merge(live::routes(live))
         .layer(axum::middleware::from_fn_with_state(status, live::inject));
-    with_limits_and_headers(routes)
+    with_limits_and_headers(routes, observer)
 }
 
 /// `helpbook preview`'s router before its first good build: the live-reload event stream and
 /// script, and a page that waits for the build.
 pub fn preview_waiting_router(live: Live) -> Router {
-    with_limits_and_headers(live::waiting_routes(live).route("/healthz", get(healthz)))
+    let observer = metrics::Observer {
+        metrics: std::sync::Arc::default(),
+        log_queries: true,
+    };
+    with_limits_and_headers(
+        live::waiting_routes(live).route("/healthz", get(healthz)),
+        observer,
+    )
 }
 
 fn routes(state: AppState) -> Router {
@@ -120,6 +137,7 @@ fn routes(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(api::not_found));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::serve))
         .merge(api)
         .route("/search/", get(search_page::default_language))
         .route("/{lang}/search/", get(search_page::other_language))
@@ -127,7 +145,7 @@ fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn with_limits_and_headers(routes: Router) -> Router {
+fn with_limits_and_headers(routes: Router, observer: metrics::Observer) -> Router {
     routes
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -155,7 +173,10 @@ fn with_limits_and_headers(routes: Router) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            observer,
+            metrics::observe,
+        ))
 }
 
 async fn healthz() -> ([(header::HeaderName, &'static str); 1], &'static str) {

@@ -4,12 +4,14 @@
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
 use super::answers::AnswerCache;
+use super::metrics::Metrics;
 use super::pool::SearchPool;
 use super::{SearchPage, ServerError};
 use crate::config::Config;
@@ -42,6 +44,10 @@ struct Inner {
     insights: std::sync::OnceLock<Insights>,
     /// Feedback accepted per client address, in memory only.
     feedback_limit: super::feedback::RateLimit,
+    /// What the server did, for `/metrics`.
+    metrics: Arc<Metrics>,
+    /// The request log shows query strings (`serve --log-queries`).
+    log_queries: AtomicBool,
 }
 
 /// One generation of the index, with the answers it gave.
@@ -88,6 +94,11 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// When the index was written, in seconds since 1970.
+    fn built_at(&self) -> f64 {
+        self.mtime as f64 + self.mtime_nsec as f64 / 1e9
+    }
+
     fn of(index_dir: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(index_dir.join("meta.json")).ok()?;
         Some(Stamp {
@@ -132,6 +143,8 @@ impl AppState {
         let page = SearchPage::load(config).map_err(ServerError::Theme)?;
         let pool = SearchPool::new(capacity.search_threads, capacity.search_queue)
             .map_err(ServerError::Threads)?;
+        let metrics = Arc::new(Metrics::default());
+        metrics.index_opened(stamp.as_ref().map(Stamp::built_at));
         Ok(AppState {
             inner: Arc::new(Inner {
                 site_dir,
@@ -147,6 +160,8 @@ impl AppState {
                 stamp: Mutex::new(stamp),
                 insights: std::sync::OnceLock::new(),
                 feedback_limit: super::feedback::RateLimit::default(),
+                metrics,
+                log_queries: AtomicBool::new(false),
             }),
         })
     }
@@ -174,6 +189,20 @@ impl AppState {
     /// The search index of the current build, with its recent answers.
     pub fn search(&self) -> Arc<Searching> {
         self.inner.search.load_full()
+    }
+
+    /// What the server did, for `/metrics`.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.inner.metrics
+    }
+
+    /// Shows query strings in the request log from now on (`serve --log-queries`).
+    pub fn log_queries(&self, yes: bool) {
+        self.inner.log_queries.store(yes, Ordering::Relaxed);
+    }
+
+    pub(super) fn logs_queries(&self) -> bool {
+        self.inner.log_queries.load(Ordering::Relaxed)
     }
 
     /// The threads searches run on.
@@ -217,6 +246,9 @@ impl AppState {
             engine,
             answers: AnswerCache::new(inner.cache),
         }));
+        inner
+            .metrics
+            .index_opened(stamp.as_ref().map(Stamp::built_at));
         if !with_page {
             return Ok(true);
         }

@@ -10,6 +10,7 @@ mod harness;
 mod html;
 mod init;
 mod insights;
+mod operations;
 mod overload;
 mod preview;
 mod relevance;
