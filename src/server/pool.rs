@@ -4,17 +4,24 @@
 //! ([`Refused::Busy`], answered `503` with `Retry-After`) rather than queued behind work the
 //! server cannot catch up with, so an overload ends the moment it stops.
 //!
-//! A search whose client went away while it waited is skipped. A search that panics (it should
+//! A search that waited longer than [`MAX_WAIT`] is refused too when its turn comes (the queue
+//! has fallen behind: costly queries fill it), so a search is answered or refused within
+//! about that time whatever is queued before it. A search whose client went away while it
+//! waited is skipped. A search that panics (it should
 //! never happen) answers its own request with an error; its thread is replaced by a fresh one,
 //! so no per-thread cache it may have left half-updated is used again.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 type Job = Box<dyn FnOnce() -> Outcome + Send>;
+
+/// The longest a search may wait for a thread before it is refused instead of run.
+pub const MAX_WAIT: Duration = Duration::from_millis(100);
 
 /// What running a job did to its thread.
 enum Outcome {
@@ -43,12 +50,13 @@ pub enum Refused {
 pub struct SearchPool {
     sender: Sender<Job>,
     counts: Arc<Counts>,
+    max_wait: Duration,
 }
 
 /// What the pool did, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct Counts {
-    /// Searches refused because the queue was full.
+    /// Searches refused because the queue was full or had fallen behind.
     pub shed: AtomicU64,
     /// Searches skipped because their client had gone.
     pub abandoned: AtomicU64,
@@ -66,6 +74,7 @@ impl SearchPool {
         Ok(SearchPool {
             sender,
             counts: Arc::default(),
+            max_wait: MAX_WAIT,
         })
     }
 
@@ -74,6 +83,11 @@ impl SearchPool {
     pub fn for_this_machine() -> std::io::Result<SearchPool> {
         let threads = default_threads();
         SearchPool::new(threads, threads * 64)
+    }
+
+    /// The pool, refusing searches that waited longer than `max_wait` for a thread.
+    pub fn with_max_wait(self, max_wait: Duration) -> SearchPool {
+        SearchPool { max_wait, ..self }
     }
 
     pub fn counts(&self) -> &Counts {
@@ -93,9 +107,16 @@ impl SearchPool {
     ) -> Result<T, Refused> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let counts = Arc::clone(&self.counts);
+        let queued = Instant::now();
+        let max_wait = self.max_wait;
         let job: Job = Box::new(move || {
             if reply.is_closed() {
                 counts.abandoned.fetch_add(1, Ordering::Relaxed);
+                return Outcome::Done;
+            }
+            if queued.elapsed() > max_wait {
+                counts.shed.fetch_add(1, Ordering::Relaxed);
+                let _ = reply.send(Err(Refused::Busy));
                 return Outcome::Done;
             }
             match catch_unwind(AssertUnwindSafe(work)) {
@@ -153,6 +174,7 @@ mod tests {
 
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .expect("a runtime")
     }
@@ -171,7 +193,10 @@ mod tests {
 
     #[test]
     fn a_full_queue_refuses_at_once_and_recovers_when_it_drains() {
-        let pool = SearchPool::new(1, 1).expect("pool");
+        // However long the queued search waits on a busy machine, it is not refused for that.
+        let pool = SearchPool::new(1, 1)
+            .expect("pool")
+            .with_max_wait(Duration::from_secs(3600));
         let rt = runtime();
         // The one thread is held until the barrier opens; one job waits in the queue.
         let release = Arc::new(Barrier::new(2));
@@ -204,6 +229,36 @@ mod tests {
             assert_eq!(first.await.expect("joined"), Ok(1));
             assert_eq!(waiting.await.expect("joined"), Ok(2));
             assert_eq!(pool.run(|| 4).await, Ok(4));
+        });
+    }
+
+    #[test]
+    fn a_search_that_waited_too_long_is_refused_when_its_turn_comes() {
+        let pool = SearchPool::new(1, 8)
+            .expect("pool")
+            .with_max_wait(Duration::from_millis(1));
+        let rt = runtime();
+        let release = Arc::new(Barrier::new(2));
+        let hold = Arc::clone(&release);
+        rt.block_on(async {
+            let holder = pool.clone();
+            let first = tokio::spawn(async move {
+                holder
+                    .run(move || {
+                        hold.wait();
+                    })
+                    .await
+            });
+            let queued = pool.clone();
+            let late = tokio::spawn(async move { queued.run(|| 2).await });
+            while pool.waiting() == 0 {
+                tokio::task::yield_now().await;
+            }
+            // The queued search has now waited past its limit behind the held one.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            release.wait();
+            assert_eq!(first.await.expect("joined"), Ok(()));
+            assert_eq!(late.await.expect("joined"), Err(Refused::Busy));
         });
     }
 
