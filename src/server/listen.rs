@@ -82,7 +82,11 @@ pub async fn serve(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(options.header_read_timeout);
+        .header_read_timeout(options.header_read_timeout)
+        // What one connection may buffer (request head in, response out): hyper's default of
+        // ~400 KB let 50 clients that stopped reading hold 30 MB; 64 KB is plenty for our
+        // requests and keeps a socket's worth of a response ready.
+        .max_buf_size(64 * 1024);
     let graceful = GracefulShutdown::new();
     let open = Arc::new(Semaphore::new(options.max_connections.max(1)));
     let mut backoff = Backoff::default();

@@ -183,7 +183,14 @@ async fn healthz() -> ([(header::HeaderName, &'static str); 1], &'static str) {
     ([(header::CACHE_CONTROL, "no-store")], "ok")
 }
 
-/// Text, scripts, JSON, XML and SVG are worth compressing; images, fonts and videos already are.
+/// Responses larger than this are sent as they are: compressing a big file for every request
+/// costs each connection megabytes of compressor state and the server its CPU (a few clients
+/// asking for a large text file in `static/` and never reading it held hundreds of MB). Pages,
+/// scripts, styles and search answers are far smaller.
+pub const COMPRESS_AT_MOST: u64 = 1 << 20;
+
+/// Text, scripts, JSON, XML and SVG are worth compressing; images, fonts and videos already
+/// are; files over [`COMPRESS_AT_MOST`] are not compressed on the fly.
 #[derive(Debug, Clone, Copy)]
 struct Compressible;
 
@@ -199,6 +206,14 @@ impl Predicate for Compressible {
         else {
             return false;
         };
+        let too_big = response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|length| length > COMPRESS_AT_MOST);
+        if too_big {
+            return false;
+        }
         content_type.starts_with("text/")
             || ["javascript", "json", "xml", "svg"]
                 .iter()

@@ -262,3 +262,29 @@ fn out_of_file_descriptors_is_said_once_and_recovers() {
         "said more than once: {log}"
     );
 }
+
+/// A big text file is sent as it is, never compressed for each request (a compressor per
+/// connection held megabytes each for clients that never read); pages still are.
+#[test]
+fn big_files_are_not_compressed_on_the_fly() {
+    let hc = HelpCenter::demo();
+    let line = "Tracking number, parcel, courier, delivery day and return label.\n";
+    hc.write("static/all-tracking-numbers.txt", &line.repeat(40_000));
+    let server = Server::start(&hc);
+    let big = server.get_with(
+        "/all-tracking-numbers.txt",
+        &[("accept-encoding", "br, gzip")],
+    );
+    assert_eq!(big.status, 200);
+    assert!(
+        !big.has_header("content-encoding"),
+        "compressed: {}",
+        big.header("content-encoding")
+    );
+    assert_eq!(
+        big.header("content-length"),
+        (line.len() * 40_000).to_string()
+    );
+    let page = server.get_with("/returns/", &[("accept-encoding", "br, gzip")]);
+    assert_eq!(page.header("content-encoding"), "br");
+}
