@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::AppState;
-use super::api::{self, Params};
+use super::api::{self, ApiError, Params};
 use crate::config::{Config, language_name};
 use crate::diag::Diagnostic;
 use crate::search;
@@ -99,6 +99,18 @@ impl SearchPage {
             "no_exact_answer".into(),
             json!(response.is_some_and(|r| r.no_exact_answer)),
         );
+        self.render_variables(map)
+    }
+
+    /// The search page of `lang` saying that the search for `query` is busy: try again.
+    pub fn render_busy(&self, lang: &str, query: &str) -> Result<String, Diagnostic> {
+        let mut map = self.base(lang);
+        map.insert("query".into(), json!(query));
+        map.insert("busy".into(), json!(true));
+        self.render_variables(map)
+    }
+
+    fn render_variables(&self, map: Map<String, Value>) -> Result<String, Diagnostic> {
         let context = tera::Context::from_value(Value::Object(map))
             .map_err(|e| Diagnostic::error("templates/search.html", e.to_string()))?;
         self.theme.render("search.html", &context)
@@ -152,12 +164,31 @@ async fn render(state: AppState, lang: String, request: Request) -> Response {
                 wanted.lang = Some(lang.clone());
                 match api::run_recorded(&state, &search, wanted, params.page.as_deref()).await {
                     Ok(response) => (StatusCode::OK, q.to_string(), Some(response)),
+                    // Too many searches at once: the page says so, and when to try again.
+                    Err(ApiError::Busy) => return busy(&page, &lang, q),
                     Err(error) => return error.into_response(),
                 }
             }
         },
     };
-    match page.render(&lang, &query, response.as_ref()) {
+    html(page.render(&lang, &query, response.as_ref()), status)
+}
+
+/// The page for `query` that says the search is busy: 503 with `Retry-After`.
+fn busy(page: &SearchPage, lang: &str, query: &str) -> Response {
+    let mut response = html(
+        page.render_busy(lang, query),
+        StatusCode::SERVICE_UNAVAILABLE,
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(api::RETRY_AFTER_SECONDS),
+    );
+    response
+}
+
+fn html(rendered: Result<String, Diagnostic>, status: StatusCode) -> Response {
+    match rendered {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
         Err(problem) => {
             tracing::error!(%problem, "the search page cannot be rendered");

@@ -30,7 +30,8 @@ fn searches_past_the_queue_are_refused_with_retry_after() {
         "refund", "parcel", "delivery", "payment", "return", "order", "card", "invoice",
         "tracking", "warranty", "exchange", "address", "courier", "voucher", "cancel",
     ];
-    let mut shed = None;
+    // Shed answers of the API and of the no-JavaScript search page.
+    let (mut shed, mut shed_page) = (None, None);
     for round in 0..20 {
         let clients: Vec<_> = (0..32)
             .map(|client| {
@@ -43,38 +44,51 @@ fn searches_past_the_queue_are_refused_with_retry_after() {
                                 .map(|w| words[(round * 7 + client * 3 + n * 5 + w) % words.len()])
                                 .collect();
                             let query = format!("{}+{round}x{client}x{n}", query.join("+"));
-                            server.get(&format!("/api/search?q={query}"))
+                            let page = n % 2 == 1;
+                            let path = if page { "/search/" } else { "/api/search" };
+                            (page, server.get(&format!("{path}?q={query}")))
                         })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         for client in clients {
-            for reply in client.join().expect("client") {
+            for (page, reply) in client.join().expect("client") {
                 match reply.status {
                     200 => {}
                     503 => {
                         assert_eq!(reply.header("retry-after"), "1", "{}", reply.body);
-                        assert!(
-                            reply.json()["error"]
-                                .as_str()
-                                .is_some_and(|e| e.contains("busy")),
-                            "{}",
-                            reply.body
-                        );
-                        shed = Some(reply);
+                        if page {
+                            assert!(reply.header("content-type").starts_with("text/html"));
+                            assert!(
+                                reply.body.contains("Search is very busy right now"),
+                                "{}",
+                                reply.body
+                            );
+                            assert!(!reply.body.contains("empty-state"), "{}", reply.body);
+                            shed_page = Some(reply);
+                        } else {
+                            assert!(
+                                reply.json()["error"]
+                                    .as_str()
+                                    .is_some_and(|e| e.contains("busy")),
+                                "{}",
+                                reply.body
+                            );
+                            shed = Some(reply);
+                        }
                     }
                     other => panic!("a search was answered {other}: {}", reply.body),
                 }
             }
         }
-        if shed.is_some() {
+        if shed.is_some() && shed_page.is_some() {
             break;
         }
     }
     assert!(
-        shed.is_some(),
-        "no search was ever refused: the queue is not bounded"
+        shed.is_some() && shed_page.is_some(),
+        "searches were never refused: the queue is not bounded"
     );
     // The crowd is gone: the next search is answered at once.
     let after = server.get("/api/search?q=refund");

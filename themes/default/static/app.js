@@ -219,7 +219,11 @@
       lastQuery = q;
       var url = "/api/search?limit=8&page=" + PAGE + "&lang=" + encodeURIComponent(document.documentElement.lang) + "&q=" + encodeURIComponent(q.slice(0, 256));
       fetch(url, { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          /* Busy (503): asked again once the server says, unless the shopper typed on. */
+          if (r.status === 503) setTimeout(function () { if (mine === seq) run(); }, 1000 * (+r.headers.get("Retry-After") || 1));
+          return r.ok ? r.json() : null;
+        })
         .then(function (data) { if (data && mine === seq) show(data); })
         .catch(function () {});
     }
