@@ -224,7 +224,19 @@ fn collect_dir(
     prefix: &str,
     files: &mut BTreeMap<String, ThemeFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let mut problems = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        // A name that cannot be part of a URL: reported, and left out with what is in it.
+        .filter_entry(|e| match crate::content::name_problem(root, e) {
+            Some(problem) if e.depth() > 0 => {
+                problems.push(problem);
+                false
+            }
+            _ => true,
+        });
+    for entry in walker {
         let entry = entry.map_err(|e| {
             vec![Diagnostic::error(
                 display_path(root, dir),
@@ -234,12 +246,7 @@ fn collect_dir(
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let relative = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = display_path(dir, entry.path());
         let bytes = fs::read(entry.path()).map_err(|e| {
             vec![Diagnostic::error(
                 display_path(root, entry.path()),
@@ -254,7 +261,11 @@ fn collect_dir(
             },
         );
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Tera errors nest the useful part (`--> 3:5` and the reason) in their source chain.

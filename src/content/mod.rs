@@ -17,6 +17,7 @@ use crate::fs;
 
 pub use frontmatter::iso_date;
 pub use slug::{AnchorSet, anchor_slug, slugify};
+use slug::{printable, unusable_name};
 
 /// What an article is for; decides how it is rendered and which JSON-LD it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,8 +246,20 @@ fn discover(
     let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        // Hidden files and folders (.git, .DS_Store, editor swap files) are never content.
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        // Hidden files and folders (.git, .DS_Store, editor swap files) are never content. Nor
+        // is a name that cannot be part of a URL: reported, and left out with what is in it.
+        .filter_entry(|e| {
+            if e.depth() == 0 || e.file_name().to_string_lossy().starts_with('.') {
+                return e.depth() == 0;
+            }
+            match name_problem(root, e) {
+                Some(problem) => {
+                    diagnostics.push(problem);
+                    false
+                }
+                None => true,
+            }
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -277,6 +290,34 @@ fn discover(
         }
     }
     (markdown, other)
+}
+
+/// The problem with a file or folder (under `content/`, `static/` or a theme) whose name
+/// cannot be part of the site (see [`slug::unusable_name`]), or `None`.
+pub fn name_problem(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let reason = unusable_name(entry.file_name())?;
+    let what = if entry.file_type().is_dir() {
+        "folder"
+    } else {
+        "file"
+    };
+    let name = entry.file_name().to_string_lossy();
+    let help = if name.contains('\\') {
+        let folders = name.replace('\\', "/");
+        format!(
+            "rename it; if the backslashes were meant as folders (a Windows path), make them: `{}`",
+            printable(&folders)
+        )
+    } else {
+        "rename it with letters, digits, spaces and dashes".to_string()
+    };
+    Some(
+        Diagnostic::error(
+            printable(&display_path(root, entry.path())),
+            format!("the name of this {what} {reason}, so it cannot be part of the site"),
+        )
+        .with_help(help),
+    )
 }
 
 struct Parsed {
@@ -707,10 +748,7 @@ fn join(dir: &str, name: &str) -> String {
 }
 
 fn relative(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    display_path(base, path)
 }
 
 /// `store-support` -> `Store support`; `Store Support` stays.
@@ -746,7 +784,8 @@ pub fn resolve_relative(from: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn percent_decode(text: &str) -> String {
+/// `a%20b%232.png` -> `a b#2.png`; text that is not a valid escape stays as it is.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());

@@ -251,6 +251,23 @@ fn building_twice_gives_identical_bytes() {
 }
 
 #[test]
+fn files_with_percent_and_hash_in_their_names_are_linked() {
+    let hc = HelpCenter::minimal();
+    hc.write("content/returns/100% wool #2.png", "png");
+    hc.write(
+        "content/returns/care.md",
+        "+++\ntitle = \"Care\"\n+++\n\n![Label](100%25%20wool%20%232.png)\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/care/index.html");
+    assert!(
+        page.contains("src=\"/returns/100%25%20wool%20%232.png\""),
+        "{page}"
+    );
+    assert!(hc.exists("build/site/returns/100% wool #2.png"));
+}
+
+#[test]
 fn a_theme_template_overrides_just_that_template() {
     let hc = HelpCenter::minimal();
     hc.write(

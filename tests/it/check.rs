@@ -268,3 +268,43 @@ fn site_links_to_tag_search_and_404_pages_are_known() {
         "{stderr}"
     );
 }
+
+/// `check` reports every one of `expected` and fails; `build` reports them too, fails, and
+/// leaves no site behind.
+#[track_caller]
+fn check_and_build_report(hc: &HelpCenter, expected: &[&str]) {
+    let checked = hc.check().failure().stderr;
+    let built = hc.build().failure();
+    for line in expected {
+        assert_reports(&checked, line);
+        assert_reports(&built.stderr, line);
+    }
+    assert!(
+        built.stderr.ends_with("; nothing was written\n"),
+        "{}",
+        built.stderr
+    );
+    assert!(!hc.exists("build/site"), "a site was written");
+}
+
+#[test]
+fn file_names_that_cannot_be_part_of_a_url() {
+    use std::os::unix::ffi::OsStrExt;
+    let hc = HelpCenter::minimal();
+    hc.write("content/orders\\faq.md", "+++\ntitle = \"FAQ\"\n+++\n");
+    hc.write("content/returns/label\n.png", "png");
+    hc.write("static/img\\logo.svg", "<svg/>");
+    let latin1 = hc
+        .path("content/returns")
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+    std::fs::write(latin1, "+++\ntitle = \"Cafe\"\n+++\n").expect("write");
+    check_and_build_report(
+        &hc,
+        &[
+            "content/orders\\faq.md: error: the name of this file has a backslash (`\\`), which browsers read as `/`, so it cannot be part of the site\n  help: rename it; if the backslashes were meant as folders (a Windows path), make them: `orders/faq.md`",
+            "content/returns/label\\n.png: error: the name of this file has a control character (a line break or a tab) in it",
+            "static/img\\logo.svg: error: the name of this file has a backslash",
+            "content/returns/caf\u{FFFD}.md: error: the name of this file is not UTF-8 text",
+        ],
+    );
+}
