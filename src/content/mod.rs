@@ -53,6 +53,37 @@ impl Source {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
+
+    /// The line of the front matter where `key` is set (`key = …` or `key: …`), if it is.
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        self.front_matter_lines()
+            .position(|line| {
+                line.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+            })
+            .map(|i| i + 1)
+    }
+
+    /// The line of the front matter that holds `value` of the list `key` (at or after the
+    /// key's own line), else the key's line, else 1.
+    pub fn value_line(&self, key: &str, value: &str) -> usize {
+        let Some(key_line) = self.key_line(key) else {
+            return 1;
+        };
+        self.front_matter_lines()
+            .enumerate()
+            .skip(key_line - 1)
+            .find(|(_, line)| line.contains(value))
+            .map_or(key_line, |(i, _)| i + 1)
+    }
+
+    fn front_matter_lines(&self) -> std::str::Lines<'_> {
+        self.text
+            .get(..self.body_offset)
+            .unwrap_or_default()
+            .lines()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -222,7 +253,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
             .or_insert(i);
     }
     check_translations(config, &site, diagnostics);
-    check_duplicate_urls(&site, diagnostics);
+    check_translation_keys(&site, diagnostics);
     check_shared_keywords(&site, diagnostics);
     site
 }
@@ -605,48 +636,46 @@ fn check_translations(config: &Config, site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
-fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    for section in &site.sections {
-        if let Some(source) = &section.source {
-            owners.insert(&section.url, &source.path);
-        } else {
-            owners.insert(&section.url, "");
-        }
-    }
+/// A page has at most one translation per language: two articles in one language sharing a
+/// `translation_key` would both be offered as its translation (two `hreflang` links for one
+/// language).
+fn check_translation_keys(site: &Site, diagnostics: &Diagnostics) {
+    let mut first: HashMap<(&str, &str), &Article> = HashMap::new();
     for article in &site.articles {
-        match owners.get(article.url.as_str()) {
-            Some(other) => diagnostics.push(
-                Diagnostic::error(
-                    &article.source.path,
-                    format!(
-                        "URL `{}` is also the URL of {}",
-                        article.url,
-                        owner_name(other, &article.url)
-                    ),
-                )
-                .at_line(1, 1)
-                .with_help("URLs ignore capitals, spaces and punctuation; rename one of the files"),
-            ),
-            None => {
-                owners.insert(&article.url, &article.source.path);
-            }
-        }
-    }
-    for article in &site.articles {
-        for alias in &article.aliases {
-            let line = front_matter_line(&article.source, "aliases", alias.trim_matches('/'));
-            match owners.get(alias.as_str()) {
-                Some(other) => diagnostics.push(
-                    Diagnostic::error(&article.source.path, format!("alias `{alias}` is already the URL of {}", owner_name(other, alias)))
-                        .at_line(line, 1)
-                        .with_help("an alias is an old URL that redirects here; remove it or rename the other page"),
+        let key = (article.translation_key.as_str(), article.lang.as_str());
+        let Some(&earlier) = first.get(&key) else {
+            first.insert(key, article);
+            continue;
+        };
+        // On the article that sets the key, when only one of them does: that is the one to fix.
+        let (article, other) = match (
+            earlier.source.key_line("translation_key"),
+            article.source.key_line("translation_key"),
+        ) {
+            (Some(_), None) => (earlier, article),
+            _ => (article, earlier),
+        };
+        let other_place = match other.source.key_line("translation_key") {
+            Some(line) => format!("`{}:{line}`", other.source.path),
+            None => format!("`{}` (by its file name)", other.source.path),
+        };
+        let (line, how) = match article.source.key_line("translation_key") {
+            Some(line) => (line, ""),
+            None => (1, " (by its file name)"),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                &article.source.path,
+                format!(
+                    "this article's translation_key `{}`{how} is also that of {other_place}, in the same language (`{}`)",
+                    article.translation_key, article.lang
                 ),
-                None => {
-                    owners.insert(alias, &article.source.path);
-                }
-            }
-        }
+            )
+            .at_line(line, 1)
+            .with_help(
+                "translations of one article share a translation_key, one article per language: give one of these two its own translation_key",
+            ),
+        );
     }
 }
 
@@ -666,7 +695,7 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
                             other.source.path
                         ),
                     )
-                    .at_line(front_matter_line(&article.source, "keywords", keyword), 1)
+                    .at_line(article.source.value_line("keywords", keyword), 1)
                     .with_help(
                         "a shopper who types it should get one answer first: keep it on the article that answers it",
                     ),
@@ -677,21 +706,6 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
                 }
             }
         }
-    }
-}
-
-/// The line of the front matter that holds `value` of the list `key` (or else `key`'s).
-fn front_matter_line(source: &Source, key: &str, value: &str) -> usize {
-    let front_matter = source.text.get(..source.body_offset).unwrap_or_default();
-    let line = |needle: &str| front_matter.lines().position(|l| l.contains(needle));
-    line(value).or_else(|| line(key)).map_or(1, |i| i + 1)
-}
-
-fn owner_name(path: &str, url: &str) -> String {
-    if path.is_empty() {
-        format!("the section page `{url}`")
-    } else {
-        format!("`{path}`")
     }
 }
 
@@ -848,6 +862,28 @@ mod tests {
             Some("sub/y.md")
         );
         assert_eq!(resolve_relative("x.md", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn front_matter_lines_of_keys_and_list_values() {
+        let text = "+++\ntitle = \"How search works\"\naliases = [\n  \"/search/\",\n  \"/old/\",\n]\ntranslation_key = \"x\"\n+++\n/old/ in the body\n";
+        let source = Source {
+            path: "content/a.md".into(),
+            abs: PathBuf::new(),
+            text: text.into(),
+            body_offset: text.rfind("+++").unwrap() + 4,
+        };
+        assert_eq!(source.key_line("aliases"), Some(3));
+        assert_eq!(source.key_line("translation_key"), Some(7));
+        assert_eq!(source.key_line("tags"), None);
+        assert_eq!(
+            source.value_line("aliases", "search"),
+            4,
+            "not the title's line"
+        );
+        assert_eq!(source.value_line("aliases", "old"), 5);
+        assert_eq!(source.value_line("aliases", "gone"), 3, "the key's line");
+        assert_eq!(source.value_line("keywords", "x"), 1);
     }
 
     #[test]
