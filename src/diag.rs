@@ -144,10 +144,15 @@ impl Diagnostics {
     }
 }
 
-/// `root/content/a b.md` -> `content/a b.md`, always with `/` separators.
+/// `root/content/a b.md` -> `content/a b.md`, always with `/` separators (and a backslash in a
+/// name on Linux, where it is no separator, kept).
 pub fn display_path(root: &Path, path: &Path) -> String {
     let relative: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    relative.to_string_lossy().replace('\\', "/")
+    let parts: Vec<_> = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
 }
 
 /// Summary line: `4 problems in 3 files` (errors only; warnings are counted separately).

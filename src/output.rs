@@ -136,12 +136,19 @@ impl PageSink for Staging {
         if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
             return Err(format!("refusing to write outside the site: `{path}`"));
         }
-        fs::write(&self.site_dir().join(path), bytes).map_err(|e| e.to_string())?;
-        self.written
+        // One write per file: two pages racing for one path would make the output depend on
+        // which finished last. The build checks for such clashes first; this is the backstop.
+        let first = self
+            .written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
-        Ok(())
+        if !first {
+            return Err(format!(
+                "`{path}` was already written by this build; two pages cannot share one file"
+            ));
+        }
+        fs::write(&self.site_dir().join(path), bytes).map_err(|e| e.to_string())
     }
 }
 
@@ -346,6 +353,19 @@ mod tests {
             Staging::create(dir.path()),
             Err(OutputError::NotABuild(_))
         ));
+    }
+
+    #[test]
+    fn a_file_is_written_once_per_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("build");
+        let staging = Staging::create(&out).unwrap();
+        staging
+            .put("search/index.html", b"the search page")
+            .unwrap();
+        assert!(staging.put("search/index.html", b"an article").is_err());
+        staging.commit().unwrap();
+        assert_eq!(read(out.join("site/search/index.html")), "the search page");
     }
 
     #[test]

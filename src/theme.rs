@@ -21,6 +21,8 @@ pub struct Theme {
     /// Files for the site root: fingerprinted CSS/JS, the theme's other static files and the
     /// help center's own `static/` folder, keyed by output path (`style.3f2a9c1e.css`).
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Where each of `static_files` comes from, for messages about it.
+    pub static_origins: BTreeMap<String, StaticOrigin>,
     /// `/style.<hash>.css`
     pub css_url: String,
     /// `/app.<hash>.js`
@@ -28,6 +30,19 @@ pub struct Theme {
     strings: BTreeMap<String, Map<String, Value>>,
     /// Where each template came from, for error messages: `themes/shop/templates/article.html`.
     origins: BTreeMap<String, String>,
+}
+
+/// Where a file of [`Theme::static_files`] comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticOrigin {
+    /// The help center's own `static/` folder; its path: `static/images/size-chart.svg`. A
+    /// file there with the path of a theme's static file replaces it.
+    Site(String),
+    /// The theme's `static/` folder: `themes/shop/static/favicon.svg`, or the built-in
+    /// theme's `(built-in default theme) static/favicon.svg`.
+    Theme(String),
+    /// The theme's stylesheet or script under its fingerprinted name; what it was made from.
+    Fingerprinted(String),
 }
 
 /// One theme file and where it came from.
@@ -59,6 +74,7 @@ impl Theme {
         let mut origins = BTreeMap::new();
         let mut strings = BTreeMap::new();
         let mut static_files = BTreeMap::new();
+        let mut static_origins = BTreeMap::new();
         for (path, file) in &files {
             if let Some(name) = path.strip_prefix("templates/") {
                 match std::str::from_utf8(&file.bytes) {
@@ -102,6 +118,7 @@ impl Theme {
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
                 static_files.insert(name.to_string(), file.bytes.clone());
+                static_origins.insert(name.to_string(), StaticOrigin::Theme(file.origin.clone()));
             }
         }
         let mut tera = tera::Tera::default();
@@ -137,17 +154,21 @@ impl Theme {
             let mut own = BTreeMap::new();
             collect_dir(&config.root, &site_static, "", &mut own)?;
             for (path, file) in own {
-                static_files.insert(path, file.bytes);
+                static_files.insert(path.clone(), file.bytes);
+                static_origins.insert(path, StaticOrigin::Site(file.origin));
             }
         }
+        let mut statics = (static_files, static_origins);
+        let css_url = fingerprint(&mut statics, "style.css", &mut problems);
+        let js_url = fingerprint(&mut statics, "app.js", &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
-        let css_url = fingerprint(&mut static_files, "style.css");
-        let js_url = fingerprint(&mut static_files, "app.js");
+        let (static_files, static_origins) = statics;
         Ok(Theme {
             tera,
             static_files,
+            static_origins,
             css_url,
             js_url,
             strings,
@@ -189,15 +210,39 @@ impl Theme {
     }
 }
 
-/// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever.
-fn fingerprint(files: &mut BTreeMap<String, Vec<u8>>, name: &str) -> String {
+/// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever. A static file
+/// that already has the fingerprinted name is a problem: one of the two would be lost.
+fn fingerprint(
+    (files, origins): &mut (BTreeMap<String, Vec<u8>>, BTreeMap<String, StaticOrigin>),
+    name: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
     let Some(bytes) = files.remove(name) else {
         return String::new();
+    };
+    let made_from = match origins.remove(name) {
+        Some(StaticOrigin::Site(origin) | StaticOrigin::Theme(origin)) => origin,
+        _ => name.to_string(),
     };
     let digest = Sha256::digest(&bytes);
     let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let fingerprinted = format!("{stem}.{hash}.{ext}");
+    if let Some(StaticOrigin::Site(taken) | StaticOrigin::Theme(taken)) =
+        origins.get(&fingerprinted)
+    {
+        problems.push(
+            Diagnostic::error(
+                taken,
+                format!("URL `/{fingerprinted}` is also the URL of the theme's `{name}` (made from `{made_from}`), which the build names after its content"),
+            )
+            .with_help(format!("rename or remove this file; to change the theme's `{name}`, edit `{made_from}` or put your own `{name}` in `static/`")),
+        );
+    }
+    origins.insert(
+        fingerprinted.clone(),
+        StaticOrigin::Fingerprinted(made_from),
+    );
     files.insert(fingerprinted.clone(), bytes);
     format!("/{fingerprinted}")
 }
@@ -224,7 +269,19 @@ fn collect_dir(
     prefix: &str,
     files: &mut BTreeMap<String, ThemeFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let mut problems = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        // A name that cannot be part of a URL: reported, and left out with what is in it.
+        .filter_entry(|e| match crate::content::name_problem(root, e) {
+            Some(problem) if e.depth() > 0 => {
+                problems.push(problem);
+                false
+            }
+            _ => true,
+        });
+    for entry in walker {
         let entry = entry.map_err(|e| {
             vec![Diagnostic::error(
                 display_path(root, dir),
@@ -234,12 +291,7 @@ fn collect_dir(
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let relative = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = display_path(dir, entry.path());
         let bytes = fs::read(entry.path()).map_err(|e| {
             vec![Diagnostic::error(
                 display_path(root, entry.path()),
@@ -254,7 +306,11 @@ fn collect_dir(
             },
         );
     }
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Tera errors nest the useful part (`--> 3:5` and the reason) in their source chain.

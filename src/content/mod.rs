@@ -17,6 +17,7 @@ use crate::fs;
 
 pub use frontmatter::iso_date;
 pub use slug::{AnchorSet, anchor_slug, slugify};
+use slug::{printable, unusable_name};
 
 /// What an article is for; decides how it is rendered and which JSON-LD it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,37 @@ pub struct Source {
 impl Source {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+
+    /// The line of the front matter where `key` is set (`key = …` or `key: …`), if it is.
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        self.front_matter_lines()
+            .position(|line| {
+                line.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+            })
+            .map(|i| i + 1)
+    }
+
+    /// The line of the front matter that holds `value` of the list `key` (at or after the
+    /// key's own line), else the key's line, else 1.
+    pub fn value_line(&self, key: &str, value: &str) -> usize {
+        let Some(key_line) = self.key_line(key) else {
+            return 1;
+        };
+        self.front_matter_lines()
+            .enumerate()
+            .skip(key_line - 1)
+            .find(|(_, line)| line.contains(value))
+            .map_or(key_line, |(i, _)| i + 1)
+    }
+
+    fn front_matter_lines(&self) -> std::str::Lines<'_> {
+        self.text
+            .get(..self.body_offset)
+            .unwrap_or_default()
+            .lines()
     }
 }
 
@@ -221,7 +253,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Site {
             .or_insert(i);
     }
     check_translations(config, &site, diagnostics);
-    check_duplicate_urls(&site, diagnostics);
+    check_translation_keys(&site, diagnostics);
     check_shared_keywords(&site, diagnostics);
     site
 }
@@ -245,8 +277,20 @@ fn discover(
     let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        // Hidden files and folders (.git, .DS_Store, editor swap files) are never content.
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        // Hidden files and folders (.git, .DS_Store, editor swap files) are never content. Nor
+        // is a name that cannot be part of a URL: reported, and left out with what is in it.
+        .filter_entry(|e| {
+            if e.depth() == 0 || e.file_name().to_string_lossy().starts_with('.') {
+                return e.depth() == 0;
+            }
+            match name_problem(root, e) {
+                Some(problem) => {
+                    diagnostics.push(problem);
+                    false
+                }
+                None => true,
+            }
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -277,6 +321,34 @@ fn discover(
         }
     }
     (markdown, other)
+}
+
+/// The problem with a file or folder (under `content/`, `static/` or a theme) whose name
+/// cannot be part of the site (see [`slug::unusable_name`]), or `None`.
+pub fn name_problem(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let reason = unusable_name(entry.file_name())?;
+    let what = if entry.file_type().is_dir() {
+        "folder"
+    } else {
+        "file"
+    };
+    let name = entry.file_name().to_string_lossy();
+    let help = if name.contains('\\') {
+        let folders = name.replace('\\', "/");
+        format!(
+            "rename it; if the backslashes were meant as folders (a Windows path), make them: `{}`",
+            printable(&folders)
+        )
+    } else {
+        "rename it with letters, digits, spaces and dashes".to_string()
+    };
+    Some(
+        Diagnostic::error(
+            printable(&display_path(root, entry.path())),
+            format!("the name of this {what} {reason}, so it cannot be part of the site"),
+        )
+        .with_help(help),
+    )
 }
 
 struct Parsed {
@@ -564,48 +636,46 @@ fn check_translations(config: &Config, site: &Site, diagnostics: &Diagnostics) {
     }
 }
 
-fn check_duplicate_urls(site: &Site, diagnostics: &Diagnostics) {
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    for section in &site.sections {
-        if let Some(source) = &section.source {
-            owners.insert(&section.url, &source.path);
-        } else {
-            owners.insert(&section.url, "");
-        }
-    }
+/// A page has at most one translation per language: two articles in one language sharing a
+/// `translation_key` would both be offered as its translation (two `hreflang` links for one
+/// language).
+fn check_translation_keys(site: &Site, diagnostics: &Diagnostics) {
+    let mut first: HashMap<(&str, &str), &Article> = HashMap::new();
     for article in &site.articles {
-        match owners.get(article.url.as_str()) {
-            Some(other) => diagnostics.push(
-                Diagnostic::error(
-                    &article.source.path,
-                    format!(
-                        "URL `{}` is also the URL of {}",
-                        article.url,
-                        owner_name(other, &article.url)
-                    ),
-                )
-                .at_line(1, 1)
-                .with_help("URLs ignore capitals, spaces and punctuation; rename one of the files"),
-            ),
-            None => {
-                owners.insert(&article.url, &article.source.path);
-            }
-        }
-    }
-    for article in &site.articles {
-        for alias in &article.aliases {
-            let line = front_matter_line(&article.source, "aliases", alias.trim_matches('/'));
-            match owners.get(alias.as_str()) {
-                Some(other) => diagnostics.push(
-                    Diagnostic::error(&article.source.path, format!("alias `{alias}` is already the URL of {}", owner_name(other, alias)))
-                        .at_line(line, 1)
-                        .with_help("an alias is an old URL that redirects here; remove it or rename the other page"),
+        let key = (article.translation_key.as_str(), article.lang.as_str());
+        let Some(&earlier) = first.get(&key) else {
+            first.insert(key, article);
+            continue;
+        };
+        // On the article that sets the key, when only one of them does: that is the one to fix.
+        let (article, other) = match (
+            earlier.source.key_line("translation_key"),
+            article.source.key_line("translation_key"),
+        ) {
+            (Some(_), None) => (earlier, article),
+            _ => (article, earlier),
+        };
+        let other_place = match other.source.key_line("translation_key") {
+            Some(line) => format!("`{}:{line}`", other.source.path),
+            None => format!("`{}` (by its file name)", other.source.path),
+        };
+        let (line, how) = match article.source.key_line("translation_key") {
+            Some(line) => (line, ""),
+            None => (1, " (by its file name)"),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                &article.source.path,
+                format!(
+                    "this article's translation_key `{}`{how} is also that of {other_place}, in the same language (`{}`)",
+                    article.translation_key, article.lang
                 ),
-                None => {
-                    owners.insert(alias, &article.source.path);
-                }
-            }
-        }
+            )
+            .at_line(line, 1)
+            .with_help(
+                "translations of one article share a translation_key, one article per language: give one of these two its own translation_key",
+            ),
+        );
     }
 }
 
@@ -625,7 +695,7 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
                             other.source.path
                         ),
                     )
-                    .at_line(front_matter_line(&article.source, "keywords", keyword), 1)
+                    .at_line(article.source.value_line("keywords", keyword), 1)
                     .with_help(
                         "a shopper who types it should get one answer first: keep it on the article that answers it",
                     ),
@@ -636,21 +706,6 @@ fn check_shared_keywords(site: &Site, diagnostics: &Diagnostics) {
                 }
             }
         }
-    }
-}
-
-/// The line of the front matter that holds `value` of the list `key` (or else `key`'s).
-fn front_matter_line(source: &Source, key: &str, value: &str) -> usize {
-    let front_matter = source.text.get(..source.body_offset).unwrap_or_default();
-    let line = |needle: &str| front_matter.lines().position(|l| l.contains(needle));
-    line(value).or_else(|| line(key)).map_or(1, |i| i + 1)
-}
-
-fn owner_name(path: &str, url: &str) -> String {
-    if path.is_empty() {
-        format!("the section page `{url}`")
-    } else {
-        format!("`{path}`")
     }
 }
 
@@ -707,10 +762,7 @@ fn join(dir: &str, name: &str) -> String {
 }
 
 fn relative(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    display_path(base, path)
 }
 
 /// `store-support` -> `Store support`; `Store Support` stays.
@@ -746,7 +798,8 @@ pub fn resolve_relative(from: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn percent_decode(text: &str) -> String {
+/// `a%20b%232.png` -> `a b#2.png`; text that is not a valid escape stays as it is.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
@@ -809,6 +862,28 @@ mod tests {
             Some("sub/y.md")
         );
         assert_eq!(resolve_relative("x.md", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn front_matter_lines_of_keys_and_list_values() {
+        let text = "+++\ntitle = \"How search works\"\naliases = [\n  \"/search/\",\n  \"/old/\",\n]\ntranslation_key = \"x\"\n+++\n/old/ in the body\n";
+        let source = Source {
+            path: "content/a.md".into(),
+            abs: PathBuf::new(),
+            text: text.into(),
+            body_offset: text.rfind("+++").unwrap() + 4,
+        };
+        assert_eq!(source.key_line("aliases"), Some(3));
+        assert_eq!(source.key_line("translation_key"), Some(7));
+        assert_eq!(source.key_line("tags"), None);
+        assert_eq!(
+            source.value_line("aliases", "search"),
+            4,
+            "not the title's line"
+        );
+        assert_eq!(source.value_line("aliases", "old"), 5);
+        assert_eq!(source.value_line("aliases", "gone"), 3, "the key's line");
+        assert_eq!(source.value_line("keywords", "x"), 1);
     }
 
     #[test]

@@ -22,6 +22,39 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// Why a file or folder name cannot be part of the site, or `None` when it can: a name that
+/// is not UTF-8 has no URL; browsers read a backslash as `/` (and a name with one is usually
+/// a Windows folder path, from an archive made on Windows unpacked elsewhere); a control
+/// character (a line break, a tab) cannot be typed into a link and breaks the list of files a
+/// build keeps. Markdown files get slugs, so their other characters never reach a URL; other
+/// files keep their names, percent-encoded in links.
+pub fn unusable_name(name: &std::ffi::OsStr) -> Option<&'static str> {
+    let Some(name) = name.to_str() else {
+        return Some("is not UTF-8 text");
+    };
+    if name.contains('\\') {
+        Some("has a backslash (`\\`), which browsers read as `/`")
+    } else if name.chars().any(char::is_control) {
+        Some("has a control character (a line break or a tab) in it")
+    } else {
+        None
+    }
+}
+
+/// A path for messages, its control characters escaped so that it stays on one line:
+/// `content/a\nb.md`.
+pub fn printable(path: &str) -> String {
+    path.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A heading's anchor, compatible with GitHub's (so links copied from a repository keep
 /// working) but ASCII: letters and digits are kept (transliterated), spaces become `-`, `-`
 /// and `_` stay, other punctuation is dropped. `Node.js 2.x setup` -> `nodejs-2x-setup`,
@@ -136,6 +169,25 @@ mod tests {
         for (text, anchor) in cases {
             assert_eq!(anchor_slug(text), anchor, "{text}");
         }
+    }
+
+    #[test]
+    fn names_that_cannot_be_part_of_a_url() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        assert!(unusable_name(OsStr::new("orders\\faq.md")).is_some());
+        assert!(unusable_name(OsStr::new("a\nb.png")).is_some());
+        assert!(unusable_name(OsStr::new("tab\there.md")).is_some());
+        assert!(unusable_name(OsStr::from_bytes(b"caf\xe9.md")).is_some());
+        for fine in [
+            "Return an item?.md",
+            "100% cotton #1.png",
+            "Доставка.md",
+            "a b.pdf",
+        ] {
+            assert_eq!(unusable_name(OsStr::new(fine)), None, "{fine}");
+        }
+        assert_eq!(printable("content/a\nb.md"), "content/a\\nb.md");
     }
 
     #[test]

@@ -44,7 +44,6 @@ pub struct Model<'a> {
     config: &'a Config,
     site: &'a Site,
     theme: &'a Theme,
-    published: &'a [bool],
     rendered: &'a [Option<Rendered>],
     section_bodies: &'a [Option<Rendered>],
     listings: &'a Listings,
@@ -62,7 +61,6 @@ const RELATED: usize = 5;
 impl<'a> Model<'a> {
     pub fn new(
         input: Input<'a>,
-        published: &'a [bool],
         rendered: &'a [Option<Rendered>],
         section_bodies: &'a [Option<Rendered>],
         summaries: &'a [Value],
@@ -92,7 +90,6 @@ impl<'a> Model<'a> {
             config,
             site,
             theme,
-            published,
             rendered,
             section_bodies,
             listings,
@@ -102,49 +99,16 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Every page of the site, in a stable order.
-    pub fn pages(&self) -> Vec<Page> {
-        let mut pages: Vec<Page> = Vec::new();
-        for (id, article) in self.site.articles.iter().enumerate() {
-            if self.published[id] {
-                pages.push(Page::Article(id));
-                pages.extend(article.aliases.iter().map(|from| Page::Redirect {
-                    from: from.clone(),
-                    article: id,
-                }));
-            }
-        }
-        for (id, section) in self.site.sections.iter().enumerate() {
-            if section.dir.is_empty()
-                || self.count(&section.dir, &section.lang) > 0
-                || section.source.is_some()
-            {
-                pages.push(Page::Section(id));
-            }
-        }
-        for (lang, slug) in self.listings.by_tag.keys() {
-            pages.push(Page::Tag {
-                lang: lang.clone(),
-                slug: slug.clone(),
-            });
-        }
-        for lang in &self.config.languages {
-            pages.push(Page::Tags { lang: lang.clone() });
-            pages.push(Page::Search { lang: lang.clone() });
-            pages.push(Page::NotFound { lang: lang.clone() });
-        }
-        pages
-    }
-
     /// Renders one page to (output path, HTML).
     pub fn render(&self, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
-        let (url, template, context) = match page {
+        let url = page_url(self.config, self.site, page);
+        let (template, context) = match page {
             Page::Article(id) => self.article(*id),
             Page::Section(id) => self.section(*id),
-            Page::Tag { lang, slug } => self.tag(lang, slug),
-            Page::Tags { lang } => self.tags(lang),
+            Page::Tag { lang, slug } => self.tag(lang, slug, &url),
+            Page::Tags { lang } => self.tags(lang, &url),
             Page::Search { lang } => self.search(lang),
-            Page::NotFound { lang } => self.not_found(lang),
+            Page::NotFound { lang } => self.not_found(lang, &url),
             Page::Redirect { from, article } => self.redirect(from, *article),
         };
         let context = tera::Context::from_value(context)
@@ -236,7 +200,7 @@ impl<'a> Model<'a> {
             .unwrap_or_default()
     }
 
-    fn article(&self, id: usize) -> (String, &'static str, Value) {
+    fn article(&self, id: usize) -> (&'static str, Value) {
         let article = &self.site.articles[id];
         let rendered = self.rendered[id].as_ref();
         let mut map = self.base(
@@ -330,7 +294,7 @@ impl<'a> Model<'a> {
                 ("extra", Value::Object(article.extra.clone())),
             ]),
         );
-        (article.url.clone(), "article.html", Value::Object(map))
+        ("article.html", Value::Object(map))
     }
 
     fn translations_of(&self, article: &Article) -> Value {
@@ -418,7 +382,7 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn section(&self, id: usize) -> (String, &'static str, Value) {
+    fn section(&self, id: usize) -> (&'static str, Value) {
         let section = &self.site.sections[id];
         let body = self.section_bodies[id]
             .as_ref()
@@ -459,7 +423,7 @@ impl<'a> Model<'a> {
             map.insert("sections".into(), Value::Array(cards));
             map.insert("popular".into(), Value::Array(popular));
             map.insert("intro_html".into(), json!(body));
-            return (section.url.clone(), "index.html", Value::Object(map));
+            return ("index.html", Value::Object(map));
         }
         map.insert(
             "breadcrumbs".into(),
@@ -485,7 +449,7 @@ impl<'a> Model<'a> {
                 ("articles", articles.into()),
             ]),
         );
-        (section.url.clone(), "section.html", Value::Object(map))
+        ("section.html", Value::Object(map))
     }
 
     fn section_translations(&self, section: &Section) -> Value {
@@ -501,14 +465,13 @@ impl<'a> Model<'a> {
         Value::Array(others)
     }
 
-    fn tag(&self, lang: &str, slug: &str) -> (String, &'static str, Value) {
+    fn tag(&self, lang: &str, slug: &str, url: &str) -> (&'static str, Value) {
         let (name, ids) = self
             .listings
             .by_tag
             .get(&(lang.to_string(), slug.to_string()))
             .map_or(("", &[][..]), |(n, ids)| (n.as_str(), ids.as_slice()));
-        let url = super::tag_url(&self.home_url(lang), name);
-        let mut map = self.base(lang, &url, name, "");
+        let mut map = self.base(lang, url, name, "");
         let mut crumbs = self.breadcrumbs(Some(""), lang);
         if let Value::Array(items) = &mut crumbs {
             let all_tags = json!(self.ui(lang, "all_tags", "Tags"));
@@ -521,17 +484,16 @@ impl<'a> Model<'a> {
             "tag".into(),
             object([
                 ("name", name.into()),
-                ("url", url.as_str().into()),
+                ("url", url.into()),
                 ("articles", articles.into()),
             ]),
         );
-        (url, "tag.html", Value::Object(map))
+        ("tag.html", Value::Object(map))
     }
 
-    fn tags(&self, lang: &str) -> (String, &'static str, Value) {
-        let url = format!("{}tags/", self.home_url(lang));
+    fn tags(&self, lang: &str, url: &str) -> (&'static str, Value) {
         let title = self.ui(lang, "all_tags", "Tags");
-        let mut map = self.base(lang, &url, &title, "");
+        let mut map = self.base(lang, url, &title, "");
         map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
         let tags: Vec<Value> = self
             .listings
@@ -541,34 +503,89 @@ impl<'a> Model<'a> {
             .map(|((_, slug), (name, ids))| json!({ "name": name, "url": format!("{url}{slug}/"), "count": ids.len() }))
             .collect();
         map.insert("tags".into(), Value::Array(tags));
-        (url, "tags.html", Value::Object(map))
+        ("tags.html", Value::Object(map))
     }
 
-    fn search(&self, lang: &str) -> (String, &'static str, Value) {
+    fn search(&self, lang: &str) -> (&'static str, Value) {
         let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
         let map = search_page_variables(self.config, self.theme, t, lang);
-        (
-            format!("{}search/", self.home_url(lang)),
-            "search.html",
-            Value::Object(map),
-        )
+        ("search.html", Value::Object(map))
     }
 
-    fn not_found(&self, lang: &str) -> (String, &'static str, Value) {
-        let path = format!("{}404.html", self.home_url(lang));
+    fn not_found(&self, lang: &str, url: &str) -> (&'static str, Value) {
         let title = self.ui(lang, "not_found_title", "Page not found");
-        let mut map = self.base(lang, &path, &title, "");
+        let mut map = self.base(lang, url, &title, "");
         map.insert("canonical".into(), json!(""));
-        (path, "404.html", Value::Object(map))
+        ("404.html", Value::Object(map))
     }
 
-    fn redirect(&self, from: &str, article: usize) -> (String, &'static str, Value) {
+    fn redirect(&self, from: &str, article: usize) -> (&'static str, Value) {
         let target = &self.site.articles[article];
         let mut map = self.base(&target.lang, from, &target.title, "");
         map.insert("canonical".into(), json!(self.canonical(&target.url)));
         map.insert("redirect_to".into(), json!(target.url));
-        (from.to_string(), "redirect.html", Value::Object(map))
+        ("redirect.html", Value::Object(map))
     }
+}
+
+/// Every page of the site, in a stable order: each published article and its aliases' redirect
+/// pages, the sections that have something to show (a language's root section is its home
+/// page), then per language its tag pages, list of tags, search page and not-found page.
+pub fn pages(config: &Config, site: &Site, published: &[bool], listings: &Listings) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::new();
+    for (id, article) in site.articles.iter().enumerate() {
+        if published[id] {
+            pages.push(Page::Article(id));
+            pages.extend(article.aliases.iter().map(|from| Page::Redirect {
+                from: from.clone(),
+                article: id,
+            }));
+        }
+    }
+    let count = |dir: &str, lang: &str| {
+        listings
+            .counts
+            .get(&(dir.to_string(), lang.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
+    for (id, section) in site.sections.iter().enumerate() {
+        if section.dir.is_empty()
+            || count(&section.dir, &section.lang) > 0
+            || section.source.is_some()
+        {
+            pages.push(Page::Section(id));
+        }
+    }
+    for (lang, slug) in listings.by_tag.keys() {
+        pages.push(Page::Tag {
+            lang: lang.clone(),
+            slug: slug.clone(),
+        });
+    }
+    for lang in &config.languages {
+        pages.push(Page::Tags { lang: lang.clone() });
+        pages.push(Page::Search { lang: lang.clone() });
+        pages.push(Page::NotFound { lang: lang.clone() });
+    }
+    pages
+}
+
+/// A page's URL, which decides the file it is written to (see [`output_path`]).
+pub fn page_url(config: &Config, site: &Site, page: &Page) -> String {
+    match page {
+        Page::Article(id) => site.articles[*id].url.clone(),
+        Page::Section(id) => site.sections[*id].url.clone(),
+        Page::Tag { lang, slug } => format!("{}tags/{slug}/", home_url(config, lang)),
+        Page::Tags { lang } => format!("{}tags/", home_url(config, lang)),
+        Page::Search { lang } => search_url(config, lang),
+        Page::NotFound { lang } => format!("{}404.html", home_url(config, lang)),
+        Page::Redirect { from, .. } => from.clone(),
+    }
+}
+
+fn search_url(config: &Config, lang: &str) -> String {
+    format!("{}search/", home_url(config, lang))
 }
 
 /// What [`page_variables`] needs to know about one page.
@@ -693,10 +710,7 @@ fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
     map.insert("site".into(), site_variables(config, theme));
     map.insert("lang".into(), json!(lang));
     map.insert("lang_home".into(), json!(home_url(config, lang)));
-    map.insert(
-        "search_url".into(),
-        json!(format!("{}search/", home_url(config, lang))),
-    );
+    map.insert("search_url".into(), json!(search_url(config, lang)));
     map.insert("languages".into(), Value::Array(languages));
     map.insert("translations".into(), json!([]));
     map.insert("t".into(), t);
@@ -740,7 +754,7 @@ pub fn search_page_variables(
     lang: &str,
 ) -> Map<String, Value> {
     let home = home_url(config, lang);
-    let url = format!("{home}search/");
+    let url = search_url(config, lang);
     let ui = |key: &str, fallback: &str| {
         t.get(key)
             .and_then(Value::as_str)
@@ -767,7 +781,7 @@ pub fn search_page_variables(
 }
 
 /// `/returns/refund-policy/` -> `returns/refund-policy/index.html`; `/404.html` stays a file.
-fn output_path(url: &str) -> String {
+pub fn output_path(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');
     if trimmed.is_empty() {
         "index.html".to_string()

@@ -106,7 +106,7 @@ impl Resolve for LinkResolver<'_> {
             );
         }
         if let Some(asset) = self.site.asset_by_path(&target) {
-            return Resolution::Rewrite(with_fragment(&encode(&asset.url)));
+            return Resolution::Rewrite(with_fragment(&encode_file(&asset.url)));
         }
         let section_dir = target.trim_end_matches('/');
         if (path.ends_with('/') || path.is_empty())
@@ -145,7 +145,7 @@ impl LinkResolver<'_> {
     }
 
     fn resolve_absolute(&self, path: &str, dest: &str, is_image: bool) -> Resolution {
-        let decoded = path.replace("%20", " ");
+        let decoded = crate::content::percent_decode(path);
         let candidates = [
             path.to_string(),
             decoded.clone(),
@@ -194,20 +194,25 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 /// Spaces and other URL-unsafe characters in file names, percent-encoded for `href`/`src`.
+/// A `#` (a fragment) and `%` (an escape already made) are kept.
 pub fn encode(url: &str) -> String {
+    encode_except(url, b"#%")
+}
+
+/// A file's path as it is on disk (`/returns/100% wool #2.png`), every character that is not
+/// safe in a URL path percent-encoded, `#` and `%` too: `/returns/100%25%20wool%20%232.png`.
+fn encode_file(path: &str) -> String {
+    encode_except(path, b"")
+}
+
+fn encode_except(url: &str, kept: &[u8]) -> String {
     let mut out = String::with_capacity(url.len());
     for byte in url.bytes() {
         match byte {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'/'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'~'
-            | b'#'
-            | b'%' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ if kept.contains(&byte) => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -263,5 +268,10 @@ mod tests {
             "/store-support/img/Label%201.png"
         );
         assert_eq!(encode("/ru/a/"), "/ru/a/");
+        assert_eq!(
+            encode_file("/returns/100% wool #2?.png"),
+            "/returns/100%25%20wool%20%232%3F.png",
+            "a file's own `%` and `#` are part of its name"
+        );
     }
 }

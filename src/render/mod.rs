@@ -5,6 +5,7 @@
 mod context;
 mod jsonld;
 mod links;
+mod outputs;
 mod sitemap;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,6 +18,7 @@ use crate::content::{Kind, Site, slugify};
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
 use crate::markdown::{self, PageRef, PlainText, RenderOptions, Rendered};
 use crate::theme::Theme;
+use outputs::Writer;
 
 pub use context::search_page_variables;
 pub use links::encode;
@@ -99,6 +101,9 @@ pub fn render_site<Taken: Send, R: Send>(
         .map(|a| options.include_drafts || !a.draft)
         .collect();
     let known_urls = known_urls(site, theme, &published);
+    let listings = Listings::new(site, &published);
+    let pages = context::pages(config, site, &published, &listings);
+    let plan = outputs::plan(input, &pages, &published, &listings, diagnostics);
 
     let mut rendered: Vec<Option<Rendered>> = (0..site.articles.len())
         .into_par_iter()
@@ -146,17 +151,12 @@ pub fn render_site<Taken: Send, R: Send>(
             drop(for_alongside);
             then(taken)
         });
-        let listings = Listings::new(site, &published);
-        let model = context::Model::new(
-            input,
-            &published,
-            &rendered,
-            &section_bodies,
-            &summaries,
-            &listings,
-        );
-        let pages = model.pages();
-        pages.par_iter().for_each(|page| {
+        let model = context::Model::new(input, &rendered, &section_bodies, &summaries, &listings);
+        let written: Vec<&context::Page> = (pages.iter().enumerate())
+            .filter(|(i, _)| plan.writes(Writer::Page(*i)))
+            .map(|(_, page)| page)
+            .collect();
+        written.par_iter().for_each(|page| {
             match model.render(page) {
                 Ok((path, html)) => {
                     if let Err(e) = sink.put(&path, &html) {
@@ -183,11 +183,14 @@ pub fn render_site<Taken: Send, R: Send>(
         // The pages are written: what is left of the renderings goes before `then` ends,
         // unless it is kept.
         let kept = related.map(|related| (rendered, related, listings));
-        (pages.len(), beside.join(), kept)
+        (written.len(), beside.join(), kept)
     });
     // A panic on the other thread is a bug; carry it on here rather than lose it.
     let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     for (path, bytes) in theme.static_files.iter() {
+        if !plan.writes(Writer::Static(path)) {
+            continue;
+        }
         if let Err(e) = sink.put(path, bytes) {
             failures.push(Diagnostic::error(
                 path.clone(),
@@ -195,7 +198,10 @@ pub fn render_site<Taken: Send, R: Send>(
             ));
         }
     }
-    for asset in &site.assets {
+    for (id, asset) in site.assets.iter().enumerate() {
+        if !plan.writes(Writer::Asset(id)) {
+            continue;
+        }
         match crate::fs::read(&asset.abs) {
             Ok(bytes) => {
                 if let Err(e) = sink.put(asset.url.trim_start_matches('/'), &bytes) {
@@ -212,7 +218,10 @@ pub fn render_site<Taken: Send, R: Send>(
         }
     }
     for (path, text) in sitemap::files(config, site, &published) {
-        if let Err(e) = sink.put(&path, text.as_bytes()) {
+        if !plan.writes(Writer::Generated(path)) {
+            continue;
+        }
+        if let Err(e) = sink.put(path, text.as_bytes()) {
             failures.push(Diagnostic::error(path, format!("cannot write: {e}")));
         }
     }
@@ -353,7 +362,6 @@ impl Kept {
         }
         let model = context::Model::new(
             input,
-            &self.published,
             &self.rendered,
             &self.section_bodies,
             &self.summaries,
@@ -380,7 +388,7 @@ impl Kept {
         }
         if listed_changed {
             for (path, text) in sitemap::files(config, site, &self.published) {
-                if let Err(e) = sink.put(&path, text.as_bytes()) {
+                if let Err(e) = sink.put(path, text.as_bytes()) {
                     diagnostics.push(Diagnostic::error(path, format!("cannot write: {e}")));
                 }
             }

@@ -7,18 +7,40 @@ use crate::config::Config;
 use crate::content::Site;
 use crate::markdown::escape;
 
-/// (output path, text) for robots.txt and, when `base-url` is set, sitemap.xml. A sitemap
+pub const ROBOTS: &str = "robots.txt";
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// The files [`files`] writes: robots.txt and, when `base-url` is set, sitemap.xml. A sitemap
 /// needs absolute URLs, so without a base URL there is none.
-pub fn files(config: &Config, site: &Site, published: &[bool]) -> Vec<(String, String)> {
-    let mut robots = String::from("User-agent: *\nAllow: /\n");
+pub fn paths(config: &Config) -> &'static [&'static str] {
     if config.base_url.is_empty() {
-        return vec![("robots.txt".into(), robots)];
+        &[ROBOTS]
+    } else {
+        &[ROBOTS, SITEMAP]
     }
-    let _ = writeln!(robots, "Sitemap: {}/sitemap.xml", config.base_url);
-    vec![
-        ("robots.txt".into(), robots),
-        ("sitemap.xml".into(), sitemap(config, site, published)),
-    ]
+}
+
+/// (output path, text) of each of [`paths`].
+pub fn files(config: &Config, site: &Site, published: &[bool]) -> Vec<(&'static str, String)> {
+    paths(config)
+        .iter()
+        .map(|&path| {
+            let text = if path == SITEMAP {
+                sitemap(config, site, published)
+            } else {
+                robots(config)
+            };
+            (path, text)
+        })
+        .collect()
+}
+
+fn robots(config: &Config) -> String {
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if !config.base_url.is_empty() {
+        let _ = writeln!(robots, "Sitemap: {}/{SITEMAP}", config.base_url);
+    }
+    robots
 }
 
 fn sitemap(config: &Config, site: &Site, published: &[bool]) -> String {

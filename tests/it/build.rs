@@ -237,17 +237,90 @@ fn markdown_features_reach_the_page() {
     );
 }
 
+/// The demo with what sits next to the build's own pages without taking one: home page texts,
+/// articles and aliases named like generated pages, tags, files beside articles and in `static/`.
+fn demo_near_generated_pages() -> HelpCenter {
+    let demo = HelpCenter::demo();
+    demo.write(
+        "content/orders/search.md",
+        "+++
+title = \"Searching your orders\"\ntags = [\"search\", \"tags\"]\naliases = [\"/old/search/\", \"/old/index.html\", \"/old/robots.txt\"]\n+++\nUse the search box.\n",
+    );
+    demo.write(
+        "content/orders/tags.md",
+        "+++\ntitle = \"Order tags\"\n+++\nLabels on orders.\n",
+    );
+    demo.write(
+        "content/orders/404.ru.md",
+        "+++\ntitle = \"Заказ не найден\"\ntranslation_key = \"orders/search\"\n+++\nПроверьте номер.\n",
+    );
+    demo.write("content/orders/index.txt", "not the section page\n");
+    demo.write("static/search.txt", "not the search page\n");
+    demo
+}
+
 #[test]
 fn building_twice_gives_identical_bytes() {
-    let demo = HelpCenter::demo();
+    let demo = demo_near_generated_pages();
     demo.build().success();
     let first: Vec<(String, Vec<u8>)> = demo.site_bytes();
     demo.build().success();
     let second: Vec<(String, Vec<u8>)> = demo.site_bytes();
-    assert_eq!(first.len(), second.len());
-    for (a, b) in first.iter().zip(&second) {
-        assert!(a == b, "{} differs between builds", a.0);
+    let elsewhere = demo_near_generated_pages();
+    elsewhere.build().success();
+    let third: Vec<(String, Vec<u8>)> = elsewhere.site_bytes();
+    assert!(first.len() > 100, "{} files", first.len());
+    for other in [&second, &third] {
+        assert_eq!(first.len(), other.len());
+        for (a, b) in first.iter().zip(other) {
+            assert!(a == b, "{} differs between builds", a.0);
+        }
     }
+    let search = demo.read("build/site/search/index.html");
+    assert!(
+        !search.contains("Searching your orders"),
+        "the search page is the search page"
+    );
+}
+
+#[test]
+fn a_page_that_clashes_fails_every_build_and_the_site_stays() {
+    let demo = HelpCenter::demo();
+    demo.build().success();
+    let before: Vec<(String, Vec<u8>)> = demo.site_bytes();
+    demo.write(
+        "content/search.md",
+        "+++\ntitle = \"Search tips\"\n+++\nType a word.\n",
+    );
+    // Pages are written in parallel: the clash once decided which of the two a build kept.
+    for _ in 0..5 {
+        let run = demo.build().failure();
+        assert!(
+            run.stderr.contains(
+                "content/search.md:1:1: error: URL `/search/` is also the URL of the search page"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(demo.site_bytes() == before, "build/site changed");
+    }
+}
+
+#[test]
+fn files_with_percent_and_hash_in_their_names_are_linked() {
+    let hc = HelpCenter::minimal();
+    hc.write("content/returns/100% wool #2.png", "png");
+    hc.write(
+        "content/returns/care.md",
+        "+++\ntitle = \"Care\"\n+++\n\n![Label](100%25%20wool%20%232.png)\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/care/index.html");
+    assert!(
+        page.contains("src=\"/returns/100%25%20wool%20%232.png\""),
+        "{page}"
+    );
+    assert!(hc.exists("build/site/returns/100% wool #2.png"));
 }
 
 #[test]

@@ -268,3 +268,166 @@ fn site_links_to_tag_search_and_404_pages_are_known() {
         "{stderr}"
     );
 }
+
+/// `check` reports every one of `expected` and fails; `build` reports them too, fails, and
+/// leaves no site behind.
+#[track_caller]
+fn check_and_build_report(hc: &HelpCenter, expected: &[&str]) {
+    let checked = hc.check().failure().stderr;
+    let built = hc.build().failure();
+    for line in expected {
+        assert_reports(&checked, line);
+        assert_reports(&built.stderr, line);
+    }
+    assert!(
+        built.stderr.ends_with("; nothing was written\n"),
+        "{}",
+        built.stderr
+    );
+    assert!(!hc.exists("build/site"), "a site was written");
+}
+
+#[test]
+fn articles_and_sections_cannot_take_the_urls_of_generated_pages() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/refund-policy.md",
+        "+++\ntitle = \"Refund policy\"\ntags = [\"Returns\"]\n+++\n",
+    );
+    hc.write("content/search.md", "+++\ntitle = \"Search tips\"\n+++\n");
+    hc.write("content/tags/returns.md", "+++\ntitle = \"Returns\"\n+++\n");
+    hc.write("content/ru/_index.md", "+++\ntitle = \"Главная\"\n+++\n");
+    hc.write("content/ru/contacts.md", "+++\ntitle = \"Контакты\"\n+++\n");
+    hc.write(
+        "content/Returns/exchange.md",
+        "+++\ntitle = \"Exchange\"\n+++\n",
+    );
+    hc.write(
+        "content/404.md",
+        "+++\ntitle = \"Not found\"\ndraft = true\naliases = [\"/ru/search/\"]\n+++\n",
+    );
+    check_and_build_report(
+        &hc,
+        &[
+            "content/search.md:1:1: error: URL `/search/` is also the URL of the search page\n  help: rename this file: an article's URL is its path, in lowercase with dashes (the search page is made by helpbook)",
+            "content/tags/returns.md:1:1: error: URL `/tags/returns/` is also the URL of the page of tag `Returns`",
+            "content/tags: error: URL `/tags/` is also the URL of the list of tags\n  help: rename the folder `content/tags/`",
+            "content/ru/_index.md:1:1: error: URL `/ru/` is also the URL of the home page in `ru`\n  help: to write the home page in `ru`, name this file `content/_index.ru.md`",
+            "content/returns/_index.md:1:1: error: URL `/returns/` is also the URL of the section `content/Returns/`\n  help: URLs ignore capitals, spaces and punctuation; rename one of the folders",
+            // A draft is not built, but its URLs are kept for when it is.
+            "content/404.md:4:1: error: alias `/ru/search/` is also the URL of the search page in `ru`",
+        ],
+    );
+}
+
+#[test]
+fn aliases_cannot_take_generated_urls_nor_each_others() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/moved.md",
+        "+++\ntitle = \"Moved\"\naliases = [\n  \"/search/\",\n  \"/index.html\",\n  \"/404.html\",\n  \"/robots.txt\",\n  \"/returns/refund-policy/\",\n  \"/old/refunds/\",\n]\n+++\n",
+    );
+    hc.write(
+        "content/returns/again.md",
+        "+++\ntitle = \"Again\"\naliases = [\"/old/refunds/\"]\n+++\n",
+    );
+    check_and_build_report(
+        &hc,
+        &[
+            "content/returns/moved.md:4:1: error: alias `/search/` is also the URL of the search page\n  help: an alias is an old URL that redirects here; the search page is made by helpbook, so remove this alias",
+            "content/returns/moved.md:5:1: error: alias `/index.html` is also the URL of the home page",
+            "content/returns/moved.md:6:1: error: alias `/404.html` is also the URL of the not-found page",
+            "content/returns/moved.md:7:1: error: alias `/robots.txt/` needs `/robots.txt` to be a folder, but that is the URL of the site's `robots.txt`",
+            "content/returns/moved.md:8:1: error: alias `/returns/refund-policy/` is also the URL of `content/returns/refund-policy.md`\n  help: an alias is an old URL that redirects here; remove it or rename the other page",
+            "content/returns/moved.md:9:1: error: alias `/old/refunds/` is also the URL of an alias in `content/returns/again.md:3`",
+        ],
+    );
+}
+
+#[test]
+fn files_cannot_take_the_urls_of_pages_or_of_each_other() {
+    let hc = HelpCenter::minimal();
+    hc.build().success();
+    let stylesheet = hc
+        .site_files()
+        .into_iter()
+        .find(|f| f.starts_with("style.") && f.ends_with(".css"))
+        .expect("a fingerprinted stylesheet");
+    std::fs::remove_dir_all(hc.path("build")).expect("remove the build");
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\nlanguages = [\"ru\"]\nbase-url = \"https://help.example.com\"\n",
+    );
+    hc.write("static/robots.txt", "User-agent: *\n");
+    hc.write("static/sitemap.xml", "<urlset/>\n");
+    hc.write("static/search/index.html", "<p>search</p>\n");
+    hc.write("static/returns/refund-policy/index.html", "<p>old</p>\n");
+    hc.write(&format!("static/{stylesheet}"), "body { color: red }\n");
+    hc.write("static/img/label.png", "png");
+    hc.write("content/img/label.png", "png");
+    hc.write("content/404.html", "<p>gone</p>\n");
+    hc.write("static/ru", "a file where the Russian pages need a folder");
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        &format!(
+            "static/{stylesheet}: error: URL `/{stylesheet}` is also the URL of the theme's `style.css`"
+        ),
+    );
+    // A clash with the theme's stylesheet stops the build before its pages are made; the
+    // others are reported together.
+    std::fs::remove_file(hc.path(&format!("static/{stylesheet}"))).expect("remove");
+    check_and_build_report(
+        &hc,
+        &[
+            "static/robots.txt: error: URL `/robots.txt` is also the URL of the site's `robots.txt`\n  help: rename or remove this file in `static/` (the site's `robots.txt` is made by helpbook)",
+            "static/sitemap.xml: error: URL `/sitemap.xml` is also the URL of the site's sitemap",
+            "static/search/index.html: error: URL `/search/index.html` is also the URL of the search page",
+            "static/returns/refund-policy/index.html: error: URL `/returns/refund-policy/index.html` is also the URL of `content/returns/refund-policy.md`",
+            "content/img/label.png: error: URL `/img/label.png` is also the URL of `static/img/label.png`\n  help: rename or move this file, or rename `static/img/label.png`",
+            "content/404.html: error: URL `/404.html` is also the URL of the not-found page",
+            "static/ru: error: URL `/ru` is a file where the home page in `ru` (`/ru/`) needs a folder",
+        ],
+    );
+}
+
+#[test]
+fn a_translation_key_used_twice_in_one_language() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/refund-policy.ru.md",
+        "+++\ntitle = \"Возврат денег\"\n+++\n",
+    );
+    hc.write(
+        "content/returns/exchange.ru.md",
+        "+++\ntitle = \"Обмен\"\ndescription = \"Как обменять товар\"\ntranslation_key = \"returns/refund-policy\"\n+++\n",
+    );
+    check_and_build_report(
+        &hc,
+        &[
+            "content/returns/exchange.ru.md:4:1: error: this article's translation_key `returns/refund-policy` is also that of `content/returns/refund-policy.ru.md` (by its file name), in the same language (`ru`)\n  help: translations of one article share a translation_key, one article per language",
+        ],
+    );
+}
+
+#[test]
+fn file_names_that_cannot_be_part_of_a_url() {
+    use std::os::unix::ffi::OsStrExt;
+    let hc = HelpCenter::minimal();
+    hc.write("content/orders\\faq.md", "+++\ntitle = \"FAQ\"\n+++\n");
+    hc.write("content/returns/label\n.png", "png");
+    hc.write("static/img\\logo.svg", "<svg/>");
+    let latin1 = hc
+        .path("content/returns")
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+    std::fs::write(latin1, "+++\ntitle = \"Cafe\"\n+++\n").expect("write");
+    check_and_build_report(
+        &hc,
+        &[
+            "content/orders\\faq.md: error: the name of this file has a backslash (`\\`), which browsers read as `/`, so it cannot be part of the site\n  help: rename it; if the backslashes were meant as folders (a Windows path), make them: `orders/faq.md`",
+            "content/returns/label\\n.png: error: the name of this file has a control character (a line break or a tab) in it",
+            "static/img\\logo.svg: error: the name of this file has a backslash",
+            "content/returns/caf\u{FFFD}.md: error: the name of this file is not UTF-8 text",
+        ],
+    );
+}
