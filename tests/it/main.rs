@@ -11,6 +11,7 @@ mod html;
 mod init;
 mod insights;
 mod preview;
+mod properties;
 mod relevance;
 mod search_cli;
 mod serve;
