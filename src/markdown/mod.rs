@@ -231,6 +231,8 @@ struct HeadingInfo {
     level: HeadingLevel,
     id: String,
     text: String,
+    /// Not inside a list, quote or footnote: only such a heading splits an FAQ.
+    top_level: bool,
 }
 
 fn heading_text(events: &[Spanned<'_>]) -> String {
@@ -287,15 +289,25 @@ fn anchor_headings(events: &mut [Spanned<'_>], out: &mut Rendered) -> Vec<Headin
     for id in &out.anchors {
         set.reserve(id);
     }
-    // Explicit `{#id}`s are reserved first so generated anchors never take them.
+    // Explicit `{#id}`s are reserved first so generated anchors never take them, and so are
+    // footnote labels: a footnote's id is its label (`[^note]` is `id="note"`).
     for (event, _) in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+        if let Event::Start(Tag::Heading { id: Some(id), .. } | Tag::FootnoteDefinition(id)) = event
+        {
             set.reserve(id);
         }
     }
     let mut headings = Vec::new();
+    // Containers (lists, quotes, footnotes) open around the current event.
+    let mut depth = 0usize;
     let mut i = 0;
     while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading { .. }) => {}
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
             let level = *level;
             let explicit = id.as_ref().map(|id| id.to_string());
@@ -319,6 +331,7 @@ fn anchor_headings(events: &mut [Spanned<'_>], out: &mut Rendered) -> Vec<Headin
                 level,
                 id,
                 text,
+                top_level: depth == 0,
             });
             i = end;
         }
@@ -553,9 +566,10 @@ fn passages(events: &[Spanned<'_>], headings: &[HeadingInfo]) -> Vec<Passage> {
 
 /// FAQ: the intro before the first `##`, then one item per `##` question.
 fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rendered) {
+    // A `##` inside a list or quote belongs to it: splitting there would leave the list open.
     let questions: Vec<&HeadingInfo> = headings
         .iter()
-        .filter(|h| h.level == HeadingLevel::H2)
+        .filter(|h| h.level == HeadingLevel::H2 && h.top_level)
         .collect();
     let first = questions.first().map_or(events.len(), |h| h.start);
     let mut events: Vec<Option<Spanned<'_>>> = events.into_iter().map(Some).collect();

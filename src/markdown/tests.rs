@@ -238,3 +238,30 @@ fn sections_become_passages_for_search() {
     assert_eq!(r.passages[1].anchor, "times");
     assert_eq!(r.passages[1].text, "Two days.");
 }
+
+#[test]
+fn a_heading_never_takes_a_footnotes_id() {
+    // A footnote's id is its label: a `## Note` anchored `note` would catch its back link.
+    let r = render_kind(
+        "## Note\n\nSee the terms.[^note]\n\n[^note]: Terms apply.\n",
+        Kind::Article,
+    );
+    assert!(r.html.contains("<h2 id=\"note-1\">Note</h2>"), "{}", r.html);
+    assert_eq!(r.html.matches("id=\"note\"").count(), 1, "{}", r.html);
+}
+
+#[test]
+fn a_heading_inside_a_list_is_no_faq_question() {
+    // Splitting the FAQ there left the list open in the intro and closed it in the answer.
+    let r = render_kind(
+        "- ## Refunds\n\n## How long does a refund take?\n\nFourteen days.\n",
+        Kind::Faq,
+    );
+    assert_eq!(
+        r.html,
+        "<ul>\n<li>\n<h2 id=\"refunds\">Refunds</h2>\n</li>\n</ul>\n"
+    );
+    let questions: Vec<&str> = r.faq.iter().map(|item| item.question.as_str()).collect();
+    assert_eq!(questions, ["How long does a refund take?"]);
+    assert_eq!(r.faq[0].answer_html, "<p>Fourteen days.</p>\n");
+}

@@ -38,11 +38,16 @@ impl Matcher {
                 stems.push(stem);
             }
         }
-        let phrases: Vec<Vec<String>> = phrases
-            .iter()
-            .filter(|phrase| phrase.len() > 1)
-            .map(|phrase| phrase.iter().map(|w| analyzer.stem(w)).collect())
-            .collect();
+        // Distinct, as the stems: a phrasing the shopper typed may also come from the
+        // vocabulary, and one phrase found twice would be marked twice.
+        let mut distinct: Vec<Vec<String>> = Vec::new();
+        for phrase in phrases.iter().filter(|phrase| phrase.len() > 1) {
+            let stems: Vec<String> = phrase.iter().map(|w| analyzer.stem(w)).collect();
+            if !distinct.contains(&stems) {
+                distinct.push(stems);
+            }
+        }
+        let phrases = distinct;
         let prefix = prefix
             .map(|p| fold(p).into_owned())
             .filter(|p| p.chars().count() >= 2);
@@ -206,6 +211,10 @@ pub fn snippet(text: &str, words: Option<&[TextWord]>, matcher: &Matcher) -> Str
         .iter()
         .filter(|word| word.from >= from && word.to <= to)
     {
+        // Phrases may overlap (`money back` and `back guarantee`): the first is marked.
+        if word.from < cursor {
+            continue;
+        }
         escape_into(&text[cursor..word.from], &mut html);
         html.push_str("<mark>");
         escape_into(&text[word.from..word.to], &mut html);
@@ -418,6 +427,28 @@ mod tests {
             &matcher,
         );
         assert!(!html.contains("<mark>"), "{html}");
+    }
+
+    #[test]
+    fn phrases_found_twice_or_overlapping_are_marked_once() {
+        // `refund money back`: the shopper typed the phrasing `money back` and the vocabulary
+        // gives it for refund too, so it came twice; `back guarantee` overlaps it.
+        let phrase = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let matcher = Matcher::new(
+            Analyzer::for_lang("en"),
+            &["refund".to_string()],
+            &[
+                phrase(&["money", "back"]),
+                phrase(&["money", "back"]),
+                phrase(&["back", "guarantee"]),
+            ],
+            None,
+        );
+        let html = snippet("A refund: your money back guarantee.", &matcher);
+        assert_eq!(
+            html,
+            "A <mark>refund</mark>: your <mark>money back</mark> guarantee."
+        );
     }
 
     #[test]

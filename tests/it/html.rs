@@ -6,7 +6,7 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
-/// Problems found in `html`; empty when it is well-formed.
+/// Problems found in `html`, a whole page; empty when it is well-formed.
 pub fn problems(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     if !html
@@ -16,6 +16,25 @@ pub fn problems(html: &str) -> Vec<String> {
     {
         found.push("no <!doctype html>".to_string());
     }
+    found.extend(nesting_problems(html));
+    for (needle, what) in [
+        ("<main", "<main>"),
+        ("<h1", "<h1>"),
+        ("<title>", "<title>"),
+        ("name=\"viewport\"", "viewport meta"),
+    ] {
+        let count = html.matches(needle).count();
+        if count != 1 {
+            found.push(format!("{count} × {what}, expected exactly 1"));
+        }
+    }
+    found
+}
+
+/// Problems in the nesting of `html`, a whole page or a fragment (an article's body): every
+/// element opened is closed, in order, and every `<` starts a tag or a comment.
+pub fn nesting_problems(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -70,17 +89,6 @@ pub fn problems(html: &str) -> Vec<String> {
     }
     if !stack.is_empty() && found.is_empty() {
         found.push(format!("unclosed: {}", stack.join(" > ")));
-    }
-    for (needle, what) in [
-        ("<main", "<main>"),
-        ("<h1", "<h1>"),
-        ("<title>", "<title>"),
-        ("name=\"viewport\"", "viewport meta"),
-    ] {
-        let count = html.matches(needle).count();
-        if count != 1 {
-            found.push(format!("{count} × {what}, expected exactly 1"));
-        }
     }
     found
 }

@@ -13,6 +13,7 @@ mod insights;
 mod operations;
 mod overload;
 mod preview;
+mod properties;
 mod relevance;
 mod search_cli;
 mod serve;

@@ -190,6 +190,30 @@ fn snippets_mark_matches_and_escape_everything_else() {
 }
 
 #[test]
+fn a_phrasing_typed_beside_its_meaning_is_marked_once() {
+    // Both book.toml's synonyms and the built-in vocabulary read `money back` as refund:
+    // the phrase came twice, and marking it twice cut the snippet mid-text (a panic).
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[search]\nsynonyms = [[\"refund\", \"money back\"]]\n",
+    );
+    hc.write(
+        "content/returns/refunds.md",
+        "+++\ntitle = \"Refunds\"\n+++\n\nAsk for a refund and get your money back within 14 days.\n",
+    );
+    hc.build().success();
+    let response = search(&hc, &["refund money back"]);
+    let hits = response["hits"].as_array().expect("hits");
+    let hit = hits
+        .iter()
+        .find(|hit| hit["url"] == "/returns/refunds/")
+        .unwrap_or_else(|| panic!("no hit for the article: {response}"));
+    let snippet = hit["snippet"].as_str().expect("snippet");
+    assert!(snippet.contains("<mark>money back</mark>"), "{snippet}");
+}
+
+#[test]
 fn nothing_found_suggests_a_known_word() {
     let hc = demo();
     let response = search(&hc, &["refnudd"]);
