@@ -10,6 +10,7 @@ mod harness;
 mod html;
 mod init;
 mod insights;
+mod output;
 mod preview;
 mod relevance;
 mod search_cli;
