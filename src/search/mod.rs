@@ -159,11 +159,9 @@ pub enum SearchError {
     /// The index folder is missing or unreadable: build first.
     #[error("cannot open the search index in `{path}`: {reason}")]
     IndexOpen { path: String, reason: String },
-    /// Writing the index failed (disk full, permissions).
-    #[error(
-        "cannot write the search index: {0}; check free space and permissions of the build folder"
-    )]
-    IndexWrite(String),
+    /// Writing the index failed: the disk is full or read-only. Names the file and the cause.
+    #[error(transparent)]
+    IndexWrite(#[from] crate::fs::FsError),
     /// A query failed inside Tantivy.
     #[error("search failed: {0}")]
     Query(String),

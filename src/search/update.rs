@@ -17,7 +17,8 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::hits::{self, ADDED_HITS_FILE};
 use super::index::{
-    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, to_tantivy, write_error,
+    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, tantivy_failed, to_tantivy,
+    why_stopped, write_failed,
 };
 use super::ranking::{self, ArticleRanking, RANKING_FILE};
 use super::unsynced::Unsynced;
@@ -53,13 +54,13 @@ struct Article {
 impl LiveIndex {
     /// Opens the index that `kept` was kept from, now in `dir`, for updates.
     pub fn open(kept: IndexKept, dir: &Path) -> Result<LiveIndex, SearchError> {
-        let directory = Unsynced::open(dir).map_err(|e| write_error(&e))?;
-        let index = Index::open(directory).map_err(|e| write_error(&e))?;
+        let directory = Unsynced::open(dir).map_err(|e| tantivy_failed(Some(dir))(e.into()))?;
+        let index = Index::open(directory).map_err(tantivy_failed(Some(dir)))?;
         let fields = Fields::from_schema(&index.schema())?;
         // One thread and Tantivy's smallest budget: an update is one article.
         let writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
-            .map_err(|e| write_error(&e))?;
+            .map_err(tantivy_failed(Some(dir)))?;
         // As in the build: a merge would rewrite the whole index in the background after a
         // save, and commit behind preview's back.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
@@ -76,11 +77,14 @@ impl LiveIndex {
             documents[id as usize].push(document);
         }
         if documents.len() != kept.counted.len() {
-            return Err(SearchError::IndexWrite(format!(
-                "{} articles' documents but {} articles counted: a bug in the build",
-                documents.len(),
-                kept.counted.len()
-            )));
+            return Err(SearchError::IndexOpen {
+                path: dir.display().to_string(),
+                reason: format!(
+                    "{} articles' documents but {} articles counted: a bug in the build",
+                    documents.len(),
+                    kept.counted.len()
+                ),
+            });
         }
         let averages = ranking::averages(&kept.counted);
         let articles = documents
@@ -155,13 +159,17 @@ impl LiveIndex {
         // `meta.json` is what tells the server to open the index again.
         self.added.extend(documents.iter().cloned());
         let mut added = std::io::Cursor::new(Vec::new());
-        hits::write(&self.added, &mut added).map_err(|e| write_error(&e))?;
-        replace_file(&self.dir, ADDED_HITS_FILE, added.get_ref())?;
+        hits::write(&self.added, &mut added)
+            .map_err(write_failed(&self.dir.join(ADDED_HITS_FILE)))?;
+        self.replace_file(ADDED_HITS_FILE, added.get_ref())?;
+        let ranking_path = self.dir.join(RANKING_FILE);
         let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
-            .map_err(|e| write_error(&e))
+            .map_err(|e| SearchError::from(crate::fs::FsError::new("reading", &ranking_path, e)))
             .and_then(|bytes| {
-                ArticleRanking::open(bytes)
-                    .map_err(|e| SearchError::IndexWrite(format!("`{RANKING_FILE}`: {e}")))
+                ArticleRanking::open(bytes).map_err(|reason| SearchError::IndexOpen {
+                    path: self.dir.display().to_string(),
+                    reason,
+                })
             })?;
         let new_ranking = ranking::replace_article(
             &old_ranking,
@@ -171,23 +179,26 @@ impl LiveIndex {
             self.averages,
         );
         drop(old_ranking);
-        replace_file(&self.dir, RANKING_FILE, &new_ranking)?;
+        self.replace_file(RANKING_FILE, &new_ranking)?;
         // In no order: the engine sorts the words as it opens the file.
         let text = lexicon_text(
             self.lexicon
                 .iter()
                 .map(|(word, count)| (word.as_str(), *count)),
         );
-        replace_file(&self.dir, LEXICON_FILE, text.as_bytes())?;
+        self.replace_file(LEXICON_FILE, text.as_bytes())?;
 
         self.writer
             .delete_term(Term::from_field_u64(self.fields.article, u64::from(id)));
         for document in analyzed {
-            self.writer
-                .add_document(document)
-                .map_err(|e| write_error(&e))?;
+            if let Err(said) = self.writer.add_document(document) {
+                let error = why_stopped(&mut self.writer, said);
+                return Err(tantivy_failed(Some(&self.dir))(error));
+            }
         }
-        self.writer.commit().map_err(|e| write_error(&e))?;
+        self.writer
+            .commit()
+            .map_err(tantivy_failed(Some(&self.dir)))?;
         self.records += documents.len();
         self.articles[id as usize] = Article { documents, counted };
         Ok(true)
@@ -210,9 +221,12 @@ fn folded_words(document: &Document, fields: &Fields) -> FxHashSet<String> {
     seen
 }
 
-/// Writes `name` in `dir` without its ever being seen half-written.
-fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
-    crate::fs::replace(&dir.join(name), bytes).map_err(|e| write_error(&e))
+impl LiveIndex {
+    /// Writes `name` in the index without its ever being seen half-written.
+    fn replace_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+        crate::fs::replace(&self.dir.join(name), bytes)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
