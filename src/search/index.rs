@@ -18,6 +18,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use super::analyze::{Analyzer, each_word, fold};
+use super::folder::FileList;
 use super::hits::{self, HITS_FILE};
 use super::ranking::{self, RANKING_FILE};
 use super::{Document, SearchError, Settings};
@@ -239,6 +240,7 @@ fn write(
     keep: bool,
 ) -> Result<(Index, IndexStats, Option<Vec<ranking::Counted>>), SearchError> {
     let (schema, fields) = Fields::schema();
+    let mut files = FileList::new();
     let index = match dir {
         Some(dir) => {
             crate::fs::create_dir_all(dir)?;
@@ -246,6 +248,7 @@ fn write(
             let settings_json = serde_json::to_vec_pretty(settings)
                 .map_err(|e| write_failed(&path)(io::Error::other(e)))?;
             crate::fs::write(&path, &settings_json)?;
+            files.add(SETTINGS_FILE, &settings_json);
             Index::create_in_dir(dir, schema).map_err(tantivy_failed(Some(dir)))?
         }
         None => Index::create_in_ram(schema),
@@ -365,7 +368,7 @@ fn write(
             };
             Ok((ranking, kept))
         });
-        let lexicon_and_hits = lexicon_and_hits(dir, documents, counts);
+        let lexicon_and_hits = lexicon_and_hits(dir, documents, counts, &mut files);
         // The thread returns its failures; a panic there is a bug, carried on here.
         let ranking = ranking
             .join()
@@ -374,6 +377,10 @@ fn write(
     });
     let (lexicon, hits) = lexicon_and_hits?;
     let (ranking, counted) = ranking?;
+    if let Some(dir) = dir {
+        files.add(RANKING_FILE, ranking.as_slice());
+        files.write(dir)?;
+    }
     Ok((
         index,
         IndexStats {
@@ -387,11 +394,12 @@ fn write(
 }
 
 /// The lexicon (every folded word with the number of documents holding it) and the hit
-/// records, written to `dir` (or kept in memory).
+/// records, written to `dir` and noted in `files` (or kept in memory).
 fn lexicon_and_hits(
     dir: Option<&Path>,
     documents: &[Document],
     counts: FxHashMap<String, (u64, usize)>,
+    files: &mut FileList,
 ) -> Result<(Vec<(String, u64)>, OwnedBytes), SearchError> {
     let mut lexicon: Vec<(String, u64)> =
         counts.into_iter().map(|(word, (n, _))| (word, n)).collect();
@@ -399,6 +407,7 @@ fn lexicon_and_hits(
     if let Some(dir) = dir {
         let text = lexicon_text(lexicon.iter().map(|(word, count)| (word.as_str(), *count)));
         crate::fs::write(&dir.join(LEXICON_FILE), text.as_bytes())?;
+        files.add(LEXICON_FILE, text.as_bytes());
     }
     let hits = match dir {
         Some(dir) => {
@@ -409,7 +418,9 @@ fn lexicon_and_hits(
                 .and_then(|()| std::io::Write::flush(&mut out))
                 .map_err(write_failed(&path))?;
             // Mapped back rather than kept in memory beside the rendered site.
-            hits::open_file(dir, HITS_FILE).map_err(write_failed(&path))?
+            let hits = hits::open_file(dir, HITS_FILE).map_err(write_failed(&path))?;
+            files.add(HITS_FILE, hits.as_slice());
+            hits
         }
         None => {
             let mut bytes = std::io::Cursor::new(Vec::new());

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
+use super::folder::FileList;
 use super::hits::{self, ADDED_HITS_FILE};
 use super::index::{
     ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, tantivy_failed, to_tantivy,
@@ -42,6 +43,8 @@ pub struct LiveIndex {
     records: usize,
     /// The documents of the added records, in their order.
     added: Vec<Document>,
+    /// The list of helpbook's files in `dir`, kept true as they are replaced.
+    files: FileList,
 }
 
 /// One article as the index holds it.
@@ -57,6 +60,7 @@ impl LiveIndex {
         let directory = Unsynced::open(dir).map_err(|e| tantivy_failed(Some(dir))(e.into()))?;
         let index = Index::open(directory).map_err(tantivy_failed(Some(dir)))?;
         let fields = Fields::from_schema(&index.schema())?;
+        let files = FileList::read(dir)?;
         // One thread and Tantivy's smallest budget: an update is one article.
         let writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
@@ -103,6 +107,7 @@ impl LiveIndex {
             lexicon: kept.lexicon.into_iter().collect(),
             records,
             added: Vec::new(),
+            files,
         })
     }
 
@@ -155,8 +160,8 @@ impl LiveIndex {
         );
 
         // The files beside the index first, each replaced whole (a search running on the
-        // previous opening keeps reading the old ones); Tantivy's commit last, since a new
-        // `meta.json` is what tells the server to open the index again.
+        // previous opening keeps reading the old ones), then their list; Tantivy's commit
+        // last, since a new `meta.json` is what tells the server to open the index again.
         self.added.extend(documents.iter().cloned());
         let mut added = std::io::Cursor::new(Vec::new());
         hits::write(&self.added, &mut added)
@@ -166,9 +171,10 @@ impl LiveIndex {
         let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
             .map_err(|e| SearchError::from(crate::fs::FsError::new("reading", &ranking_path, e)))
             .and_then(|bytes| {
-                ArticleRanking::open(bytes).map_err(|reason| SearchError::IndexOpen {
-                    path: self.dir.display().to_string(),
-                    reason,
+                ArticleRanking::open(bytes).map_err(|problem| SearchError::IndexDamaged {
+                    dir: self.dir.clone(),
+                    file: RANKING_FILE.to_string(),
+                    problem,
                 })
             })?;
         let new_ranking = ranking::replace_article(
@@ -187,6 +193,7 @@ impl LiveIndex {
                 .map(|(word, count)| (word.as_str(), *count)),
         );
         self.replace_file(LEXICON_FILE, text.as_bytes())?;
+        self.files.write(&self.dir)?;
 
         self.writer
             .delete_term(Term::from_field_u64(self.fields.article, u64::from(id)));
@@ -222,9 +229,11 @@ fn folded_words(document: &Document, fields: &Fields) -> FxHashSet<String> {
 }
 
 impl LiveIndex {
-    /// Writes `name` in the index without its ever being seen half-written.
+    /// Writes `name` in the index without its ever being seen half-written, and notes it in
+    /// the list of files (written after all of them).
     fn replace_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
         crate::fs::replace(&self.dir.join(name), bytes)?;
+        self.files.add(name, bytes);
         Ok(())
     }
 }

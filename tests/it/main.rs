@@ -6,6 +6,7 @@ mod api;
 mod build;
 mod check;
 mod corpus;
+mod damaged_index;
 mod harness;
 mod html;
 mod init;

@@ -219,6 +219,25 @@ impl Server {
         }
     }
 
+    /// Waits for the server to print a line holding `needle` and gives it back; fails after
+    /// 30 seconds with what it printed meanwhile.
+    pub fn log_line(&self, needle: &str) -> String {
+        let later = self.later.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut printed = String::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match later.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => {
+                    printed.push_str(&line);
+                    printed.push('\n');
+                }
+                Err(_) => panic!("the server never printed `{needle}`:\n{printed}"),
+            }
+        }
+    }
+
     /// Sends SIGTERM and waits for the process to end; its exit status and what it printed
     /// after it started listening.
     pub fn terminate_with_log(mut self) -> (std::process::ExitStatus, String) {
