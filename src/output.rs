@@ -13,9 +13,12 @@
 //! files and folders and deleting as many is most of a big build's time on ext4.
 //!
 //! While a build writes `.next`, `.next/.writing` says so. A `.next` that still holds it when
-//! the next build starts was left by a build that failed or was killed: what it holds is no
-//! generation, and it is cleared first. A build that fails on the disk (full, read-only)
-//! removes what it wrote at once, giving the space back.
+//! the next build starts was left by a build that failed or was killed: its pages are no
+//! generation, and its list of files is not what they are. That list is dropped first (with
+//! anything but the pages), so that the build's commit walks `.next/site` and deletes every
+//! page it did not write itself; the pages stay until then to be written over, since deleting
+//! and creating 10,000 again took a 10,000-article build from 14-21 s to 96 s. A build that
+//! fails on the disk (full, read-only) removes what it wrote at once, giving the space back.
 //! Nothing else writes under `build/`.
 
 use std::collections::HashSet;
@@ -177,13 +180,44 @@ impl Staging {
     }
 }
 
-/// Empties `.next` of what a failed or killed build left there. Only `out/.next` itself is
-/// removed (a symbolic link there is removed, not followed), and only under the lock.
+/// Makes what a failed or killed build left in `.next` safe to write over: its pages' list is
+/// removed (the commit then walks the folder, see the module's doc), and everything beside
+/// `site/` (its index, a half-swapped folder). Only `out/.next` is touched, under the lock;
+/// a symbolic link there is removed, not followed.
 fn clear(next: &Path) -> Result<(), FsError> {
     match std::fs::symlink_metadata(next) {
-        Ok(meta) if meta.is_dir() => fs::remove_dir_all(next),
-        Ok(_) => std::fs::remove_file(next).map_err(|e| FsError::new("removing", next, e)),
-        Err(_) => Ok(()),
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return std::fs::remove_file(next).map_err(|e| FsError::new("removing", next, e));
+        }
+        Err(_) => return Ok(()),
+    }
+    let site = next.join("site");
+    let entries =
+        std::fs::read_dir(next).map_err(|e| FsError::new("reading the folder", next, e))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| FsError::new("reading the folder", next, e))?
+            .path();
+        let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_dir());
+        if path == site && is_dir {
+            remove_file(&site.join(MANIFEST))?;
+        } else if is_dir {
+            fs::remove_dir_all(&path)?;
+        } else {
+            remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a file; one already gone is fine.
+fn remove_file(path: &Path) -> Result<(), FsError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(FsError::new("removing", path, e))
+        }
+        _ => Ok(()),
     }
 }
 
