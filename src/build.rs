@@ -195,7 +195,21 @@ fn build(
         },
     );
     progress.finish();
-    let (index, stats, indexed, index_kept) = indexed?;
+    // A disk that is full or read-only fails the build once, with its cause and the file,
+    // rather than as a problem on every page after the first that could not be written.
+    let indexed = match staging.as_ref().and_then(|(staging, _)| staging.failure()) {
+        Some(failure) => Err(BuildError::from(OutputError::from(failure))),
+        None => indexed.map_err(BuildError::from),
+    };
+    let (index, stats, indexed, index_kept) = match indexed {
+        Ok(indexed) => indexed,
+        Err(error) => {
+            if let Some((staging, _)) = staging {
+                staging.abandon();
+            }
+            return Err(error);
+        }
+    };
     timings.push(("render pages and index them for search", step.elapsed()));
     let step = Instant::now();
     if !config.expect.is_empty() {

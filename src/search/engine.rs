@@ -15,13 +15,13 @@ use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, 
 
 use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
-use super::index::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
+use super::index::{Fields, IndexStats};
 use super::lexicon::Lexicon;
 use super::matching::{
     Matched, Requirements, and, articles_of, docs_in_lang, for_each_set, has, matching_articles,
 };
 use super::query::{self, Built, SynonymGroup};
-use super::ranking::{ArticleRanking, Part, RANKING_FILE};
+use super::ranking::{ArticleRanking, Part};
 use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, snippet};
 use super::variants::{from_translit, other_layout};
@@ -207,46 +207,17 @@ pub struct Engine {
 const LEARNED_REACH: usize = 20;
 
 impl Engine {
-    /// Opens the index in `dir` (memory-mapped; searchers are reused).
+    /// Opens the index in `dir` (memory-mapped; searchers are reused), once every file of
+    /// it is found whole (see `folder`): a damaged index is refused here, never met by a
+    /// search.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
-        let open_error = |reason: String| SearchError::IndexOpen {
-            path: dir.display().to_string(),
-            reason,
-        };
-        let settings_text = std::fs::read(dir.join(SETTINGS_FILE))
-            .map_err(|e| open_error(format!("{e}; run `helpbook build` first")))?;
-        let settings: Settings =
-            serde_json::from_slice(&settings_text).map_err(|e| open_error(e.to_string()))?;
-        let index = Index::open_in_dir(dir).map_err(|e| open_error(e.to_string()))?;
-        let lexicon_text = std::fs::read_to_string(dir.join(LEXICON_FILE))
-            .map_err(|e| open_error(e.to_string()))?;
-        let lexicon = lexicon_text
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
-            .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
-            .collect();
-        // Memory-mapped: a search reads only the records of its hits and the lists of its words.
-        let mapped = |name: &str| {
-            if !dir.join(name).is_file() {
-                return Err(open_error(format!(
-                    "`{name}` is missing: an older helpbook built this index; run `helpbook build` again"
-                )));
-            }
-            super::hits::open_file(dir, name)
-                .map_err(|e| open_error(format!("{e}; run `helpbook build` again")))
-        };
-        let stats = IndexStats {
-            lexicon,
-            hits: mapped(HITS_FILE)?,
-            added_hits: match dir.join(ADDED_HITS_FILE).is_file() {
-                true => Some(mapped(ADDED_HITS_FILE)?),
-                false => None,
-            },
-            ranking: mapped(RANKING_FILE)?,
-        };
+        let (index, settings, stats) = super::folder::open(dir)?;
         // An index written by another version lacks fields; say which folder to rebuild.
         Engine::from_index(index, settings, stats).map_err(|e| match e {
-            SearchError::IndexOpen { reason, .. } => open_error(reason),
+            SearchError::IndexOpen { reason, .. } => SearchError::IndexOpen {
+                path: dir.display().to_string(),
+                reason,
+            },
             other => other,
         })
     }

@@ -127,10 +127,11 @@ fn record(doc: &Document) -> Vec<u8> {
 /// A file of the index in `dir` (the hits or the ranking file), memory-mapped.
 pub fn open_file(dir: &std::path::Path, name: &str) -> std::io::Result<OwnedBytes> {
     use tantivy::directory::{Directory, MmapDirectory};
-    let directory = MmapDirectory::open(dir).map_err(std::io::Error::other)?;
+    let system_error = |e: tantivy::TantivyError| super::index::io_cause(&e).1;
+    let directory = MmapDirectory::open(dir).map_err(|e| system_error(e.into()))?;
     directory
         .open_read(std::path::Path::new(name))
-        .map_err(std::io::Error::other)?
+        .map_err(|e| system_error(e.into()))?
         .read_bytes()
 }
 

@@ -4,21 +4,25 @@
 //! JSON and cost more than all the rest of indexing.)
 
 use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 use tantivy::directory::OwnedBytes;
+use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, TantivyDocument};
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use super::analyze::{Analyzer, each_word, fold};
+use super::folder::FileList;
 use super::hits::{self, HITS_FILE};
 use super::ranking::{self, RANKING_FILE};
 use super::{Document, SearchError, Settings};
+use crate::fs::FsError;
 
 /// The settings file beside the index.
 pub const SETTINGS_FILE: &str = "helpbook-search.json";
@@ -101,9 +105,94 @@ pub struct IndexStats {
     pub ranking: OwnedBytes,
 }
 
-/// A failure to write the index (disk full, permissions).
-pub(super) fn write_error(e: &dyn std::fmt::Display) -> SearchError {
-    SearchError::IndexWrite(e.to_string())
+/// A failure to write `path`, a file of the index (disk full, read-only).
+pub(super) fn write_failed(path: &Path) -> impl FnOnce(io::Error) -> SearchError + '_ {
+    move |e| FsError::new("writing", path, e).into()
+}
+
+/// A failure of Tantivy writing the index in `dir` (in memory when `None`), told by the
+/// system's error behind it and the file it names, when it names one.
+pub(super) fn tantivy_failed(dir: Option<&Path>) -> impl FnOnce(TantivyError) -> SearchError + '_ {
+    move |error| {
+        let (file, cause) = io_cause(&error);
+        let error = match (dir, file) {
+            (Some(dir), Some(file)) => FsError::new("writing", &dir.join(file), cause),
+            (Some(dir), None) => FsError::new("writing the search index into", dir, cause),
+            (None, _) => FsError::new("building", Path::new("the search index in memory"), cause),
+        };
+        error.into()
+    }
+}
+
+/// The system's error inside a Tantivy error, and the file it was about when Tantivy says.
+/// Errors that are none of the system's are wrapped whole.
+pub(super) fn io_cause(error: &TantivyError) -> (Option<PathBuf>, io::Error) {
+    // Tantivy shares its errors (`Arc`): the copy keeps the kind and the system's code, also
+    // from under the errors that wrap it (a temporary file's, with its made-up name).
+    let copy = |e: &io::Error| {
+        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(error) = inner {
+            if let Some(code) = error
+                .downcast_ref::<io::Error>()
+                .and_then(io::Error::raw_os_error)
+            {
+                return io::Error::from_raw_os_error(code);
+            }
+            inner = match error.downcast_ref::<io::Error>() {
+                Some(io) => io.get_ref().map(|e| e as _),
+                None => error.source(),
+            };
+        }
+        system_error(e.kind()).unwrap_or_else(|| io::Error::new(e.kind(), e.to_string()))
+    };
+    match error {
+        TantivyError::IoError(e) => (None, copy(e)),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath })
+        | TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            (Some(filepath.clone()), copy(io_error))
+        }
+        TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists(file)) => {
+            (Some(file.clone()), io::ErrorKind::AlreadyExists.into())
+        }
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(file)) => {
+            (Some(file.clone()), io::ErrorKind::NotFound.into())
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::IoError {
+            io_error,
+            directory_path,
+        }) => (Some(directory_path.clone()), copy(io_error)),
+        TantivyError::LockFailure(LockError::IoError(e), _) => (None, copy(e)),
+        other => (None, io::Error::other(other.clone())),
+    }
+}
+
+/// The system's error for the kinds a write of the index fails with, when a wrapper kept only
+/// the kind (Tantivy's temporary files name themselves instead of keeping the code).
+fn system_error(kind: io::ErrorKind) -> Option<io::Error> {
+    use rustix::io::Errno;
+    let errno = match kind {
+        io::ErrorKind::StorageFull => Errno::NOSPC,
+        io::ErrorKind::FileTooLarge => Errno::FBIG,
+        io::ErrorKind::QuotaExceeded => Errno::DQUOT,
+        io::ErrorKind::ReadOnlyFilesystem => Errno::ROFS,
+        io::ErrorKind::PermissionDenied => Errno::ACCESS,
+        io::ErrorKind::NotFound => Errno::NOENT,
+        _ => return None,
+    };
+    Some(io::Error::from_raw_os_error(errno.raw_os_error()))
+}
+
+/// Why the writer's indexing threads stopped. When one fails (a full disk), Tantivy stops
+/// them all and every later `add_document` says only "An index writer was killed"; the
+/// failure itself is what the thread returned, which the commit collects.
+pub(super) fn why_stopped(
+    writer: &mut IndexWriter<TantivyDocument>,
+    said: TantivyError,
+) -> TantivyError {
+    match writer.commit() {
+        Err(cause) => cause,
+        Ok(_) => said,
+    }
 }
 
 /// Builds the index into `dir` (created; must not hold an index yet), or in memory when
@@ -151,12 +240,16 @@ fn write(
     keep: bool,
 ) -> Result<(Index, IndexStats, Option<Vec<ranking::Counted>>), SearchError> {
     let (schema, fields) = Fields::schema();
+    let mut files = FileList::new();
     let index = match dir {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(&e))?;
-            let settings_json = serde_json::to_vec_pretty(settings).map_err(|e| write_error(&e))?;
-            std::fs::write(dir.join(SETTINGS_FILE), settings_json).map_err(|e| write_error(&e))?;
-            Index::create_in_dir(dir, schema).map_err(|e| write_error(&e))?
+            crate::fs::create_dir_all(dir)?;
+            let path = dir.join(SETTINGS_FILE);
+            let settings_json = serde_json::to_vec_pretty(settings)
+                .map_err(|e| write_failed(&path)(io::Error::other(e)))?;
+            crate::fs::write(&path, &settings_json)?;
+            files.add(SETTINGS_FILE, &settings_json);
+            Index::create_in_dir(dir, schema).map_err(tantivy_failed(Some(dir)))?
         }
         None => Index::create_in_ram(schema),
     };
@@ -165,7 +258,7 @@ fn write(
         .clamp(1, 4);
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
-        .map_err(|e| write_error(&e))?;
+        .map_err(tantivy_failed(dir))?;
     // Merging the segments the writer threads leave (a dozen at 10,000 articles) would add a
     // single-threaded pass to the build and, measured, does not make searches faster.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
@@ -187,7 +280,7 @@ fn write(
     // merged as jobs finish (one per chunk of 32 articles held 26 MB at 10,000 articles).
     let average_topic = average_topic(documents);
     type Counts = FxHashMap<String, (u64, usize)>;
-    let (counts, mut chunks) = articles
+    let analyzed = articles
         .par_chunks(32)
         .enumerate()
         .try_fold(
@@ -250,8 +343,9 @@ fn write(
                 a_chunks.extend(b_chunks);
                 Ok((a, a_chunks))
             },
-        )
-        .map_err(|e| write_error(&e))?;
+        );
+    let (counts, mut chunks) =
+        analyzed.map_err(|said| tantivy_failed(dir)(why_stopped(&mut writer, said)))?;
     chunks.sort_unstable_by_key(|(chunk_no, _)| *chunk_no);
     let counted: Vec<ranking::Counted> = chunks.into_iter().flat_map(|(_, c)| c).collect();
     // What is left is four serial steps; two threads do them two by two: Tantivy's commit and
@@ -259,31 +353,34 @@ fn write(
     // not held at once) beside the lexicon and then the hit records.
     let (ranking, lexicon_and_hits) = std::thread::scope(|scope| {
         let ranking = scope.spawn(move || -> Result<_, SearchError> {
-            writer.commit().map_err(|e| write_error(&e))?;
-            writer.wait_merging_threads().map_err(|e| write_error(&e))?;
+            writer.commit().map_err(tantivy_failed(dir))?;
+            writer.wait_merging_threads().map_err(tantivy_failed(dir))?;
             let ranking_bytes = ranking::encode(&counted);
             let kept = keep.then_some(counted);
             let ranking = match dir {
                 Some(dir) => {
-                    std::fs::write(dir.join(RANKING_FILE), &ranking_bytes)
-                        .map_err(|e| write_error(&e))?;
+                    let path = dir.join(RANKING_FILE);
+                    crate::fs::write(&path, &ranking_bytes)?;
                     drop(ranking_bytes);
-                    hits::open_file(dir, RANKING_FILE).map_err(|e| write_error(&e))?
+                    hits::open_file(dir, RANKING_FILE).map_err(write_failed(&path))?
                 }
                 None => OwnedBytes::new(ranking_bytes),
             };
             Ok((ranking, kept))
         });
-        let lexicon_and_hits = lexicon_and_hits(dir, documents, counts);
-        let ranking = ranking.join().unwrap_or_else(|_| {
-            Err(SearchError::IndexWrite(
-                "writing the ranking file stopped unexpectedly".to_string(),
-            ))
-        });
+        let lexicon_and_hits = lexicon_and_hits(dir, documents, counts, &mut files);
+        // The thread returns its failures; a panic there is a bug, carried on here.
+        let ranking = ranking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (ranking, lexicon_and_hits)
     });
     let (lexicon, hits) = lexicon_and_hits?;
     let (ranking, counted) = ranking?;
+    if let Some(dir) = dir {
+        files.add(RANKING_FILE, ranking.as_slice());
+        files.write(dir)?;
+    }
     Ok((
         index,
         IndexStats {
@@ -297,32 +394,37 @@ fn write(
 }
 
 /// The lexicon (every folded word with the number of documents holding it) and the hit
-/// records, written to `dir` (or kept in memory).
+/// records, written to `dir` and noted in `files` (or kept in memory).
 fn lexicon_and_hits(
     dir: Option<&Path>,
     documents: &[Document],
     counts: FxHashMap<String, (u64, usize)>,
+    files: &mut FileList,
 ) -> Result<(Vec<(String, u64)>, OwnedBytes), SearchError> {
     let mut lexicon: Vec<(String, u64)> =
         counts.into_iter().map(|(word, (n, _))| (word, n)).collect();
     lexicon.sort_unstable();
     if let Some(dir) = dir {
         let text = lexicon_text(lexicon.iter().map(|(word, count)| (word.as_str(), *count)));
-        std::fs::write(dir.join(LEXICON_FILE), text).map_err(|e| write_error(&e))?;
+        crate::fs::write(&dir.join(LEXICON_FILE), text.as_bytes())?;
+        files.add(LEXICON_FILE, text.as_bytes());
     }
     let hits = match dir {
         Some(dir) => {
-            let file = std::fs::File::create(dir.join(HITS_FILE)).map_err(|e| write_error(&e))?;
+            let path = dir.join(HITS_FILE);
+            let file = std::fs::File::create(&path).map_err(write_failed(&path))?;
             let mut out = std::io::BufWriter::new(file);
             hits::write(documents, &mut out)
                 .and_then(|()| std::io::Write::flush(&mut out))
-                .map_err(|e| write_error(&e))?;
+                .map_err(write_failed(&path))?;
             // Mapped back rather than kept in memory beside the rendered site.
-            hits::open_file(dir, HITS_FILE).map_err(|e| write_error(&e))?
+            let hits = hits::open_file(dir, HITS_FILE).map_err(write_failed(&path))?;
+            files.add(HITS_FILE, hits.as_slice());
+            hits
         }
         None => {
             let mut bytes = std::io::Cursor::new(Vec::new());
-            hits::write(documents, &mut bytes).map_err(|e| write_error(&e))?;
+            hits::write(documents, &mut bytes).map_err(write_failed(Path::new("memory")))?;
             OwnedBytes::new(bytes.into_inner())
         }
     };
@@ -450,4 +552,45 @@ fn analyze(analyzer: &Analyzer, text: &str, seen: &mut dyn FnMut(&str)) -> Strin
         seen(&fold(lower));
     });
     stems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_tantivy_write_is_told_by_its_cause_not_by_the_stopped_writer() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("index");
+        std::fs::create_dir(&dir).unwrap();
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_dir(&dir, schema).unwrap();
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // The folder goes: the indexing thread cannot create its segment's files, a real
+        // failure of the file system as a full disk is.
+        std::fs::remove_dir_all(&dir).unwrap();
+        let document = || {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.body, "refund");
+            doc
+        };
+        // Fewer documents than Tantivy's queue holds: adding never waits on the dead thread.
+        let said = (0..5_000).find_map(|_| writer.add_document(document()).err());
+        let cause = match said {
+            Some(said) => {
+                assert!(said.to_string().contains("killed"), "{said}");
+                why_stopped(&mut writer, said)
+            }
+            // The thread had not failed yet when the last document went in.
+            None => writer.commit().expect_err("the segment cannot be written"),
+        };
+        let message = tantivy_failed(Some(&dir))(cause).to_string();
+        assert!(
+            message.starts_with("no such file or directory while writing `"),
+            "{message}"
+        );
+        assert!(message.contains(&dir.display().to_string()), "{message}");
+        assert!(!message.contains("killed"), "{message}");
+    }
 }

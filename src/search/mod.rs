@@ -8,6 +8,7 @@
 
 mod analyze;
 mod engine;
+mod folder;
 mod hits;
 mod index;
 mod lexicon;
@@ -22,11 +23,13 @@ mod variants;
 mod vocabulary;
 
 pub use engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
+pub use folder::INDEX_FORMAT;
 pub use index::{IndexKept, IndexStats, write_index, write_live_index};
 pub use lexicon::distance_within;
 pub use update::LiveIndex;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -159,11 +162,20 @@ pub enum SearchError {
     /// The index folder is missing or unreadable: build first.
     #[error("cannot open the search index in `{path}`: {reason}")]
     IndexOpen { path: String, reason: String },
-    /// Writing the index failed (disk full, permissions).
-    #[error(
-        "cannot write the search index: {0}; check free space and permissions of the build folder"
-    )]
-    IndexWrite(String),
+    /// A file of the index is missing or is not as the build wrote it (a disk error, a copy
+    /// cut short, an edit): searching it could crash or answer wrongly, so it is rebuilt.
+    #[error("the search index in `{}` is damaged: `{file}` {problem}; rebuild it with `helpbook build`", dir.display())]
+    IndexDamaged {
+        dir: PathBuf,
+        file: String,
+        problem: String,
+    },
+    /// Another version of helpbook, with another index format, wrote the index.
+    #[error("the search index in `{}` was written by another version of helpbook ({found}, where this one reads index format {}); rebuild it with `helpbook build`", dir.display(), folder::INDEX_FORMAT)]
+    IndexFormat { dir: PathBuf, found: String },
+    /// Writing the index failed: the disk is full or read-only. Names the file and the cause.
+    #[error(transparent)]
+    IndexWrite(#[from] crate::fs::FsError),
     /// A query failed inside Tantivy.
     #[error("search failed: {0}")]
     Query(String),

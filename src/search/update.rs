@@ -15,9 +15,11 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
+use super::folder::FileList;
 use super::hits::{self, ADDED_HITS_FILE};
 use super::index::{
-    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, to_tantivy, write_error,
+    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, tantivy_failed, to_tantivy,
+    why_stopped, write_failed,
 };
 use super::ranking::{self, ArticleRanking, RANKING_FILE};
 use super::unsynced::Unsynced;
@@ -41,6 +43,8 @@ pub struct LiveIndex {
     records: usize,
     /// The documents of the added records, in their order.
     added: Vec<Document>,
+    /// The list of helpbook's files in `dir`, kept true as they are replaced.
+    files: FileList,
 }
 
 /// One article as the index holds it.
@@ -53,13 +57,14 @@ struct Article {
 impl LiveIndex {
     /// Opens the index that `kept` was kept from, now in `dir`, for updates.
     pub fn open(kept: IndexKept, dir: &Path) -> Result<LiveIndex, SearchError> {
-        let directory = Unsynced::open(dir).map_err(|e| write_error(&e))?;
-        let index = Index::open(directory).map_err(|e| write_error(&e))?;
+        let directory = Unsynced::open(dir).map_err(|e| tantivy_failed(Some(dir))(e.into()))?;
+        let index = Index::open(directory).map_err(tantivy_failed(Some(dir)))?;
         let fields = Fields::from_schema(&index.schema())?;
+        let files = FileList::read(dir)?;
         // One thread and Tantivy's smallest budget: an update is one article.
         let writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
-            .map_err(|e| write_error(&e))?;
+            .map_err(tantivy_failed(Some(dir)))?;
         // As in the build: a merge would rewrite the whole index in the background after a
         // save, and commit behind preview's back.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
@@ -76,11 +81,14 @@ impl LiveIndex {
             documents[id as usize].push(document);
         }
         if documents.len() != kept.counted.len() {
-            return Err(SearchError::IndexWrite(format!(
-                "{} articles' documents but {} articles counted: a bug in the build",
-                documents.len(),
-                kept.counted.len()
-            )));
+            return Err(SearchError::IndexOpen {
+                path: dir.display().to_string(),
+                reason: format!(
+                    "{} articles' documents but {} articles counted: a bug in the build",
+                    documents.len(),
+                    kept.counted.len()
+                ),
+            });
         }
         let averages = ranking::averages(&kept.counted);
         let articles = documents
@@ -99,6 +107,7 @@ impl LiveIndex {
             lexicon: kept.lexicon.into_iter().collect(),
             records,
             added: Vec::new(),
+            files,
         })
     }
 
@@ -151,17 +160,22 @@ impl LiveIndex {
         );
 
         // The files beside the index first, each replaced whole (a search running on the
-        // previous opening keeps reading the old ones); Tantivy's commit last, since a new
-        // `meta.json` is what tells the server to open the index again.
+        // previous opening keeps reading the old ones), then their list; Tantivy's commit
+        // last, since a new `meta.json` is what tells the server to open the index again.
         self.added.extend(documents.iter().cloned());
         let mut added = std::io::Cursor::new(Vec::new());
-        hits::write(&self.added, &mut added).map_err(|e| write_error(&e))?;
-        replace_file(&self.dir, ADDED_HITS_FILE, added.get_ref())?;
+        hits::write(&self.added, &mut added)
+            .map_err(write_failed(&self.dir.join(ADDED_HITS_FILE)))?;
+        self.replace_file(ADDED_HITS_FILE, added.get_ref())?;
+        let ranking_path = self.dir.join(RANKING_FILE);
         let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
-            .map_err(|e| write_error(&e))
+            .map_err(|e| SearchError::from(crate::fs::FsError::new("reading", &ranking_path, e)))
             .and_then(|bytes| {
-                ArticleRanking::open(bytes)
-                    .map_err(|e| SearchError::IndexWrite(format!("`{RANKING_FILE}`: {e}")))
+                ArticleRanking::open(bytes).map_err(|problem| SearchError::IndexDamaged {
+                    dir: self.dir.clone(),
+                    file: RANKING_FILE.to_string(),
+                    problem,
+                })
             })?;
         let new_ranking = ranking::replace_article(
             &old_ranking,
@@ -171,23 +185,27 @@ impl LiveIndex {
             self.averages,
         );
         drop(old_ranking);
-        replace_file(&self.dir, RANKING_FILE, &new_ranking)?;
+        self.replace_file(RANKING_FILE, &new_ranking)?;
         // In no order: the engine sorts the words as it opens the file.
         let text = lexicon_text(
             self.lexicon
                 .iter()
                 .map(|(word, count)| (word.as_str(), *count)),
         );
-        replace_file(&self.dir, LEXICON_FILE, text.as_bytes())?;
+        self.replace_file(LEXICON_FILE, text.as_bytes())?;
+        self.files.write(&self.dir)?;
 
         self.writer
             .delete_term(Term::from_field_u64(self.fields.article, u64::from(id)));
         for document in analyzed {
-            self.writer
-                .add_document(document)
-                .map_err(|e| write_error(&e))?;
+            if let Err(said) = self.writer.add_document(document) {
+                let error = why_stopped(&mut self.writer, said);
+                return Err(tantivy_failed(Some(&self.dir))(error));
+            }
         }
-        self.writer.commit().map_err(|e| write_error(&e))?;
+        self.writer
+            .commit()
+            .map_err(tantivy_failed(Some(&self.dir)))?;
         self.records += documents.len();
         self.articles[id as usize] = Article { documents, counted };
         Ok(true)
@@ -210,9 +228,14 @@ fn folded_words(document: &Document, fields: &Fields) -> FxHashSet<String> {
     seen
 }
 
-/// Writes `name` in `dir` without its ever being seen half-written.
-fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
-    crate::fs::replace(&dir.join(name), bytes).map_err(|e| write_error(&e))
+impl LiveIndex {
+    /// Writes `name` in the index without its ever being seen half-written, and notes it in
+    /// the list of files (written after all of them).
+    fn replace_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+        crate::fs::replace(&self.dir.join(name), bytes)?;
+        self.files.add(name, bytes);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

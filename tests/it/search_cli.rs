@@ -257,18 +257,17 @@ fn unknown_language_and_missing_index_say_what_to_do() {
     let run = hc.run(&["search", "refund"]).failure();
     assert!(
         run.stderr.contains("helpbook-ranking.bin")
-            && run.stderr.contains("run `helpbook build` again"),
+            && run.stderr.contains("rebuild it with `helpbook build`"),
         "{}",
         run.stderr
     );
-    // An index written by an older helpbook (no hits or ranking file): say which file and
-    // what to do.
+    // A file gone: say which file and what to do.
     for file in ["helpbook-ranking.bin", "helpbook-hits.bin"] {
         std::fs::remove_file(hc.path(&format!("build/index/{file}"))).expect("remove");
         let run = hc.run(&["search", "refund"]).failure();
         assert!(
             run.stderr.contains(&format!("`{file}` is missing"))
-                && run.stderr.contains("run `helpbook build` again")
+                && run.stderr.contains("rebuild it with `helpbook build`")
                 && !run.stderr.contains("cannot open the search index: cannot"),
             "{}",
             run.stderr

@@ -1,0 +1,304 @@
+//! The index folder as a build leaves it, and opening it only when it is whole. helpbook's
+//! own files beside the Tantivy index are listed in `helpbook-index.json` (the index format,
+//! each file's length and CRC-32), written after them; Tantivy's segment files must all be
+//! there and match the checksum in their footers. A damaged index, or one another version
+//! wrote, is refused with the file to blame and "rebuild", rather than crashing or answering
+//! wrongly in a search later.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::OwnedBytes;
+use tantivy::index::SegmentComponent;
+
+use super::hits::{ADDED_HITS_FILE, HITS_FILE};
+use super::index::{IndexStats, LEXICON_FILE, SETTINGS_FILE};
+use super::ranking::RANKING_FILE;
+use super::{SearchError, Settings};
+use crate::fs::FsError;
+
+/// The layout of the index folder, files and schema: another number is another layout, which
+/// this helpbook does not read. Raise it with any change to a file's layout.
+pub const INDEX_FORMAT: u32 = 1;
+
+/// The list of helpbook's own files.
+pub const FILES_LIST: &str = "helpbook-index.json";
+
+/// Opens the index in `dir` once every file of it is checked: the list of helpbook's files
+/// and the index format first, then Tantivy's files, then each of helpbook's as it is read.
+pub fn open(dir: &Path) -> Result<(Index, Settings, IndexStats), SearchError> {
+    let files = FileList::read(dir)?;
+    let settings_text = files.read_file(dir, SETTINGS_FILE)?;
+    let settings: Settings = serde_json::from_slice(&settings_text)
+        .map_err(|e| damaged(dir, SETTINGS_FILE, format!("is not valid ({e})")))?;
+    // Tantivy's own lists, without checksums: a damaged one is named before Tantivy reads it.
+    for (file, needed) in [("meta.json", true), (".managed.json", false)] {
+        match std::fs::read(dir.join(file)) {
+            Ok(text) => {
+                serde_json::from_slice::<serde_json::Value>(&text)
+                    .map_err(|e| damaged(dir, file, format!("is not valid ({e})")))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !needed => {}
+            Err(e) => return Err(missing(dir, file, e)),
+        }
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| match e {
+        tantivy::TantivyError::IncompatibleIndex(incompatibility) => SearchError::IndexFormat {
+            dir: dir.to_path_buf(),
+            found: format!("{incompatibility:?}"),
+        },
+        other => damaged(dir, "meta.json", format!("cannot be read ({other})")),
+    })?;
+    check_tantivy(dir, &index)?;
+    let lexicon_text = files.read_file(dir, LEXICON_FILE)?;
+    let lexicon_text = String::from_utf8(lexicon_text)
+        .map_err(|_| damaged(dir, LEXICON_FILE, "is not UTF-8".to_string()))?;
+    let lexicon = lexicon_text
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(word, count)| (word.to_string(), count.parse().unwrap_or(1)))
+        .collect();
+    let stats = IndexStats {
+        lexicon,
+        hits: files.map(dir, HITS_FILE)?,
+        // Only preview writes it, when an article changes.
+        added_hits: match files.has(ADDED_HITS_FILE) {
+            true => Some(files.map(dir, ADDED_HITS_FILE)?),
+            false => None,
+        },
+        ranking: files.map(dir, RANKING_FILE)?,
+    };
+    Ok((index, settings, stats))
+}
+
+/// What a build wrote beside the Tantivy index.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FileList {
+    format: u32,
+    files: BTreeMap<String, Written>,
+}
+
+/// One file as it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Written {
+    bytes: u64,
+    crc32: u32,
+}
+
+impl Written {
+    fn of(bytes: &[u8]) -> Written {
+        Written {
+            bytes: bytes.len() as u64,
+            crc32: crc32fast::hash(bytes),
+        }
+    }
+}
+
+impl FileList {
+    /// An empty list, for the index being written.
+    pub fn new() -> FileList {
+        FileList {
+            format: INDEX_FORMAT,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Notes `name` as written with `bytes`.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) {
+        self.files.insert(name.to_string(), Written::of(bytes));
+    }
+
+    /// Writes the list into `dir`, last: an index without it is not whole.
+    pub fn write(&self, dir: &Path) -> Result<(), SearchError> {
+        let path = dir.join(FILES_LIST);
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| FsError::new("writing", &path, std::io::Error::other(e)))?;
+        crate::fs::replace(&path, &json)?;
+        Ok(())
+    }
+
+    /// The list of the index in `dir`: refused when missing, damaged, or of another format.
+    pub fn read(dir: &Path) -> Result<FileList, SearchError> {
+        let path = dir.join(FILES_LIST);
+        let text = match std::fs::read(&path) {
+            Ok(text) => text,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound && !dir.join("meta.json").exists() =>
+            {
+                return Err(SearchError::IndexOpen {
+                    path: dir.display().to_string(),
+                    reason: "there is no index there; run `helpbook build` first".to_string(),
+                });
+            }
+            // The list came with format 1: an index without it is older.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(SearchError::IndexFormat {
+                    dir: dir.to_path_buf(),
+                    found: format!("an older one, without `{FILES_LIST}`"),
+                });
+            }
+            Err(e) => return Err(FsError::new("reading", &path, e).into()),
+        };
+        // The format alone first: a later format may list its files otherwise.
+        #[derive(Deserialize)]
+        struct Format {
+            format: u32,
+        }
+        let damaged =
+            |e: serde_json::Error| damaged(dir, FILES_LIST, format!("is not valid ({e})"));
+        let format: Format = serde_json::from_slice(&text).map_err(damaged)?;
+        if format.format != INDEX_FORMAT {
+            return Err(SearchError::IndexFormat {
+                dir: dir.to_path_buf(),
+                found: format!("index format {}", format.format),
+            });
+        }
+        serde_json::from_slice(&text).map_err(damaged)
+    }
+
+    /// The bytes of `name` in `dir`, once they are what was written.
+    fn read_file(&self, dir: &Path, name: &str) -> Result<Vec<u8>, SearchError> {
+        let bytes = std::fs::read(dir.join(name)).map_err(|e| missing(dir, name, e))?;
+        self.check(dir, name, &bytes)?;
+        Ok(bytes)
+    }
+
+    /// `name` in `dir` memory-mapped, once its bytes are what was written.
+    fn map(&self, dir: &Path, name: &str) -> Result<OwnedBytes, SearchError> {
+        let bytes = super::hits::open_file(dir, name).map_err(|e| missing(dir, name, e))?;
+        self.check(dir, name, bytes.as_slice())?;
+        Ok(bytes)
+    }
+
+    /// Whether the list holds `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// Refuses `bytes`, read from `name` in `dir`, unless they are what was written.
+    pub fn check(&self, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+        let Some(written) = self.files.get(name) else {
+            return Err(damaged(dir, name, format!("is not in `{FILES_LIST}`")));
+        };
+        if bytes.len() as u64 != written.bytes {
+            return Err(damaged(
+                dir,
+                name,
+                format!(
+                    "has {} bytes where {} were written",
+                    bytes.len(),
+                    written.bytes
+                ),
+            ));
+        }
+        if crc32fast::hash(bytes) != written.crc32 {
+            return Err(damaged(
+                dir,
+                name,
+                "does not match its checksum".to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for FileList {
+    fn default() -> FileList {
+        FileList::new()
+    }
+}
+
+/// Refuses the Tantivy index open from `dir` unless every file of every segment is there and
+/// matches the checksum in its footer. Reads every byte of them (in parallel): see
+/// `bench/` for what this costs at 10,000 articles.
+pub fn check_tantivy(dir: &Path, index: &Index) -> Result<(), SearchError> {
+    let segments = index
+        .searchable_segment_metas()
+        .map_err(|e| damaged(dir, "meta.json", format!("cannot be read ({e})")))?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for segment in &segments {
+        // Every segment has each of these, even when empty (see Tantivy's `SegmentSerializer`).
+        for component in [
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+        ] {
+            files.push(segment.relative_path(component));
+        }
+        if segment.has_deletes() {
+            files.push(segment.relative_path(SegmentComponent::Delete));
+        }
+    }
+    for file in &files {
+        if !dir.join(file).is_file() {
+            return Err(damaged(dir, &file.to_string_lossy(), "is missing".into()));
+        }
+    }
+    let directory = index.directory();
+    let mut problems: Vec<(String, String)> = files
+        .par_iter()
+        .filter_map(|file| {
+            let problem = match directory.validate_checksum(file) {
+                Ok(true) => return None,
+                Ok(false) => "does not match its checksum".to_string(),
+                Err(e) => format!("cannot be read ({e})"),
+            };
+            Some((file.to_string_lossy().into_owned(), problem))
+        })
+        .collect();
+    // The same file named however many are damaged, run after run.
+    problems.sort();
+    match problems.into_iter().next() {
+        Some((file, problem)) => Err(damaged(dir, &file, problem)),
+        None => Ok(()),
+    }
+}
+
+/// A file of the index that cannot be read: damage when it is gone, else the system's error.
+fn missing(dir: &Path, name: &str, error: std::io::Error) -> SearchError {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => damaged(dir, name, "is missing".to_string()),
+        _ => FsError::new("reading", &dir.join(name), error).into(),
+    }
+}
+
+fn damaged(dir: &Path, file: &str, problem: String) -> SearchError {
+    SearchError::IndexDamaged {
+        dir: dir.to_path_buf(),
+        file: file.to_string(),
+        problem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_refused_unless_it_is_as_written() {
+        let dir = Path::new("build/index");
+        let mut files = FileList::new();
+        files.add("helpbook-hits.bin", b"records");
+        assert!(files.check(dir, "helpbook-hits.bin", b"records").is_ok());
+        let cut = files
+            .check(dir, "helpbook-hits.bin", b"recor")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            cut,
+            "the search index in `build/index` is damaged: `helpbook-hits.bin` has 5 bytes where 7 were written; rebuild it with `helpbook build`"
+        );
+        let flipped = files
+            .check(dir, "helpbook-hits.bin", b"recorDs")
+            .unwrap_err()
+            .to_string();
+        assert!(flipped.contains("does not match its checksum"), "{flipped}");
+        assert!(files.check(dir, "helpbook-lexicon.tsv", b"").is_err());
+    }
+}
