@@ -324,3 +324,61 @@ fn snapshot_section_page() {
     let hc = snapshot_center();
     insta::assert_snapshot!("section_main", hc.main_of("returns/index.html"));
 }
+
+/// The text of the page's JSON-LD `<script>` element, as a browser would delimit it.
+fn json_ld_text(page: &str) -> &str {
+    let open = "<script type=\"application/ld+json\">";
+    let start = page.find(open).expect("page has JSON-LD") + open.len();
+    let end = start + page[start..].find("</script>").expect("script closes");
+    &page[start..end]
+}
+
+#[test]
+fn faq_answer_quoting_a_script_tag_keeps_the_page_intact() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/tracking.md",
+        "+++\ntitle = \"Removing the old tracker\"\nkind = \"faq\"\n+++\n\n## How do I remove the tracking snippet?\n\nDelete the line starting with `<!--` and the `<script>` tag below it, then the `</script>` & `-->` lines.\n\n## Anything else?\n\nNo.\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/tracking/index.html");
+    let script = json_ld_text(&page);
+    assert!(
+        !script.contains(['<', '>', '&']),
+        "no markup characters inside the script element: {script}"
+    );
+    let ld: Value = serde_json::from_str(script).expect("JSON-LD is JSON");
+    assert_eq!(
+        ld["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Delete the line starting with <!-- and the <script> tag below it, then the </script> & --> lines."
+    );
+    assert!(
+        page.contains("id=\"anything-else\""),
+        "the rest of the page follows the script"
+    );
+}
+
+#[test]
+fn theme_json_encode_is_safe_inside_a_script() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"shop\"\n",
+    );
+    hc.write(
+        "themes/shop/templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<script>var page = {{ article.extra | json_encode | safe }};</script><h1>{{ article.title }}</h1>{% endblock content %}",
+    );
+    hc.write(
+        "content/returns/widget.md",
+        "+++\ntitle = \"Widget\"\nwidget_label = \"</script><script>alert(1)</script>\"\n+++\n\nText.\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/widget/index.html");
+    assert!(
+        page.contains(
+            r#"<script>var page = {"widget_label":"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e"};</script>"#
+        ),
+        "{page}"
+    );
+}
