@@ -382,3 +382,43 @@ fn theme_json_encode_is_safe_inside_a_script() {
         "{page}"
     );
 }
+
+#[test]
+fn html_in_articles_is_cleaned_and_each_removal_is_a_warning() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/shortcuts.md",
+        "+++\ntitle = \"Shortcuts\"\n+++\n\nPress <kbd>Ctrl</kbd>+<kbd>P</kbd> or [print](javascript:print()).\n\n<details>\n<summary>Older browsers</summary>\n\nUse the **File** menu.<img src=\"x\" onerror=\"alert(1)\">\n\n</details>\n\n<script>alert(2)</script>\n\nhttps://cdn.example/howto.mp4\n",
+    );
+    let run = hc.build().success();
+    for warning in [
+        "content/returns/shortcuts.md:5:39: warning: link to `javascript:print()` removed (its text is kept): `javascript:` addresses are not allowed\n  help: use web addresses (https://…), mailto: and tel: links, or the paths of this help center's own pages and files",
+        "content/returns/shortcuts.md:10:23: warning: attribute `onerror` removed from `<img>`: event handler attributes are not allowed",
+        "content/returns/shortcuts.md:14:1: warning: HTML tag `<script>` removed with its content\n  help: pages run only the theme's own script",
+        "content/returns/shortcuts.md:16:1: warning: video `https://cdn.example/howto.mp4` is not embedded: videos play only from this help center's own files, YouTube or Vimeo",
+    ] {
+        assert!(
+            run.stderr.contains(warning),
+            "{warning}\nin\n{}",
+            run.stderr
+        );
+    }
+    let main = hc.main_of("returns/shortcuts/index.html");
+    assert!(
+        main.contains("<p>Press <kbd>Ctrl</kbd>+<kbd>P</kbd> or print.</p>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<details>\n<summary>Older browsers</summary>\n<p>Use the <strong>File</strong> menu.<img src=\"x\"></p>\n</details>"),
+        "{main}"
+    );
+    for gone in ["<script", "onerror", "javascript:", "<video"] {
+        assert!(!main.contains(gone), "{gone} in {main}");
+    }
+    // `check` reports the same warnings without building.
+    let check = hc.check().success();
+    assert_eq!(
+        check.stderr.matches(": warning: ").count(),
+        run.stderr.matches(": warning: ").count()
+    );
+}
