@@ -148,7 +148,18 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     }
     collect_html_ids(&events, &mut out.anchors);
     // Before any HTML of our own joins the events: all there is now is the writer's.
-    let clean = raw_html::check(&events, &mut out.problems);
+    let clean = match raw_html::check(&events, &mut out.problems) {
+        raw_html::Verdict::Keep => false,
+        raw_html::Verdict::Clean => true,
+        raw_html::Verdict::TooDeep => {
+            for (event, _) in &mut events {
+                if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+                    *event = Event::Text(CowStr::Borrowed(""));
+                }
+            }
+            false
+        }
+    };
     drop_title_heading(&mut events, options.title);
     // Embedding replaces events; it runs before headings record their event positions.
     embed_videos(options.lang, &mut events, resolver, &mut out.problems);

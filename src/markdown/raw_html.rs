@@ -18,11 +18,27 @@ use super::sanitize::{
 use super::{Problem, Spanned};
 use crate::diag::Severity;
 
+/// Elements inside each other deeper than this in a writer's HTML make the page an error: the
+/// HTML parser's work per tag grows with the depth (10,000 nested `<div>`s take seconds), and
+/// real articles stay under 30.
+pub const MAX_DEPTH: usize = 128;
+
+/// What a page's raw HTML calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// None, or only comments: written as it is.
+    Keep,
+    /// Cleaned before it is written.
+    Clean,
+    /// Nested too deep to clean in good time: an error, and the HTML is left out.
+    TooDeep,
+}
+
 /// Reports what the cleaning will remove from the raw HTML among `events` (an HTML block's
-/// lines read together, inline HTML tag by tag). Returns whether there is any raw HTML other
-/// than comments, that is whether the page needs cleaning.
-pub fn check(events: &[Spanned<'_>], problems: &mut Vec<Problem>) -> bool {
-    let mut found = false;
+/// lines read together, inline HTML tag by tag), and says what the page needs.
+pub fn check(events: &[Spanned<'_>], problems: &mut Vec<Problem>) -> Verdict {
+    let mut verdict = Verdict::Keep;
+    let mut depth = 0;
     let mut i = 0;
     while i < events.len() {
         let run = match events[i].0 {
@@ -42,13 +58,18 @@ pub fn check(events: &[Spanned<'_>], problems: &mut Vec<Problem>) -> bool {
                 continue;
             }
         };
-        found |= check_run(run, problems);
+        match check_run(run, &mut depth, problems) {
+            Verdict::Keep => {}
+            Verdict::Clean => verdict = Verdict::Clean,
+            Verdict::TooDeep => return Verdict::TooDeep,
+        }
     }
-    found
+    verdict
 }
 
-/// One stretch of raw HTML: its events' texts joined, tokenized as a browser would.
-fn check_run(run: &[Spanned<'_>], problems: &mut Vec<Problem>) -> bool {
+/// One stretch of raw HTML: its events' texts joined, tokenized as a browser would. `depth`
+/// is how many of the writer's elements are open, carried from stretch to stretch.
+fn check_run(run: &[Spanned<'_>], depth: &mut usize, problems: &mut Vec<Problem>) -> Verdict {
     let mut text = String::new();
     // Where each event's text starts, in `text` and in the body.
     let mut starts: Vec<(usize, usize)> = Vec::with_capacity(run.len());
@@ -60,24 +81,46 @@ fn check_run(run: &[Spanned<'_>], problems: &mut Vec<Problem>) -> bool {
     }
     let (tags, only_comments) = read(&text);
     if only_comments {
-        return false;
+        return Verdict::Keep;
     }
-    let mut from = 0;
+    let mut places = Places::new(&text);
     for (line, tag) in tags {
-        let at = tag_start(&text, from, line, &tag.name);
-        from = at + 1;
-        let (in_text, in_body) = starts
-            .iter()
-            .rev()
-            .find(|(in_text, _)| *in_text <= at)
-            .copied()
-            .unwrap_or((0, run[0].1.start));
-        report(&tag, in_body + (at - in_text), problems);
+        let nests = !VOID.contains(&&*tag.name) && !CLOSED_BY_NEXT.contains(&&*tag.name);
+        if tag.kind == TagKind::EndTag {
+            if nests {
+                *depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        let at = places.start_of(&tag.name, line);
+        let event = starts.partition_point(|(in_text, _)| *in_text <= at);
+        let (in_text, in_body) = starts[event.saturating_sub(1)];
+        let offset = in_body + (at - in_text);
+        if nests {
+            *depth += 1;
+            if *depth > MAX_DEPTH {
+                problems.push(Problem {
+                    offset,
+                    severity: Severity::Error,
+                    message: format!("HTML elements nested more than {MAX_DEPTH} deep"),
+                    help: "close each tag you open (`<div>` … `</div>`); the page's HTML is left out until then".into(),
+                });
+                return Verdict::TooDeep;
+            }
+        }
+        report(&tag, offset, problems);
     }
-    true
+    Verdict::Clean
 }
 
-/// Every start tag in `text` with the 1-based line the tokenizer was on when it ended, and
+/// Elements the parser closes when another of their kind (or of their table part) begins:
+/// left open, they do not nest. Tables inside cells do nest, but only through a `<table>`,
+/// which counts.
+const CLOSED_BY_NEXT: &[&str] = &[
+    "a", "caption", "colgroup", "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt",
+    "rtc", "tbody", "td", "tfoot", "th", "thead", "tr",
+];
+/// Every tag in `text` with the 1-based line the tokenizer was on when it ended, and
 /// whether `text` is nothing but comments and blanks (`<!-- keywords: … -->`), which need no
 /// cleaning. Where a comment ends is the tokenizer's call, not a search for `-->`: browsers
 /// also end one at `--!>`.
@@ -116,6 +159,8 @@ impl TokenSink for StartTags {
         };
         self.more_than_comments.set(true);
         if tag.kind != TagKind::StartTag {
+            let line = usize::try_from(line).unwrap_or(usize::MAX);
+            self.tags.borrow_mut().push((line, tag));
             return TokenSinkResult::Continue;
         }
         // What follows these is text up to their end tag (the tree builder's switches), so a
@@ -135,28 +180,78 @@ impl TokenSink for StartTags {
     }
 }
 
-/// Where the tag `<name` that ended on `line` begins in `text`: the first `<name` from `from`
-/// (just after the tag before it) up to the end of that line.
-fn tag_start(text: &str, from: usize, line: usize, name: &str) -> usize {
-    let line_end = text
-        .match_indices('\n')
-        .nth(line.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| i);
-    let from = from.min(line_end);
-    text[from..line_end]
-        .match_indices('<')
-        .map(|(i, _)| from + i)
-        .find(|&i| {
-            let after = &text[i + 1..line_end];
+/// Finds where each tag the tokenizer read begins in the text, in one pass: the tokenizer
+/// gives only the line a tag ended on.
+struct Places<'a> {
+    text: &'a str,
+    /// Offsets of `\n`.
+    newlines: Vec<usize>,
+    /// Offsets of `<` followed by a letter, where a tag may begin (or a comment or a script
+    /// holds one), in order.
+    openings: Vec<usize>,
+    /// The first opening not yet given to a tag.
+    next: usize,
+}
+
+impl<'a> Places<'a> {
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        Places {
+            text,
+            newlines: positions(bytes, b'\n'),
+            openings: positions(bytes, b'<')
+                .into_iter()
+                .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+                .collect(),
+            next: 0,
+        }
+    }
+
+    /// Where the tag `<name` that ended on `line` (1-based) begins: the next opening with its
+    /// name up to the end of that line, looking a few openings ahead (past a `<b>` inside a
+    /// comment); else the next opening, else the line's start.
+    fn start_of(&mut self, name: &str, line: usize) -> usize {
+        let line_end = self
+            .newlines
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let text = self.text;
+        let names_it = |i: usize| {
+            let after = &text.as_bytes()[i + 1..line_end.max(i + 1)];
             after.len() >= name.len()
-                && after.is_char_boundary(name.len())
-                && after[..name.len()].eq_ignore_ascii_case(name)
-                && after[name.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c.is_ascii_whitespace() || c == '/' || c == '>')
-        })
-        .unwrap_or_else(|| text[..line_end].rfind('\n').map_or(0, |i| i + 1))
+                && after[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+                && after
+                    .get(name.len())
+                    .is_none_or(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
+        };
+        let ahead = self.openings[self.next.min(self.openings.len())..]
+            .iter()
+            .take(64)
+            .take_while(|&&i| i < line_end)
+            .position(|&i| names_it(i));
+        let taken = ahead.unwrap_or(0);
+        match self.openings.get(self.next + taken) {
+            Some(&at) if at < line_end => {
+                self.next += taken + 1;
+                at
+            }
+            _ => line
+                .checked_sub(2)
+                .and_then(|previous| self.newlines.get(previous))
+                .map_or(0, |&newline| newline + 1),
+        }
+    }
+}
+
+/// Every offset of `byte` in `bytes`.
+fn positions(bytes: &[u8], byte: u8) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == byte)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn report(tag: &Tag, offset: usize, problems: &mut Vec<Problem>) {
@@ -359,8 +454,9 @@ mod tests {
             vec![]
         );
         let events: Vec<Spanned<'_>> = Parser::new("<!-- note -->\n").into_offset_iter().collect();
-        assert!(
-            !check(&events, &mut Vec::new()),
+        assert_eq!(
+            check(&events, &mut Vec::new()),
+            Verdict::Keep,
             "comments need no cleaning"
         );
     }
@@ -370,8 +466,9 @@ mod tests {
         let body = "<!-- a --!> <script>alert(1)</script> -->\n";
         let events: Vec<Spanned<'_>> = Parser::new(body).into_offset_iter().collect();
         let mut problems = Vec::new();
-        assert!(
+        assert_eq!(
             check(&events, &mut problems),
+            Verdict::Clean,
             "the script is outside the comment"
         );
         assert_eq!(problems[0].offset, body.find("<script").unwrap());
@@ -386,5 +483,20 @@ mod tests {
             found[0].1,
             "video `https://cdn.example/a.mp4` removed from `<source>`: videos play only from this help center's own files"
         );
+    }
+
+    #[test]
+    fn html_nested_too_deep_is_an_error_where_it_goes_over() {
+        let body = format!("{}\n\n{}\n", "<div>".repeat(MAX_DEPTH), "<br>x<div>");
+        let events: Vec<Spanned<'_>> = Parser::new(&body).into_offset_iter().collect();
+        let mut problems = Vec::new();
+        assert_eq!(check(&events, &mut problems), Verdict::TooDeep);
+        let error = problems.last().unwrap();
+        assert_eq!(error.severity, Severity::Error);
+        assert_eq!(error.offset, body.rfind("<div>").unwrap());
+        // Paragraphs and list items left open close each other: they do not nest.
+        let open = format!("{}{}\n", "<p>a".repeat(1_000), "<li>b".repeat(1_000));
+        let events: Vec<Spanned<'_>> = Parser::new(&open).into_offset_iter().collect();
+        assert_eq!(check(&events, &mut Vec::new()), Verdict::Clean);
     }
 }

@@ -312,3 +312,17 @@ fn only_local_videos_become_players() {
     );
     assert_eq!(r.problems[1].offset, body.find("javascript").unwrap());
 }
+
+#[test]
+fn html_nested_too_deep_is_an_error_and_left_out() {
+    let body = format!("Intro.\n\n{}\n\nAfter.\n", "<div>".repeat(200));
+    let r = render_kind(&body, Kind::Article);
+    assert_eq!(r.html, "<p>Intro.</p>\n\n<p>After.</p>\n");
+    let errors: Vec<&Problem> = r
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", r.problems);
+    assert_eq!(errors[0].message, "HTML elements nested more than 128 deep");
+}
