@@ -125,6 +125,7 @@ impl Theme {
         // Tera's default escaper also turns `/` into `&#x2F;`, which makes every URL in the
         // page source unreadable; escaping `& < > " '` is what HTML needs.
         tera.set_escape_fn(crate::markdown::escape);
+        tera.register_filter("json_encode", json_encode);
         if let Err(e) = tera.add_raw_templates(templates) {
             problems.push(template_diagnostic(&e, &origins));
         }
@@ -313,6 +314,45 @@ fn collect_dir(
     }
 }
 
+/// JSON made safe to place inside a `<script>` element: `<`, `>` and `&` (which can only occur
+/// inside JSON strings) become `\u003c`, `\u003e` and `\u0026`, the same text to a JSON
+/// parser. HTML ends a script at `</script>`, and `<!--` followed by `<script>` makes it read on
+/// past its end tag (the "script data double escaped" state): one FAQ answer quoting a tracking
+/// snippet would turn the rest of the page into script.
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut start = 0;
+    for (i, byte) in json.bytes().enumerate() {
+        let escaped = match byte {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&json[start..i]);
+        out.push_str(escaped);
+        start = i + 1;
+    }
+    out.push_str(&json[start..]);
+    out
+}
+
+/// Tera's `json_encode`, safe inside `<script>` (see [`json_for_script`]), so that a theme can
+/// write `<script>const page = {{ article.extra | json_encode | safe }};</script>`.
+fn json_encode(
+    value: &Value,
+    args: &std::collections::HashMap<String, Value>,
+) -> tera::Result<Value> {
+    let pretty = args.get("pretty").and_then(Value::as_bool).unwrap_or(false);
+    let json = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    json.map(|json| Value::String(json_for_script(&json)))
+        .map_err(tera::Error::json)
+}
+
 /// Tera errors nest the useful part (`--> 3:5` and the reason) in their source chain.
 fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
     let mut chain = vec![error.to_string()];
@@ -357,4 +397,24 @@ fn template_diagnostic(error: &tera::Error, origins: &BTreeMap<String, String>) 
     Diagnostic::error(path, format!("template error: {message}"))
         .at_line(line, col)
         .with_help("check the template's {{ }} and {% %} tags; the default theme's templates show every variable in use")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_script_reads_as_the_same_json_without_markup_characters() {
+        let value = serde_json::json!({
+            "text": "Remove <!-- <script>track()</script> --> & check a > b",
+            "plain": "Возврат"
+        });
+        let json = json_for_script(&value.to_string());
+        assert!(!json.contains(['<', '>', '&']), "{json}");
+        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), value);
+        assert_eq!(
+            json_for_script("{\"a\":\"Возврат\"}"),
+            "{\"a\":\"Возврат\"}"
+        );
+    }
 }

@@ -2,6 +2,8 @@
 //! checked key by key. Unknown keys are kept as `extra`, except near-misses of known keys
 //! (`titel`), which are reported.
 
+mod limits;
+
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, did_you_mean, line_col};
@@ -122,6 +124,17 @@ pub fn split(path: &str, text: &str) -> (Option<Split>, Vec<Diagnostic>) {
         return (None, problems);
     };
     let inner = &text[inner_start..inner_end];
+    let over = over_limits(path, text, inner, inner_start, start, format);
+    if !over.is_empty() {
+        problems.extend(over);
+        return (
+            Some(Split {
+                front_matter: FrontMatter::default(),
+                body_offset,
+            }),
+            problems,
+        );
+    }
     let map = match format {
         Format::Toml => parse_toml(path, text, inner, inner_start),
         Format::Yaml => parse_yaml(path, text, inner, inner_start),
@@ -151,6 +164,53 @@ pub fn split(path: &str, text: &str) -> (Option<Split>, Vec<Diagnostic>) {
         }),
         problems,
     )
+}
+
+/// Front matter too long or too deeply nested to hand to the parser (see [`limits`]).
+fn over_limits(
+    path: &str,
+    text: &str,
+    inner: &str,
+    inner_start: usize,
+    fence_start: usize,
+    format: Format,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if inner.len() > limits::MAX_BYTES {
+        let fence = match format {
+            Format::Toml => "+++",
+            Format::Yaml => "---",
+        };
+        problems.push(
+            Diagnostic::error(
+                path,
+                format!(
+                    "front matter is {} KB long; the limit is {} KB",
+                    inner.len().div_ceil(1024),
+                    limits::MAX_BYTES / 1024
+                ),
+            )
+            .at(text, fence_start)
+            .with_help(format!("front matter holds the title and a few short keys; put long text in the article, below the closing `{fence}`")),
+        );
+    }
+    // The TOML parser stops at its own depth limit, in linear time.
+    if let Format::Yaml = format
+        && let Some(offset) = limits::yaml_too_deep(inner)
+    {
+        problems.push(
+            Diagnostic::error(
+                path,
+                format!(
+                    "front matter nests lists and tables more than {} levels deep",
+                    limits::MAX_DEPTH
+                ),
+            )
+            .at(text, inner_start + offset)
+            .with_help("flatten it; if the value is text, put it in quotes (`extra: \"[[…\"`)"),
+        );
+    }
+    problems
 }
 
 /// Finds the closing fence line: returns (end of front matter, start of body).
@@ -629,6 +689,53 @@ mod tests {
     fn missing_and_unclosed_front_matter() {
         assert!(messages("Just text")[0].contains("missing front matter"));
         assert!(messages("+++\ntitle = \"x\"\n")[0].contains("front matter is not closed"));
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_refused_before_parsing() {
+        let text = format!(
+            "---\ntitle: Deep\nextra: {}\n---\nBody\n",
+            "[".repeat(1_000)
+        );
+        let (split, problems) = split("a.md", &text);
+        assert_eq!(
+            problems.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            vec![
+                "a.md:3:39: error: front matter nests lists and tables more than 32 levels deep\n  help: flatten it; if the value is text, put it in quotes (`extra: \"[[…\"`)"
+            ]
+        );
+        assert_eq!(&text[split.unwrap().body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn brackets_inside_quoted_yaml_text_are_only_text() {
+        let brackets = "[".repeat(100);
+        let text = format!("---\ntitle: \"Use {brackets} here\"\ntags: ['{brackets}']\n---\n");
+        let (split, problems) = split("a.md", &text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = split.unwrap().front_matter;
+        assert_eq!(fm.title, Some(format!("Use {brackets} here")));
+        assert_eq!(fm.tags, vec![brackets]);
+    }
+
+    #[test]
+    fn oversized_front_matter_is_refused_unread() {
+        // About 70,000 bytes between the fences either way.
+        for text in [
+            format!(
+                "+++\ntitle = \"x\"\n{}+++\nBody\n",
+                "k = \"x\"\n".repeat(8_750)
+            ),
+            format!("---\ntitle: \"x\"\n{}---\nBody\n", "k: x\n".repeat(14_000)),
+        ] {
+            let fence = &text[..3];
+            assert_eq!(
+                messages(&text),
+                vec![format!(
+                    "a.md:1:1: error: front matter is 69 KB long; the limit is 64 KB\n  help: front matter holds the title and a few short keys; put long text in the article, below the closing `{fence}`"
+                )]
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Markdown -> [`Rendered`]: HTML with heading anchors, FAQ question/answer pairs, how-to
 //! steps, callouts, video embeds, the table of contents and plain text for search. Pure:
-//! links are resolved through the [`Resolve`] it is given; it never touches the disk.
+//! links are resolved through the [`Resolve`] it is given; it never touches the disk. A page
+//! whose writer wrote raw HTML is cleaned (ammonia), each removal reported as a warning.
 
+mod raw_html;
+mod sanitize;
 mod video;
 
 use std::collections::HashSet;
@@ -144,6 +147,19 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
         strip_jsx(&mut events, &mut out.problems);
     }
     collect_html_ids(&events, &mut out.anchors);
+    // Before any HTML of our own joins the events: all there is now is the writer's.
+    let clean = match raw_html::check(&events, &mut out.problems) {
+        raw_html::Verdict::Keep => false,
+        raw_html::Verdict::Clean => true,
+        raw_html::Verdict::TooDeep => {
+            for (event, _) in &mut events {
+                if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+                    *event = Event::Text(CowStr::Borrowed(""));
+                }
+            }
+            false
+        }
+    };
     drop_title_heading(&mut events, options.title);
     // Embedding replaces events; it runs before headings record their event positions.
     embed_videos(options.lang, &mut events, resolver, &mut out.problems);
@@ -159,12 +175,12 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     }
 
     match options.kind {
-        Kind::Faq => split_faq(events, &headings, &mut out),
+        Kind::Faq => split_faq(events, &headings, clean, &mut out),
         Kind::HowTo => {
             mark_steps(&mut events, &headings, &mut out.steps);
-            html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+            push_html(&mut out.html, events.into_iter().map(|(e, _)| e), clean);
         }
-        Kind::Article => html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e)),
+        Kind::Article => push_html(&mut out.html, events.into_iter().map(|(e, _)| e), clean),
     }
     if options.kind == Kind::Faq && out.faq.is_empty() {
         out.problems.push(Problem {
@@ -184,6 +200,28 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     }
     out.shrink();
     out
+}
+
+/// Writes `events` as HTML to `out`; with `clean`, through [`sanitize::clean`] (each fragment of
+/// a page on its own, as each is placed on the page on its own).
+fn push_html<'a>(out: &mut String, events: impl Iterator<Item = Event<'a>>, clean: bool) {
+    if !clean {
+        html::push_html(out, events);
+        return;
+    }
+    let mut dirty = String::new();
+    html::push_html(
+        &mut dirty,
+        events.map(|event| match event {
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::Borrowed(if done {
+                sanitize::TASK_DONE
+            } else {
+                sanitize::TASK_OPEN
+            })),
+            event => event,
+        }),
+    );
+    out.push_str(&sanitize::clean(&dirty));
 }
 
 /// A rendering's plain text, for search: taken out of [`Rendered`] once the pages no longer
@@ -411,6 +449,15 @@ fn embed_videos(
             if url.to_ascii_lowercase().ends_with(".mp4")
                 || url.to_ascii_lowercase().ends_with(".webm")
             {
+                if sanitize::check_url("video", "src", &url).is_err() {
+                    problems.push(Problem {
+                        offset: events[i].1.start,
+                        severity: Severity::Warning,
+                        message: format!("video `{}` is not embedded: videos play only from this help center's own files, YouTube or Vimeo", sanitize::shown(&url)),
+                        help: sanitize::VIDEO_HELP.into(),
+                    });
+                    return None;
+                }
                 let src = match resolver.resolve(&url, true) {
                     Resolution::Rewrite(src) => src,
                     Resolution::Problem {
@@ -441,7 +488,8 @@ fn embed_videos(
 }
 
 fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut Rendered) {
-    for (event, range) in events.iter_mut() {
+    let mut refused = Vec::new();
+    for (i, (event, range)) in events.iter_mut().enumerate() {
         let (dest, is_image) = match event {
             Event::Start(Tag::Link {
                 dest_url,
@@ -452,7 +500,31 @@ fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut R
             _ => continue,
         };
         match resolver.resolve(dest, is_image) {
-            Resolution::Keep => {}
+            Resolution::Keep => {
+                let (element, attribute) = if is_image {
+                    ("img", "src")
+                } else {
+                    ("a", "href")
+                };
+                if let Err(refusal) = sanitize::check_url(element, attribute, dest) {
+                    let (what, kept) = if is_image {
+                        ("image", "its description is kept as text")
+                    } else {
+                        ("link to", "its text is kept")
+                    };
+                    out.problems.push(Problem {
+                        offset: range.start,
+                        severity: Severity::Warning,
+                        message: format!(
+                            "{what} `{}` removed ({kept}): {}",
+                            sanitize::shown(dest),
+                            refusal.reason()
+                        ),
+                        help: refusal.help().into(),
+                    });
+                    refused.push(i);
+                }
+            }
             Resolution::Rewrite(url) => *dest = CowStr::from(url),
             Resolution::Page {
                 url,
@@ -480,6 +552,12 @@ fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut R
                 help,
             }),
         }
+    }
+    // The link or image goes; what was inside it stays, as text.
+    for start in refused {
+        let end = find_end(events, start);
+        events[start].0 = Event::Text(CowStr::Borrowed(""));
+        events[end].0 = Event::Text(CowStr::Borrowed(""));
     }
 }
 
@@ -565,7 +643,7 @@ fn passages(events: &[Spanned<'_>], headings: &[HeadingInfo]) -> Vec<Passage> {
 }
 
 /// FAQ: the intro before the first `##`, then one item per `##` question.
-fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rendered) {
+fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], clean: bool, out: &mut Rendered) {
     // A `##` inside a list or quote belongs to it: splitting there would leave the list open.
     let questions: Vec<&HeadingInfo> = headings
         .iter()
@@ -573,12 +651,13 @@ fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rende
         .collect();
     let first = questions.first().map_or(events.len(), |h| h.start);
     let mut events: Vec<Option<Spanned<'_>>> = events.into_iter().map(Some).collect();
-    html::push_html(
+    push_html(
         &mut out.html,
         events[..first]
             .iter_mut()
             .filter_map(|e| e.take())
             .map(|(e, _)| e),
+        clean,
     );
     for (n, question) in questions.iter().enumerate() {
         let answer_end = questions.get(n + 1).map_or(events.len(), |next| next.start);
@@ -589,7 +668,7 @@ fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], out: &mut Rende
         let keywords = take_keywords(&mut answer);
         let answer_text = plain_text(&answer);
         let mut answer_html = String::new();
-        html::push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e));
+        push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e), clean);
         out.faq.push(FaqItem {
             id: question.id.clone(),
             question: question.text.clone(),

@@ -265,3 +265,91 @@ fn a_heading_inside_a_list_is_no_faq_question() {
     assert_eq!(questions, ["How long does a refund take?"]);
     assert_eq!(r.faq[0].answer_html, "<p>Fourteen days.</p>\n");
 }
+
+#[test]
+fn script_links_and_images_lose_their_address_and_keep_their_text() {
+    let body = "Try [this](javascript:alert(1)), <jaVAscript:alert(2)> and ![a cat](vbscript:x).\n";
+    let r = render_kind(body, Kind::Article);
+    assert_eq!(
+        r.html, "<p>Try this, jaVAscript:alert(2) and a cat.</p>\n",
+        "nothing left to click"
+    );
+    let offsets: Vec<usize> = r.problems.iter().map(|p| p.offset).collect();
+    assert_eq!(
+        offsets,
+        [
+            body.find("[this]").unwrap(),
+            body.find("<jaVA").unwrap(),
+            body.find("![a cat]").unwrap()
+        ]
+    );
+    assert!(r.problems.iter().all(|p| p.severity == Severity::Warning));
+    assert_eq!(
+        r.problems[0].message,
+        "link to `javascript:alert(1)` removed (its text is kept): `javascript:` addresses are not allowed"
+    );
+}
+
+#[test]
+fn raw_html_split_across_markdown_is_cleaned_as_one_page() {
+    let r = render_kind(
+        "Press <kbd>Ctrl</kbd>.\n\n<details>\n<summary onclick=\"x()\">More</summary>\n\nMarkdown **inside**.\n\n</details>\n\n<script>alert(1)</script>\n\n- [x] done\n- [ ] open\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n> [!TIP]\n> Kept.\n",
+        Kind::Article,
+    );
+    assert_eq!(
+        r.html,
+        "<p>Press <kbd>Ctrl</kbd>.</p>\n<details>\n<summary>More</summary>\n<p>Markdown <strong>inside</strong>.</p>\n</details>\n\n<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n<li><input disabled=\"\" type=\"checkbox\"/>\nopen</li>\n</ul>\n<div class=\"video\"><a class=\"video-link\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\">Play video</a></div>\n<div class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Tip</p>\n<p>Kept.</p>\n</div>\n"
+    );
+    let messages: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "attribute `onclick` removed from `<summary>`: event handler attributes are not allowed",
+            "HTML tag `<script>` removed with its content"
+        ]
+    );
+}
+
+#[test]
+fn faq_answers_with_raw_html_are_cleaned_each_on_its_own() {
+    let r = render_kind(
+        "## Can I pay later?\n\nYes, <b>within 14 days<img src=x onerror=alert(1)>.\n\n## Cash?\n\nNo.\n",
+        Kind::Faq,
+    );
+    assert_eq!(
+        r.faq[0].answer_html, "<p>Yes, <b>within 14 days<img src=\"x\">.</b></p><b>\n</b>",
+        "unclosed tags end with their answer"
+    );
+    assert_eq!(r.faq[1].answer_html, "<p>No.</p>\n");
+}
+
+#[test]
+fn only_local_videos_become_players() {
+    let body = "https://cdn.example/clip.mp4\n\njavascript:alert(1)//clip.mp4\n\nclip.mp4\n";
+    let r = render_kind(body, Kind::Article);
+    assert_eq!(r.html.matches("<video").count(), 1, "{}", r.html);
+    assert!(
+        r.html
+            .contains("<video controls preload=\"none\" src=\"clip.mp4\">")
+    );
+    assert_eq!(r.problems.len(), 2, "{:?}", r.problems);
+    assert_eq!(
+        r.problems[0].message,
+        "video `https://cdn.example/clip.mp4` is not embedded: videos play only from this help center's own files, YouTube or Vimeo"
+    );
+    assert_eq!(r.problems[1].offset, body.find("javascript").unwrap());
+}
+
+#[test]
+fn html_nested_too_deep_is_an_error_and_left_out() {
+    let body = format!("Intro.\n\n{}\n\nAfter.\n", "<div>".repeat(200));
+    let r = render_kind(&body, Kind::Article);
+    assert_eq!(r.html, "<p>Intro.</p>\n\n<p>After.</p>\n");
+    let errors: Vec<&Problem> = r
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:?}", r.problems);
+    assert_eq!(errors[0].message, "HTML elements nested more than 128 deep");
+}

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::content::{Article, Kind};
 use crate::markdown::Rendered;
+use crate::theme::json_for_script;
 
 /// The JSON-LD block's text, safe to place inside `<script type="application/ld+json">`.
 /// Written straight from the article (fields in alphabetical order, as schema.org's examples
@@ -51,7 +52,7 @@ pub fn for_article(article: &Article, rendered: &Rendered, canonical: &str) -> S
         }),
     };
     // Serialising borrowed strings and numbers cannot fail.
-    script_safe(json.unwrap_or_default())
+    json_for_script(&json.unwrap_or_default())
 }
 
 const SCHEMA: &str = "https://schema.org";
@@ -151,15 +152,6 @@ fn step_name(text: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// `</script>` inside a string would end the script element early; `<\/` means the same in JSON.
-fn script_safe(json: String) -> String {
-    if json.contains("</") {
-        json.replace("</", "<\\/")
-    } else {
-        json
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,13 +160,5 @@ mod tests {
     fn step_names_are_short_first_sentences() {
         assert_eq!(step_name("Open Orders. Then click."), "Open Orders");
         assert!(step_name(&"word ".repeat(40)).ends_with('…'));
-    }
-
-    #[test]
-    fn script_end_tags_are_escaped() {
-        assert_eq!(
-            script_safe(serde_json::json!({"a": "</script>"}).to_string()),
-            r#"{"a":"<\/script>"}"#
-        );
     }
 }

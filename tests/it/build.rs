@@ -397,3 +397,101 @@ fn snapshot_section_page() {
     let hc = snapshot_center();
     insta::assert_snapshot!("section_main", hc.main_of("returns/index.html"));
 }
+
+/// The text of the page's JSON-LD `<script>` element, as a browser would delimit it.
+fn json_ld_text(page: &str) -> &str {
+    let open = "<script type=\"application/ld+json\">";
+    let start = page.find(open).expect("page has JSON-LD") + open.len();
+    let end = start + page[start..].find("</script>").expect("script closes");
+    &page[start..end]
+}
+
+#[test]
+fn faq_answer_quoting_a_script_tag_keeps_the_page_intact() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/tracking.md",
+        "+++\ntitle = \"Removing the old tracker\"\nkind = \"faq\"\n+++\n\n## How do I remove the tracking snippet?\n\nDelete the line starting with `<!--` and the `<script>` tag below it, then the `</script>` & `-->` lines.\n\n## Anything else?\n\nNo.\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/tracking/index.html");
+    let script = json_ld_text(&page);
+    assert!(
+        !script.contains(['<', '>', '&']),
+        "no markup characters inside the script element: {script}"
+    );
+    let ld: Value = serde_json::from_str(script).expect("JSON-LD is JSON");
+    assert_eq!(
+        ld["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Delete the line starting with <!-- and the <script> tag below it, then the </script> & --> lines."
+    );
+    assert!(
+        page.contains("id=\"anything-else\""),
+        "the rest of the page follows the script"
+    );
+}
+
+#[test]
+fn theme_json_encode_is_safe_inside_a_script() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"shop\"\n",
+    );
+    hc.write(
+        "themes/shop/templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<script>var page = {{ article.extra | json_encode | safe }};</script><h1>{{ article.title }}</h1>{% endblock content %}",
+    );
+    hc.write(
+        "content/returns/widget.md",
+        "+++\ntitle = \"Widget\"\nwidget_label = \"</script><script>alert(1)</script>\"\n+++\n\nText.\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/widget/index.html");
+    assert!(
+        page.contains(
+            r#"<script>var page = {"widget_label":"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e"};</script>"#
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn html_in_articles_is_cleaned_and_each_removal_is_a_warning() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/shortcuts.md",
+        "+++\ntitle = \"Shortcuts\"\n+++\n\nPress <kbd>Ctrl</kbd>+<kbd>P</kbd> or [print](javascript:print()).\n\n<details>\n<summary>Older browsers</summary>\n\nUse the **File** menu.<img src=\"x\" onerror=\"alert(1)\">\n\n</details>\n\n<script>alert(2)</script>\n\nhttps://cdn.example/howto.mp4\n",
+    );
+    let run = hc.build().success();
+    for warning in [
+        "content/returns/shortcuts.md:5:39: warning: link to `javascript:print()` removed (its text is kept): `javascript:` addresses are not allowed\n  help: use web addresses (https://…), mailto: and tel: links, or the paths of this help center's own pages and files",
+        "content/returns/shortcuts.md:10:23: warning: attribute `onerror` removed from `<img>`: event handler attributes are not allowed",
+        "content/returns/shortcuts.md:14:1: warning: HTML tag `<script>` removed with its content\n  help: pages run only the theme's own script",
+        "content/returns/shortcuts.md:16:1: warning: video `https://cdn.example/howto.mp4` is not embedded: videos play only from this help center's own files, YouTube or Vimeo",
+    ] {
+        assert!(
+            run.stderr.contains(warning),
+            "{warning}\nin\n{}",
+            run.stderr
+        );
+    }
+    let main = hc.main_of("returns/shortcuts/index.html");
+    assert!(
+        main.contains("<p>Press <kbd>Ctrl</kbd>+<kbd>P</kbd> or print.</p>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<details>\n<summary>Older browsers</summary>\n<p>Use the <strong>File</strong> menu.<img src=\"x\"></p>\n</details>"),
+        "{main}"
+    );
+    for gone in ["<script", "onerror", "javascript:", "<video"] {
+        assert!(!main.contains(gone), "{gone} in {main}");
+    }
+    // `check` reports the same warnings without building.
+    let check = hc.check().success();
+    assert_eq!(
+        check.stderr.matches(": warning: ").count(),
+        run.stderr.matches(": warning: ").count()
+    );
+}

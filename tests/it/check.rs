@@ -49,6 +49,35 @@ fn broken_yaml_front_matter() {
 }
 
 #[test]
+fn deeply_nested_yaml_front_matter_is_refused_before_parsing() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "content/returns/deep.md",
+        &format!(
+            "---\ntitle: Deep\nextra: {}\n---\nText\n",
+            "[".repeat(100_000)
+        ),
+    );
+    hc.write(
+        "content/returns/brackets.md",
+        &format!(
+            "---\ntitle: \"Keys like {} are text\"\n---\nText\n",
+            "[".repeat(100)
+        ),
+    );
+    let stderr = hc.check().failure().stderr;
+    assert_reports(
+        &stderr,
+        "content/returns/deep.md:1:1: error: front matter is 98 KB long; the limit is 64 KB\n  help: front matter holds the title and a few short keys; put long text in the article, below the closing `---`",
+    );
+    assert_reports(
+        &stderr,
+        "content/returns/deep.md:3:39: error: front matter nests lists and tables more than 32 levels deep\n  help: flatten it; if the value is text, put it in quotes (`extra: \"[[…\"`)",
+    );
+    assert!(!stderr.contains("brackets.md"), "{stderr}");
+}
+
+#[test]
 fn missing_front_matter_and_missing_title() {
     let hc = HelpCenter::minimal();
     hc.write("content/returns/none.md", "Just text\n");

@@ -586,7 +586,7 @@ fn what_shoppers_choose_on_several_days_is_learned_and_a_burst_is_not() {
 
 /// Searches `refund` once preview's first build is served.
 fn search_once_built(preview: &Server) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while preview.get("/api/search?q=refund").status != 200 {
         assert!(
             std::time::Instant::now() < deadline,
