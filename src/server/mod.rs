@@ -16,6 +16,7 @@ mod events;
 mod feedback;
 mod listen;
 mod live;
+mod openapi;
 mod query;
 mod search_page;
 mod state;
@@ -109,6 +110,7 @@ fn routes(state: AppState) -> Router {
             "/api/handoff",
             axum::routing::post(events::handoff_posted).fallback(events::post_only),
         )
+        .route("/api/openapi.json", openapi::route())
         .route("/api/{*rest}", axum::routing::any(api::not_found));
     Router::new()
         .route("/healthz", get(healthz))

@@ -10,6 +10,7 @@ mod harness;
 mod html;
 mod init;
 mod insights;
+mod openapi;
 mod preview;
 mod relevance;
 mod search_cli;
