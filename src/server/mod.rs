@@ -17,6 +17,7 @@ mod feedback;
 mod listen;
 mod live;
 mod metrics;
+mod openapi;
 mod pool;
 mod query;
 mod search_page;
@@ -134,6 +135,7 @@ fn routes(state: AppState) -> Router {
             "/api/handoff",
             axum::routing::post(events::handoff_posted).fallback(events::post_only),
         )
+        .route("/api/openapi.json", openapi::route())
         .route("/api/{*rest}", axum::routing::any(api::not_found));
     Router::new()
         .route("/healthz", get(healthz))

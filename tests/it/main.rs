@@ -11,6 +11,7 @@ mod harness;
 mod html;
 mod init;
 mod insights;
+mod openapi;
 mod operations;
 mod output;
 mod overload;
