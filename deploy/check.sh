@@ -226,7 +226,9 @@ if [[ -n $have_nginx || -n $have_caddy ]]; then
       -e "s#listen 80;#listen 127.0.0.1:$plain_port;#" -e '/listen \[::\]/d' \
       -e "s#server 127.0.0.1:3000;#server 127.0.0.1:$serve_port;#" \
       -e "s#/srv/help/build/site#$site#" "$HERE/nginx.conf" >"$TMP/nginx/run.conf"
-    if grep -q '443\|:3000\|/srv/help' "$TMP/nginx/run.conf"; then
+    # What the sed lines replace, as written in nginx.conf (not a bare number: this run's
+    # ports and temp folder are random and may contain one).
+    if grep -Eq 'listen 443|listen 80;|127\.0\.0\.1:3000;|/srv/help/|/etc/letsencrypt/' "$TMP/nginx/run.conf"; then
       fail "deploy/nginx.conf changed in a way this check does not follow: update its sed lines"
     else
       nginx_main "$TMP/nginx/run.conf"
@@ -249,7 +251,7 @@ if [[ -n $have_nginx || -n $have_caddy ]]; then
         -e "s#127.0.0.1:3000#127.0.0.1:$serve_port#g" -e "s#/srv/help/build/site#$site#" \
         "$HERE/Caddyfile"
     } >"$TMP/Caddyfile"
-    if grep -q 'help.example.com {\|:3000\|/srv/help' "$TMP/Caddyfile"; then
+    if grep -Eq '^help\.example\.com \{|127\.0\.0\.1:3000([^0-9]|$)|/srv/help/' "$TMP/Caddyfile"; then
       fail "deploy/Caddyfile changed in a way this check does not follow: update its sed lines"
     else
       caddy run --config "$TMP/Caddyfile" --adapter caddyfile >"$TMP/caddy.log" 2>&1 </dev/null &
