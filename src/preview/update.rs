@@ -1,8 +1,8 @@
-//! Preview's build, kept in memory after a full build so that a saved article is read,
-//! rendered and indexed again on its own: its page and the pages that list it are written
-//! over the live site, and its documents replaced in the live index. Anything an update
-//! cannot do by itself (a new, deleted or renamed file, a section, the theme, book.toml, an
-//! article that changes its place in a listing) asks for a full build instead.
+//! Updating in place: preview's build, kept in memory after a full build so that a saved
+//! article is read, rendered and indexed again on its own: its page and the pages that list
+//! it are written over the live site, and its documents replaced in the live index. Anything
+//! an update cannot do by itself (a new, deleted or renamed file, a section, the theme,
+//! book.toml, an article that changes its place in a listing) asks for a full build instead.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -52,14 +52,10 @@ impl LiveBuild {
         })
     }
 
-    /// Updates the build for the files saved (absolute paths): one article at a time. Several
-    /// files saved at once (Save All, a checkout) may only agree with each other, as when one
-    /// renames a heading and another its link: a full build checks them together.
-    pub fn saved(&mut self, files: &[PathBuf]) -> Result<Saved, BuildError> {
+    /// Updates the build for the saved file (an absolute path), when it is a published
+    /// article (see [`plan`](super::plan) for why one file at a time).
+    pub fn saved(&mut self, file: &Path) -> Result<Saved, BuildError> {
         let started = Instant::now();
-        let [file] = files else {
-            return Ok(Saved::NeedsFullBuild);
-        };
         let Some(id) = self.article_of(&self.config.content_dir(), file) else {
             return Ok(Saved::NeedsFullBuild);
         };
