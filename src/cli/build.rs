@@ -83,7 +83,7 @@ pub fn build_into(global: &Global, out: PathBuf, include_drafts: bool) -> anyhow
     } else {
         "nothing was written"
     };
-    diagnostics::print(&report.diagnostics, global.quiet, Some(kept));
+    diagnostics::print_with_summary(&report.diagnostics, global.quiet, Some(kept));
     if report.has_errors() {
         return Ok(false);
     }
@@ -118,7 +118,7 @@ pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {
         dry_run: true,
     };
     let report = build::run(&global.root, &options, &Silent)?;
-    diagnostics::print(&report.diagnostics, global.quiet, None);
+    diagnostics::print_with_summary(&report.diagnostics, global.quiet, None);
     if report.has_errors() {
         return Ok(ExitCode::FAILURE);
     }

@@ -102,7 +102,7 @@ struct Printer {
 
 impl Terminal for Printer {
     fn built(&self, report: &Report) {
-        diagnostics::print(&report.diagnostics, self.global.quiet, None);
+        diagnostics::print(&report.diagnostics, self.global.quiet);
         if !self.global.quiet {
             eprintln!("{}", built(report));
         }
@@ -123,11 +123,11 @@ impl Terminal for Printer {
         for (step, took) in &report.timings {
             self.took(step, *took);
         }
-        diagnostics::print(&report.diagnostics, self.global.quiet, None);
+        diagnostics::print(&report.diagnostics, self.global.quiet);
     }
 
     fn problems(&self, problems: &[Diagnostic]) {
-        diagnostics::print(
+        diagnostics::print_with_summary(
             problems,
             self.global.quiet,
             Some("the preview keeps showing the last good build"),

@@ -97,11 +97,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let config = match Config::load(&global.root) {
         // Unknown keys do not stop serving the build that exists; the next build fails on them.
         Ok((config, problems)) => {
-            diagnostics::print(&problems, false, None);
+            diagnostics::print(&problems, false);
             config
         }
         Err(problems) => {
-            diagnostics::print(&problems, false, None);
+            diagnostics::print_with_summary(&problems, false, None);
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -111,7 +111,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let state = match AppState::open_with(&out, config, args.capacity()) {
         Ok(state) => state,
         Err(ServerError::Theme(problems)) => {
-            diagnostics::print(&problems, false, None);
+            diagnostics::print_with_summary(&problems, false, None);
             return Ok(ExitCode::FAILURE);
         }
         Err(error) => return Err(error.into()),
