@@ -1,7 +1,8 @@
-//! `helpbook preview`, the writer's mode: watch the help center ([`watch`]), decide what a save
-//! changes ([`decide`]), update the kept build in place or build in full ([`update`],
-//! [`rebuild`]), and show a save's errors over the open pages ([`overlay`]), layered on
-//! [`server::preview_router`](crate::server::preview_router). Never prints: the CLI does,
+//! `helpbook preview`, the writer's mode: watch the help center (`watch`: [`Watcher`]), decide
+//! what a save changes (`decide`: [`plan`]), update the kept build in place or build in full
+//! (`update`: [`LiveBuild`]; `rebuild`: [`Rebuilder`]), and show a save's errors over the open
+//! pages (`overlay`: [`overlay_html`]), layered on
+//! [`server::preview_router`]. Never prints: the CLI does,
 //! through a [`Terminal`].
 
 mod decide;

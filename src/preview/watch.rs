@@ -59,9 +59,10 @@ impl Watcher {
 }
 
 impl Saves {
-    /// Waits for a save worth building for (see [`decide::matters`]). `None` once the watcher
-    /// has stopped. A watched folder made since the last save is watched from now on; a
-    /// folder that cannot be is a warning, given back beside the change.
+    /// Waits for a save worth building for (anything but what [`classify`](super::classify)
+    /// ignores). `None` once the watcher has stopped. A watched folder made since the last
+    /// save is watched from now on; a folder that cannot be is a warning, given back beside
+    /// the change.
     pub fn next(&self) -> Option<(Change, Option<notify::Error>)> {
         let change = self.wait()?;
         let mut warning = None;
