@@ -164,10 +164,6 @@ impl Rebuilder {
         if switched.is_ok() {
             self.build = kept.and_then(|kept| self.keep(kept));
         }
-        // Once per server: later calls change nothing.
-        if let (Some(state), Some(insights)) = (&self.site, &self.insights) {
-            state.record_insights(insights.clone());
-        }
         Outcome {
             problems: switched.err(),
             pages: None,
@@ -229,12 +225,11 @@ impl Rebuilder {
                 );
             }
         };
+        self.terminal.problems(&report.diagnostics);
         if report.has_errors() {
-            self.terminal.problems(&report.diagnostics);
             Updated::Failed(errors(&report.diagnostics))
         } else {
-            // Failed without an error to show: its warnings, then a full build, which finds it.
-            self.terminal.problems(&report.diagnostics);
+            // Failed without an error to show: a full build finds it.
             Updated::NeedsFullBuild
         }
     }
@@ -255,6 +250,10 @@ impl Rebuilder {
         })?;
         let state = AppState::open(&self.out, config)
             .map_err(|error| self.failed_with(Diagnostic::general(error.to_string())))?;
+        // Before the site is served, so that its first search is recorded too.
+        if let Some(insights) = &self.insights {
+            state.record_insights(insights.clone());
+        }
         self.switch
             .set(server::preview_router(state.clone(), self.live.clone()));
         self.site = Some(state);
