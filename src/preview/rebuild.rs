@@ -88,17 +88,18 @@ impl Rebuilder {
         // The first build is a full one.
         let mut change = Change::Unknown;
         loop {
-            let outcome = self.follow(&change);
-            if outcome.problems.is_none() {
-                generation += 1;
+            if let Some(outcome) = self.follow(&change) {
+                if outcome.problems.is_none() {
+                    generation += 1;
+                }
+                status.send_replace(BuildStatus {
+                    generation,
+                    problems: outcome
+                        .problems
+                        .map(|problems| overlay::html(&self.root, &problems)),
+                    pages: outcome.pages,
+                });
             }
-            status.send_replace(BuildStatus {
-                generation,
-                problems: outcome
-                    .problems
-                    .map(|problems| overlay::html(&self.root, &problems)),
-                pages: outcome.pages,
-            });
             let Some((next, warning)) = saves.next() else {
                 break;
             };
@@ -109,10 +110,11 @@ impl Rebuilder {
         }
     }
 
-    /// Brings the served site up to date with `change`.
-    pub fn follow(&mut self, change: &Change) -> Outcome {
-        match plan(&self.root, change, self.build.is_some()) {
-            Plan::Nothing => Outcome::default(),
+    /// Brings the served site up to date with `change`; `None` when nothing the site is
+    /// made of changed (the open pages are not told).
+    pub fn follow(&mut self, change: &Change) -> Option<Outcome> {
+        Some(match plan(&self.root, change, self.build.is_some()) {
+            Plan::Nothing => return None,
             Plan::Update(file) => match self.update(&file) {
                 Updated::Done(pages) => self.reload_index(pages),
                 Updated::Failed(problems) => {
@@ -125,7 +127,7 @@ impl Rebuilder {
                 Updated::NeedsFullBuild => self.full_build(),
             },
             Plan::FullBuild => self.full_build(),
-        }
+        })
     }
 
     /// After an update in place: the server opens the index again.
