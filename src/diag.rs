@@ -1,6 +1,6 @@
 //! Diagnostics: a problem in a writer's file (path, line, column, message, help), the collector
-//! that keeps going after the first one, byte offset -> line:col, and the text rendering.
-//! Depends on no other module.
+//! that keeps going after the first one, byte offset -> line:col, and their one rendering in two
+//! forms: terminal text and HTML (preview's overlay). Depends on no other module.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,12 @@ impl Diagnostic {
         }
     }
 
+    /// A failure that is in no file (the build could not write, an index cannot be opened):
+    /// shown as `error: message`, and not counted by [`summary`].
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic::error(String::new(), message)
+    }
+
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -67,29 +73,116 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether the problem is in a file (not a [`general`](Diagnostic::general) failure).
+    pub fn has_path(&self) -> bool {
+        !self.path.is_empty()
+    }
+
+    /// `content/a.md:3:1`, `content/a.md` for the whole file, empty for a general failure.
+    fn place(&self) -> String {
+        if self.line == 0 {
+            self.path.clone()
+        } else {
+            format!("{}:{}:{}", self.path, self.line, self.col)
+        }
+    }
+
+    fn severity_word(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// The HTML form of the text form (for preview's overlay, whose container keeps white
+    /// space): the place, severity and message, then `source_line` (the text of line
+    /// `self.line`, when the caller has the file) under its number, then the help. Every
+    /// value is escaped.
+    pub fn to_html(&self, source_line: Option<&str>) -> String {
+        let severity = self.severity_word();
+        let mut html = format!("<div class=\"helpbook-diagnostic helpbook-{severity}\">");
+        if self.has_path() {
+            html.push_str(&format!("<strong>{}</strong>: ", escape(&self.place())));
+        }
+        html.push_str(&format!(
+            "<strong>{severity}</strong>: {}",
+            escape(&self.message)
+        ));
+        if let Some(line) = source_line.filter(|_| self.line > 0) {
+            html.push_str(&format!(
+                "\n<code>{:>5} | {}</code>",
+                self.line,
+                escape(line)
+            ));
+        }
+        if let Some(help) = &self.help {
+            html.push_str(&format!("\n  <em>help:</em> {}", escape(help)));
+        }
+        html.push_str("</div>");
+        html
+    }
 }
 
 impl fmt::Display for Diagnostic {
     /// `content/returns/refund-policy.md:3:1: error: message` then an indented `help:` line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        if self.line == 0 {
-            write!(f, "{}: {severity}: {}", self.path, self.message)?;
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {severity}: {}",
-                self.path, self.line, self.col, self.message
-            )?;
+        let severity = self.severity_word();
+        if self.has_path() {
+            write!(f, "{}: ", self.place())?;
         }
+        write!(f, "{severity}: {}", self.message)?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
         Ok(())
     }
+}
+
+/// The text form of `diagnostics`, as the terminal shows them: one block a problem, each
+/// ending in a newline; warnings left out when `errors_only`.
+pub fn to_text(diagnostics: &[Diagnostic], errors_only: bool) -> String {
+    let mut text = String::new();
+    for diagnostic in diagnostics {
+        if errors_only && !diagnostic.is_error() {
+            continue;
+        }
+        text.push_str(&diagnostic.to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// The HTML form of `diagnostics`, one block a problem, each with its source line when
+/// `source_of(path)` gives the file's text.
+pub fn to_html(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> Option<String>) -> String {
+    let blocks: Vec<String> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let source = (diagnostic.line > 0 && diagnostic.has_path())
+                .then(|| source_of(&diagnostic.path))
+                .flatten();
+            let line = source
+                .as_deref()
+                .and_then(|text| text.lines().nth(diagnostic.line - 1));
+            diagnostic.to_html(line)
+        })
+        .collect();
+    blocks.join("\n")
+}
+
+/// Text made safe to place between HTML tags (never in an attribute value).
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// 1-based line and character column of a byte offset. Offsets past the end or inside a
@@ -155,9 +248,13 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Summary line: `4 problems in 3 files` (errors only; warnings are counted separately).
+/// Summary line: `4 problems in 3 files` (errors in files only; warnings are counted
+/// separately).
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.has_path())
+        .collect();
     let mut files: Vec<&str> = errors.iter().map(|d| d.path.as_str()).collect();
     files.sort_unstable();
     files.dedup();
@@ -238,6 +335,45 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn a_general_failure_has_no_place() {
+        let d = Diagnostic::general("cannot build: disk full");
+        assert_eq!(d.to_string(), "error: cannot build: disk full");
+        assert_eq!(summary(&[d]), "0 problems in 0 files");
+    }
+
+    #[test]
+    fn text_form_is_one_block_a_problem_and_quiet_keeps_errors() {
+        let ds = vec![
+            Diagnostic::error("content/a.md", "bad").at_line(2, 3),
+            Diagnostic::warning("content/b.md", "odd"),
+        ];
+        assert_eq!(
+            to_text(&ds, false),
+            "content/a.md:2:3: error: bad\ncontent/b.md: warning: odd\n"
+        );
+        assert_eq!(to_text(&ds, true), "content/a.md:2:3: error: bad\n");
+    }
+
+    #[test]
+    fn html_form_names_the_place_and_escapes_every_value() {
+        let d = Diagnostic::error("content/<a>.md", "unknown tag `<b>` & more")
+            .at_line(2, 7)
+            .with_help("write `&lt;`");
+        let html = to_html(&[d], |path| {
+            assert_eq!(path, "content/<a>.md");
+            Some("+++\ntitle = \"<b>\"\n".to_string())
+        });
+        assert_eq!(
+            html,
+            "<div class=\"helpbook-diagnostic helpbook-error\">\
+             <strong>content/&lt;a&gt;.md:2:7</strong>: <strong>error</strong>: \
+             unknown tag `&lt;b&gt;` &amp; more\n\
+             <code>    2 | title = \"&lt;b&gt;\"</code>\n  \
+             <em>help:</em> write `&amp;lt;`</div>"
         );
     }
 

@@ -18,7 +18,7 @@
 //! | [`render`] | model + theme -> pages: contexts, JSON-LD, sitemap, redirects, link checks |
 //! | [`output`] | the staging folder beside `build/` and the atomic swap |
 //! | [`build`] | runs the pipeline (full or dry for `check`) and reports |
-//! | [`preview`] | preview's build kept in memory: one saved article updated in place |
+//! | [`preview`] | `preview`: watch, decide what a save changes, update in place or build, error overlay |
 //! | [`search`] | analysis, the index (built, or updated one article at a time), queries |
 //! | [`server`] | `serve`: static files, `/search/`, `/api/search`, limits, headers, hot swap |
 //! | [`init`] | scaffolds a new help center |

@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use helpbook::build::{self, BuildOptions, Progress, Report, Silent};
-use helpbook::diag;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::Global;
+use super::{Global, diagnostics};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -79,14 +78,13 @@ pub fn build_into(global: &Global, out: PathBuf, include_drafts: bool) -> anyhow
     });
     let report = build::run(&global.root, &options, &bar)
         .with_context(|| format!("cannot build in `{}`", global.root.display()))?;
-    print_diagnostics(global, &report);
+    let kept = if had_build {
+        "the previous build is unchanged"
+    } else {
+        "nothing was written"
+    };
+    diagnostics::print_with_summary(&report.diagnostics, global.quiet, Some(kept));
     if report.has_errors() {
-        let kept = if had_build {
-            "the previous build is unchanged"
-        } else {
-            "nothing was written"
-        };
-        eprintln!("error: {}; {kept}", diag::summary(&report.diagnostics));
         return Ok(false);
     }
     if global.verbose {
@@ -120,9 +118,8 @@ pub fn check(global: &Global, args: CheckArgs) -> anyhow::Result<ExitCode> {
         dry_run: true,
     };
     let report = build::run(&global.root, &options, &Silent)?;
-    print_diagnostics(global, &report);
+    diagnostics::print_with_summary(&report.diagnostics, global.quiet, None);
     if report.has_errors() {
-        eprintln!("error: {}", diag::summary(&report.diagnostics));
         return Ok(ExitCode::FAILURE);
     }
     if !global.quiet {
@@ -150,16 +147,6 @@ pub(super) fn built(report: &Report) -> String {
         report.elapsed.as_secs_f64(),
         warnings_note(report),
     )
-}
-
-/// Every problem of the report; errors only under `--quiet`.
-pub(super) fn print_diagnostics(global: &Global, report: &Report) {
-    for diagnostic in &report.diagnostics {
-        if global.quiet && !diagnostic.is_error() {
-            continue;
-        }
-        eprintln!("{diagnostic}");
-    }
 }
 
 fn warnings_note(report: &Report) -> String {

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod build;
+mod diagnostics;
 mod init;
 mod preview;
 mod report;

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use helpbook::config::Config;
-use helpbook::diag::{self, Diagnostic};
 use helpbook::server::{self, AppState, Capacity, ServeOptions, ServerError};
 
-use super::Global;
+use super::{Global, diagnostics};
 
 /// How often the output folder is checked for a new build.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
@@ -98,13 +97,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let config = match Config::load(&global.root) {
         // Unknown keys do not stop serving the build that exists; the next build fails on them.
         Ok((config, problems)) => {
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
+            diagnostics::print(&problems, false);
             config
         }
         Err(problems) => {
-            report(&problems);
+            diagnostics::print_with_summary(&problems, false, None);
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -114,7 +111,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let state = match AppState::open_with(&out, config, args.capacity()) {
         Ok(state) => state,
         Err(ServerError::Theme(problems)) => {
-            report(&problems);
+            diagnostics::print_with_summary(&problems, false, None);
             return Ok(ExitCode::FAILURE);
         }
         Err(error) => return Err(error.into()),
@@ -180,13 +177,6 @@ where
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
-}
-
-fn report(problems: &[Diagnostic]) {
-    for problem in problems {
-        eprintln!("{problem}");
-    }
-    eprintln!("error: {}", diag::summary(problems));
 }
 
 /// Logs to stderr: warnings and errors by default, `-v` adds a line per request (method, path,

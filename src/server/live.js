@@ -23,9 +23,14 @@
       s.whiteSpace = 'pre-wrap';
       document.body.appendChild(overlay);
     }
-    overlay.textContent =
+    // `problems` is HTML the preview made from its diagnostics, every value escaped.
+    const intro = document.createElement('div');
+    intro.textContent =
       'helpbook preview: this save has problems. The page shows the last good version; ' +
-      'fix the file and this goes away by itself.\n\n' + problems;
+      'fix the file and this goes away by itself.\n\n';
+    const list = document.createElement('div');
+    list.innerHTML = problems;
+    overlay.replaceChildren(intro, list);
   };
 
   const hide = () => {

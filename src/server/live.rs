@@ -26,8 +26,8 @@ use tower::ServiceExt;
 pub struct BuildStatus {
     /// Counts successful builds (0: none yet): a page reloads when it changes.
     pub generation: u64,
-    /// Every problem of the last build, as `path:line:col: error: message` and the source
-    /// line; `None` when it succeeded.
+    /// The errors of the last build in HTML, escaped, one block each (`path:line:col: error:
+    /// message`, the source line, the help), for the page's overlay; `None` when it succeeded.
     pub problems: Option<String>,
     /// When only some pages changed since the generation before (a saved article updated in
     /// place), their URLs (`/returns/refund-policy/`); `None`: every page may have changed.
@@ -179,12 +179,12 @@ mod tests {
     fn the_status_reads_as_the_script_expects() {
         let status = BuildStatus {
             generation: 3,
-            problems: Some("content/a.md:2:1: error: bad".to_string()),
+            problems: Some("<div><strong>content/a.md:2:1</strong>: error: bad</div>".to_string()),
             pages: None,
         };
         assert_eq!(
             serde_json::to_string(&status).expect("serializes"),
-            r#"{"generation":3,"problems":"content/a.md:2:1: error: bad","pages":null}"#
+            r#"{"generation":3,"problems":"<div><strong>content/a.md:2:1</strong>: error: bad</div>","pages":null}"#
         );
         let updated = BuildStatus {
             generation: 4,

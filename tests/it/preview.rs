@@ -282,7 +282,7 @@ fn a_heading_and_the_links_to_it_renamed_together_are_not_an_error() {
 #[test]
 fn files_saved_together_are_checked_together() {
     use helpbook::build::{self, BuildOptions, Silent};
-    use helpbook::preview::{LiveBuild, Saved};
+    use helpbook::preview::{Change, LiveBuild, Plan, Saved, plan};
 
     let hc = HelpCenter::demo();
     let out = hc.path("build");
@@ -305,13 +305,11 @@ fn files_saved_together_are_checked_together() {
             .replace("#delivery-prices-and-times-by-country", "#prices"),
     );
 
-    let together = live
-        .saved(&[hc.path(target), hc.path(linking)])
-        .expect("saved");
-    assert!(matches!(together, Saved::NeedsFullBuild));
+    let together = Change::Files(vec![hc.path(target), hc.path(linking)]);
+    assert_eq!(plan(hc.root(), &together, true), Plan::FullBuild);
     // The other articles that link to the old heading were not saved: one file alone is an
     // error, naming one of them.
-    match live.saved(&[hc.path(target)]).expect("saved") {
+    match live.saved(&hc.path(target)).expect("saved") {
         Saved::Failed(report) => assert!(
             report.diagnostics.iter().any(
                 |d| d.is_error() && d.message.contains("#delivery-prices-and-times-by-country")

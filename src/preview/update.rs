@@ -1,8 +1,8 @@
-//! Preview's build, kept in memory after a full build so that a saved article is read,
-//! rendered and indexed again on its own: its page and the pages that list it are written
-//! over the live site, and its documents replaced in the live index. Anything an update
-//! cannot do by itself (a new, deleted or renamed file, a section, the theme, book.toml, an
-//! article that changes its place in a listing) asks for a full build instead.
+//! Updating in place: preview's build, kept in memory after a full build so that a saved
+//! article is read, rendered and indexed again on its own: its page and the pages that list
+//! it are written over the live site, and its documents replaced in the live index. Anything
+//! an update cannot do by itself (a new, deleted or renamed file, a section, the theme,
+//! book.toml, an article that changes its place in a listing) asks for a full build instead.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, BuildError, Kept, Report};
 use crate::config::Config;
 use crate::content::{self, Article, Site};
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::output::InPlace;
 use crate::render::{self, Summary};
 use crate::search::{Engine, LiveIndex, SearchError};
@@ -52,14 +52,10 @@ impl LiveBuild {
         })
     }
 
-    /// Updates the build for the files saved (absolute paths): one article at a time. Several
-    /// files saved at once (Save All, a checkout) may only agree with each other, as when one
-    /// renames a heading and another its link: a full build checks them together.
-    pub fn saved(&mut self, files: &[PathBuf]) -> Result<Saved, BuildError> {
+    /// Updates the build for the saved file (an absolute path), when it is a published
+    /// article (see [`plan`](super::plan) for why one file at a time).
+    pub fn saved(&mut self, file: &Path) -> Result<Saved, BuildError> {
         let started = Instant::now();
-        let [file] = files else {
-            return Ok(Saved::NeedsFullBuild);
-        };
         let Some(id) = self.article_of(&self.config.content_dir(), file) else {
             return Ok(Saved::NeedsFullBuild);
         };
@@ -129,20 +125,7 @@ impl LiveBuild {
         if report.has_errors() {
             return Ok(Saved::Failed(report));
         }
-        // The pages and the index are updated by now, and the index keeps the last full
-        // build's statistics: here a search expectation that no longer holds is a warning.
-        // `helpbook build` still fails on it.
-        if !self.config.expect.is_empty() {
-            let engine = Engine::open(&self.out.join("index"))?;
-            let misses = Diagnostics::new();
-            build::check_expectations(&self.config, &engine, &misses)?;
-            report
-                .diagnostics
-                .extend(misses.into_sorted().into_iter().map(|mut miss| {
-                    miss.severity = Severity::Warning;
-                    miss
-                }));
-        }
+        report.diagnostics.extend(self.missed_expectations()?);
         report.timings = vec![
             ("read the saved file", read),
             ("render its pages", rendered_in),
@@ -151,6 +134,23 @@ impl LiveBuild {
         report.indexed = indexed;
         report.written_to = Some(self.out.join("site"));
         Ok(Saved::Updated { report, pages })
+    }
+
+    /// The search expectations of book.toml that no longer hold, as warnings. The pages and
+    /// the index are updated by now, and the index keeps the last full build's statistics:
+    /// here a miss is a warning; `helpbook build` still fails on it.
+    fn missed_expectations(&self) -> Result<Vec<Diagnostic>, BuildError> {
+        if self.config.expect.is_empty() {
+            return Ok(Vec::new());
+        }
+        let engine = Engine::open(&self.out.join("index"))?;
+        let misses = Diagnostics::new();
+        build::check_expectations(&self.config, &engine, &misses)?;
+        let mut misses = misses.into_sorted();
+        for miss in &mut misses {
+            miss.severity = Severity::Warning;
+        }
+        Ok(misses)
     }
 
     /// The id of the published article whose file `file` is, if it is one.
