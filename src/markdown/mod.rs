@@ -3,6 +3,7 @@
 //! links are resolved through the [`Resolve`] it is given; it never touches the disk. A page
 //! whose writer wrote raw HTML is cleaned (ammonia), each removal reported as a warning.
 
+mod labels;
 mod raw_html;
 mod sanitize;
 mod video;
@@ -10,12 +11,12 @@ mod video;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::{AnchorSet, Kind};
 use crate::diag::Severity;
+
+pub use labels::Labels;
 
 /// What a link destination turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +56,8 @@ pub trait Resolve {
 pub struct RenderOptions<'a> {
     pub kind: Kind,
     pub title: &'a str,
-    pub lang: &'a str,
+    /// The page language's UI strings that Markdown writes (video links, callout titles).
+    pub labels: &'a Labels,
     /// `.mdx` files: JSX components are reported and dropped instead of passed through.
     pub mdx: bool,
 }
@@ -162,10 +164,15 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     };
     drop_title_heading(&mut events, options.title);
     // Embedding replaces events; it runs before headings record their event positions.
-    embed_videos(options.lang, &mut events, resolver, &mut out.problems);
+    embed_videos(
+        &options.labels.video_play,
+        &mut events,
+        resolver,
+        &mut out.problems,
+    );
     let headings = anchor_headings(&mut events, &mut out);
     resolve_links(&mut events, resolver, &mut out);
-    callouts(&mut events, options.lang);
+    callouts(&mut events, options.labels);
     out.text = plain_text(&events);
     let first_h2 = headings.iter().find(|h| h.level == HeadingLevel::H2);
     out.intro_text =
@@ -395,16 +402,8 @@ fn collect_html_ids(events: &[Spanned<'_>], anchors: &mut HashSet<String>) {
     }
 }
 
-fn play_label(lang: &str) -> &'static str {
-    match lang {
-        "ru" => "Смотреть видео",
-        "et" => "Vaata videot",
-        _ => "Play video",
-    }
-}
-
 fn embed_videos(
-    lang: &str,
+    play_label: &str,
     events: &mut Vec<Spanned<'_>>,
     resolver: &dyn Resolve,
     problems: &mut Vec<Problem>,
@@ -443,7 +442,7 @@ fn embed_videos(
             if url.contains(char::is_whitespace) {
                 return None;
             }
-            if let Some(html) = video::embed_html(&url, play_label(lang)) {
+            if let Some(html) = video::embed_html(&url, play_label) {
                 return Some(html);
             }
             if url.to_ascii_lowercase().ends_with(".mp4")
@@ -562,13 +561,14 @@ fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut R
 }
 
 /// GitHub-style `> [!NOTE]` blockquotes become labelled callout boxes.
-fn callouts(events: &mut [Spanned<'_>], lang: &str) {
+fn callouts(events: &mut [Spanned<'_>], labels: &Labels) {
     for (event, _) in events.iter_mut() {
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = callout_label(*kind, lang);
+                let (class, title) = labels.callout(*kind);
                 *event = Event::Html(CowStr::from(format!(
-                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n",
+                    escape(title)
                 )));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -577,34 +577,6 @@ fn callouts(events: &mut [Spanned<'_>], lang: &str) {
             _ => {}
         }
     }
-}
-
-fn callout_label(kind: BlockQuoteKind, lang: &str) -> (&'static str, &'static str) {
-    let class = match kind {
-        BlockQuoteKind::Note => "note",
-        BlockQuoteKind::Tip => "tip",
-        BlockQuoteKind::Important => "important",
-        BlockQuoteKind::Warning => "warning",
-        BlockQuoteKind::Caution => "caution",
-    };
-    let title = match (lang, class) {
-        ("ru", "note") => "Примечание",
-        ("ru", "tip") => "Совет",
-        ("ru", "important") => "Важно",
-        ("ru", "warning") => "Внимание",
-        ("ru", "caution") => "Осторожно",
-        ("et", "note") => "Märkus",
-        ("et", "tip") => "Nõuanne",
-        ("et", "important") => "Oluline",
-        ("et", "warning") => "Hoiatus",
-        ("et", "caution") => "Ettevaatust",
-        (_, "note") => "Note",
-        (_, "tip") => "Tip",
-        (_, "important") => "Important",
-        (_, "warning") => "Warning",
-        _ => "Caution",
-    };
-    (class, title)
 }
 
 fn plain_text(events: &[Spanned<'_>]) -> String {

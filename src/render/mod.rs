@@ -107,7 +107,7 @@ pub fn render_site<Taken: Send, R: Send>(
 
     let mut rendered: Vec<Option<Rendered>> = (0..site.articles.len())
         .into_par_iter()
-        .map(|id| published[id].then(|| render_article(site, id, &published, &known_urls)))
+        .map(|id| published[id].then(|| render_article(site, theme, id, &published, &known_urls)))
         .collect();
     let section_bodies: Vec<Option<Rendered>> = site
         .sections
@@ -127,7 +127,7 @@ pub fn render_site<Taken: Send, R: Send>(
             let options = RenderOptions {
                 kind: Kind::Article,
                 title: &section.title,
-                lang: &section.lang,
+                labels: &labels(theme, &section.lang),
                 mdx: from.ends_with(".mdx"),
             };
             Some(markdown::render(source.body(), options, &resolver))
@@ -247,6 +247,7 @@ pub fn render_site<Taken: Send, R: Send>(
 /// Article `id`'s Markdown, rendered.
 fn render_article(
     site: &Site,
+    theme: &Theme,
     id: usize,
     published: &[bool],
     known_urls: &HashSet<String>,
@@ -263,10 +264,16 @@ fn render_article(
     let options = RenderOptions {
         kind: article.kind,
         title: &article.title,
-        lang: &article.lang,
+        labels: &labels(theme, &article.lang),
         mdx: article.content_path.ends_with(".mdx"),
     };
     markdown::render(article.source.body(), options, &resolver)
+}
+
+/// The theme's words for what Markdown writes itself, in `lang`.
+fn labels(theme: &Theme, lang: &str) -> markdown::Labels {
+    let strings = theme.strings(lang);
+    markdown::Labels::from_strings(|key| strings.get(key).and_then(|v| v.as_str()))
 }
 
 /// What a render keeps for re-rendering one article and the pages that show it (preview).
@@ -317,11 +324,15 @@ impl Kept {
         sink: &dyn PageSink,
         diagnostics: &Diagnostics,
     ) -> Option<Updated> {
-        let Input { config, site, .. } = input;
+        let Input {
+            config,
+            site,
+            theme,
+        } = input;
         if !self.is_published(id) {
             return None;
         }
-        let mut rendered = render_article(site, id, &self.published, &self.known_urls);
+        let mut rendered = render_article(site, theme, id, &self.published, &self.known_urls);
         let summary = context::summarize(site, id, &rendered);
         let plain = rendered.take_plain_text();
         self.rendered[id] = Some(rendered);
