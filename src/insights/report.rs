@@ -269,9 +269,9 @@ pub fn report(databases: &[PathBuf], filter: &Filter) -> Result<Report, Insights
     let mut learned: Vec<crate::search::Learned> = Vec::new();
     for path in databases {
         let db = open_read_only(path)?;
-        let failed = |e: rusqlite::Error| InsightsError::Open {
+        let failed = |sqlite| InsightsError::Open {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            sqlite,
         };
         read_searches(&db, filter, &mut tally).map_err(failed)?;
         read_feedback(&db, filter, &mut tally).map_err(failed)?;
@@ -766,8 +766,13 @@ fn week_of(day: i64) -> i64 {
     day - (day + 3).rem_euclid(7)
 }
 
+/// A `--since` that is neither days, weeks nor a date; it holds what was given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--since must be days (`30d`), weeks (`12w`) or a date (`2026-11-01`), got `{0}`")]
+pub struct BadSince(pub String);
+
 /// `--since`: days (`30d`), weeks (`12w`) or a date (`2026-11-01`), as Unix time before `now`.
-pub fn since(when: &str, now: i64) -> Result<i64, String> {
+pub fn since(when: &str, now: i64) -> Result<i64, BadSince> {
     let day = 86_400;
     let count = |digits: &str| digits.parse::<i64>().ok().filter(|n| *n > 0);
     if let Some(n) = when.strip_suffix('d').and_then(count) {
@@ -787,9 +792,7 @@ pub fn since(when: &str, now: i64) -> Result<i64, String> {
             return Ok(day_number * day);
         }
     }
-    Err(format!(
-        "--since must be days (`30d`), weeks (`12w`) or a date (`2026-11-01`), got `{when}`"
-    ))
+    Err(BadSince(when.to_string()))
 }
 
 /// Days since 1970-01-01 of `y-m-d` (days from civil, proleptic Gregorian).
@@ -818,23 +821,20 @@ pub fn date_of(day: i64) -> String {
 }
 
 pub(super) fn open_read_only(path: &Path) -> Result<Connection, InsightsError> {
-    let failed = |reason: String| InsightsError::Open {
-        path: path.display().to_string(),
-        reason,
-    };
+    let shown = || path.display().to_string();
     if !path.is_file() {
-        return Err(failed(
-            "there is no such file (`helpbook serve` creates it when it records the first search)"
-                .to_string(),
-        ));
+        return Err(InsightsError::Missing { path: shown() });
     }
-    let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| failed(e.to_string()))?;
+    let failed = |sqlite| InsightsError::Open {
+        path: shown(),
+        sqlite,
+    };
+    let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(failed)?;
     let version: i64 = db
         .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(failed)?;
     if version < 1 {
-        return Err(failed("it is not a helpbook insights database".to_string()));
+        return Err(InsightsError::Foreign { path: shown() });
     }
     Ok(db)
 }
@@ -1115,7 +1115,7 @@ mod tests {
             "2025-1-01",
             "yesterday",
         ] {
-            let error = since(bad, now).expect_err(bad);
+            let error = since(bad, now).expect_err(bad).to_string();
             assert!(error.starts_with("--since must be"), "{bad}: {error}");
         }
     }

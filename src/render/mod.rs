@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Kind, Site, slugify};
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::fs::PageWriteError;
 use crate::markdown::{self, PageRef, PlainText, RenderOptions, Rendered};
 use crate::theme::Theme;
 use outputs::Writer;
@@ -26,14 +27,14 @@ pub use links::encode;
 /// Where rendered pages go: the staging folder for `build`, nowhere for `check`.
 pub trait PageSink: Sync {
     /// `path` is relative to the site root: `returns/refund-policy/index.html`.
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String>;
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), PageWriteError>;
 }
 
 /// Discards pages: `check` renders everything to find problems but writes nothing.
 pub struct NoSink;
 
 impl PageSink for NoSink {
-    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), PageWriteError> {
         Ok(())
     }
 }
