@@ -15,7 +15,7 @@ use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::watch;
 
-use helpbook::build::{self, BuildOptions, Kept, Report, Silent};
+use helpbook::build::{self, BuildOptions, LiveParts, Report, Silent};
 use helpbook::config::Config;
 use helpbook::diag::{self, Diagnostic};
 use helpbook::preview::{LiveBuild, Saved};
@@ -272,7 +272,7 @@ impl Builder {
     /// One full build, with drafts. Prints its problems and summary line as `helpbook build`
     /// does; the problems, as the open pages show them, when the content has errors (the
     /// previous build stays). A good build gives back what updating it needs.
-    fn build(&self) -> Result<Option<Kept>, String> {
+    fn build(&self) -> Result<Option<LiveParts>, String> {
         let options = BuildOptions {
             out: Some(self.out.clone()),
             include_drafts: true,
@@ -309,7 +309,7 @@ impl Builder {
 
     /// The live build for what a full build kept; `None` (so that the next save builds in
     /// full again) when its index cannot be opened for updates.
-    fn keep(&self, kept: Kept) -> Option<LiveBuild> {
+    fn keep(&self, kept: LiveParts) -> Option<LiveBuild> {
         LiveBuild::new(kept, &self.out)
             .map_err(|error| {
                 eprintln!("warning: the next save builds everything again: {error}");

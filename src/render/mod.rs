@@ -43,7 +43,7 @@ impl PageSink for NoSink {
 pub struct Options {
     /// Build drafts too (preview); they are marked as drafts on the page.
     pub include_drafts: bool,
-    /// Keep what re-rendering one article needs (preview): see [`Kept`].
+    /// Keep what re-rendering one article needs (preview): see [`LiveRender`].
     pub keep: bool,
 }
 
@@ -90,7 +90,7 @@ pub fn render_site<Taken: Send, R: Send>(
         impl FnOnce(&[Option<Rendered>], Vec<Option<PlainText>>) -> Taken + Send,
         impl FnOnce(Taken) -> R + Send,
     >,
-) -> (Summary, R, Option<Kept>) {
+) -> (Summary, R, Option<LiveRender>) {
     let Input {
         config,
         site,
@@ -232,7 +232,7 @@ pub fn render_site<Taken: Send, R: Send>(
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
     };
-    let kept = kept.map(|(rendered, related, listings)| Kept {
+    let kept = kept.map(|(rendered, related, listings)| LiveRender {
         // The other thread is done with its share.
         rendered: Arc::try_unwrap(rendered).unwrap_or_else(|shared| (*shared).clone()),
         related,
@@ -278,7 +278,7 @@ fn labels(theme: &Theme, lang: &str) -> markdown::Labels {
 }
 
 /// What a render keeps for re-rendering one article and the pages that show it (preview).
-pub struct Kept {
+pub struct LiveRender {
     published: Vec<bool>,
     known_urls: HashSet<String>,
     /// Each article's rendering (its plain text given to search), by article id.
@@ -290,15 +290,15 @@ pub struct Kept {
     listings: Listings,
 }
 
-/// An article rendered again with its pages: see [`Kept::update_article`].
+/// An article rendered again with its pages: see [`LiveRender::update_article`].
 pub struct Updated {
     /// The pages written, by output path (`returns/refund-policy/index.html`).
     pub pages: Vec<String>,
-    /// The article's plain text, for search (the rest of its rendering: [`Kept::rendering`]).
+    /// The article's plain text, for search (the rest of its rendering: [`LiveRender::rendering`]).
     pub plain: PlainText,
 }
 
-impl Kept {
+impl LiveRender {
     /// Article `id`'s rendering as kept (its plain text given to search).
     pub fn rendering(&self, id: usize) -> Option<&Rendered> {
         self.rendered.get(id)?.as_ref()
@@ -316,7 +316,7 @@ impl Kept {
     /// Only for a version that keeps the article's place in every listing (URL, folder,
     /// language, title, weight, tags, aliases, translation, draft): anything else changes
     /// other pages' lists and needs a whole render. Problems go to `diagnostics`; with an
-    /// error nothing is written and `None` comes back (this `Kept` no longer matches `site`:
+    /// error nothing is written and `None` comes back (this `LiveRender` no longer matches `site`:
     /// render the whole site next).
     pub fn update_article(
         &mut self,
