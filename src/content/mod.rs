@@ -332,7 +332,7 @@ fn discover(
 }
 
 /// The problem with a file or folder (under `content/`, `static/` or a theme) whose name
-/// cannot be part of the site (see [`slug::unusable_name`]), or `None`.
+/// cannot be part of the site (see `slug::unusable_name`), or `None`.
 pub fn name_problem(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
     let reason = unusable_name(entry.file_name())?;
     let what = if entry.file_type().is_dir() {
