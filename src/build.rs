@@ -81,17 +81,17 @@ pub fn run_keeping(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Result<(Report, Option<Kept>), BuildError> {
+) -> Result<(Report, Option<LiveParts>), BuildError> {
     build(root, options, progress, true)
 }
 
 /// What a build keeps in memory for preview: the help center as read, and what its pages
 /// and index were made from.
-pub struct Kept {
+pub struct LiveParts {
     pub config: Config,
     pub site: Site,
     pub theme: Theme,
-    pub render: render::Kept,
+    pub render: render::LiveRender,
     pub index: search::IndexKept,
 }
 
@@ -100,7 +100,7 @@ fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
     keep: bool,
-) -> Result<(Report, Option<Kept>), BuildError> {
+) -> Result<(Report, Option<LiveParts>), BuildError> {
     let keep = keep && !options.dry_run;
     let started = Instant::now();
     let diagnostics = Diagnostics::new();
@@ -228,7 +228,7 @@ fn build(
     };
     timings.push(("checks and swap", step.elapsed()));
     let kept = match (render_kept, index_kept) {
-        (Some(render), Some(index)) if written_to.is_some() => Some(Kept {
+        (Some(render), Some(index)) if written_to.is_some() => Some(LiveParts {
             config,
             site,
             theme,

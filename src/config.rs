@@ -1,12 +1,15 @@
 //! book.toml -> a validated [`Config`]: serde with unknown keys rejected at their line,
 //! defaults, and cross-field checks. Knows nothing of `content/`, Tera or Tantivy.
 
+mod keys;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::Diagnostic;
 use crate::fs;
+use keys::strip_unknown_keys;
 
 pub const FILE_NAME: &str = "book.toml";
 
@@ -152,70 +155,6 @@ struct RawInsights {
     review_after_days: Option<u32>,
 }
 
-/// The shape of book.toml, to report every unknown key (serde stops at the first).
-enum Shape {
-    Value,
-    Table(&'static [(&'static str, Shape)]),
-    Tables(&'static [(&'static str, Shape)]),
-}
-
-const SCHEMA: &[(&str, Shape)] = &[
-    (
-        "book",
-        Shape::Table(&[
-            ("title", Shape::Value),
-            ("description", Shape::Value),
-            ("language", Shape::Value),
-            ("languages", Shape::Value),
-            ("base-url", Shape::Value),
-        ]),
-    ),
-    ("theme", Shape::Table(&[("name", Shape::Value)])),
-    (
-        "search",
-        Shape::Table(&[
-            ("synonyms", Shape::Value),
-            ("vocabulary", Shape::Value),
-            ("learn-from-clicks", Shape::Value),
-            (
-                "phrasing",
-                Shape::Tables(&[
-                    ("lang", Shape::Value),
-                    ("asks", Shape::Value),
-                    ("means", Shape::Value),
-                    ("support", Shape::Value),
-                    ("intent", Shape::Value),
-                ]),
-            ),
-            (
-                "expect",
-                Shape::Tables(&[
-                    ("query", Shape::Value),
-                    ("url", Shape::Value),
-                    ("top", Shape::Value),
-                ]),
-            ),
-        ]),
-    ),
-    (
-        "support",
-        Shape::Table(&[
-            ("email", Shape::Value),
-            ("phone", Shape::Value),
-            ("chat", Shape::Value),
-        ]),
-    ),
-    (
-        "insights",
-        Shape::Table(&[
-            ("enabled", Shape::Value),
-            ("database", Shape::Value),
-            ("retention-days", Shape::Value),
-            ("review-after-days", Shape::Value),
-        ]),
-    ),
-];
-
 impl Config {
     /// Reads `root/book.toml`. Problems come back as diagnostics naming book.toml's lines.
     pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
@@ -254,129 +193,8 @@ impl Config {
             all
         })?;
         let mut problems = Vec::new();
-        let line_of = |needle: &str| {
-            text.find(needle)
-                .map_or((0, 0), |offset| crate::diag::line_col(text, offset))
-        };
-        let problem = |needle: &str, message: String, help: &str| {
-            let (line, col) = line_of(needle);
-            Diagnostic::error(FILE_NAME, message)
-                .at_line(line, col)
-                .with_help(help)
-        };
-
-        let title = raw.book.title.trim().to_string();
-        if title.is_empty() {
-            problems.push(problem(
-                "title",
-                "`title` is empty".into(),
-                "give the help center a name, e.g. title = \"Kask & Co Help Center\"",
-            ));
-        }
-        let mut languages = vec![raw.book.language.clone()];
-        for code in std::iter::once(&raw.book.language).chain(&raw.book.languages) {
-            if !is_language_code(code) {
-                problems.push(problem(
-                    &format!("\"{code}\""),
-                    format!("`{code}` is not a language code"),
-                    "use a lowercase ISO 639-1 code such as \"en\", \"ru\" or \"et\"",
-                ));
-            }
-        }
-        for code in &raw.book.languages {
-            if languages.contains(code) {
-                problems.push(problem(
-                    "languages",
-                    format!("language `{code}` is listed twice"),
-                    "`language` is the default; list only the other languages in `languages`",
-                ));
-            } else {
-                languages.push(code.clone());
-            }
-        }
-        let base_url = raw.book.base_url.trim().trim_end_matches('/').to_string();
-        if !base_url.is_empty()
-            && !base_url.starts_with("https://")
-            && !base_url.starts_with("http://")
-        {
-            problems.push(problem(
-                "base-url",
-                format!("`base-url` must start with https:// or http://, got `{base_url}`"),
-                "write the full address, e.g. base-url = \"https://help.example.com\"",
-            ));
-        }
-        for expectation in &raw.search.expect {
-            if !expectation.url.starts_with('/') {
-                problems.push(problem(
-                    &expectation.url,
-                    format!(
-                        "expected url `{}` must be a site path starting with `/`",
-                        expectation.url
-                    ),
-                    "write it as the article's URL, e.g. \"/returns/refund-policy/\"",
-                ));
-            }
-            if expectation.top == 0 {
-                problems.push(problem(
-                    "top",
-                    "`top` must be at least 1".into(),
-                    "top = 3 means: within the first three results",
-                ));
-            }
-        }
-        for group in &raw.search.synonyms {
-            if group.len() < 2 {
-                problems.push(problem(
-                    "synonyms",
-                    "a synonym group needs at least two words".into(),
-                    "write groups like [\"refund\", \"money back\"]",
-                ));
-            }
-        }
-        // Each `[[search.phrasing]]` table's own line, in order, for its problems.
-        let phrasing_at: Vec<usize> = text
-            .match_indices("[[search.phrasing]]")
-            .map(|(offset, _)| offset)
-            .collect();
-        for (n, phrasing) in raw.search.phrasing.iter().enumerate() {
-            let problem = |message: String, help: &str| {
-                let (line, col) = phrasing_at
-                    .get(n)
-                    .map_or((0, 0), |&offset| crate::diag::line_col(text, offset));
-                Diagnostic::error(FILE_NAME, message)
-                    .at_line(line, col)
-                    .with_help(help)
-            };
-            if phrasing.asks.iter().all(|a| a.trim().is_empty()) {
-                problems.push(problem(
-                    "a phrasing needs what shoppers ask in `asks`".into(),
-                    "write asks = [\"gift wrap\", \"wrap it as a present\"]",
-                ));
-            }
-            if let Some(slot) = phrasing.asks.iter().find(|a| a.contains('{')) {
-                problems.push(problem(
-                    format!("`{{…}}` in `{slot}`: slots belong to the built-in vocabulary"),
-                    "write the words it stands for as alternatives: \"where is my order|parcel\"",
-                ));
-            }
-            if phrasing.means.iter().all(|m| m.trim().is_empty()) && !phrasing.support {
-                problems.push(problem(
-                    "a phrasing needs the articles' words for it in `means`, or `support = true`"
-                        .into(),
-                    "write means = [\"packaging\"]: the words your articles use",
-                ));
-            }
-            if !phrasing.lang.is_empty() && !languages.contains(&phrasing.lang) {
-                problems.push(problem(
-                    format!(
-                        "phrasing language `{}` is not one of this help center's ({})",
-                        phrasing.lang,
-                        languages.join(", ")
-                    ),
-                    "use a language listed in [book] language or languages",
-                ));
-            }
-        }
+        let (title, languages, base_url) = check_book(&raw.book, text, &mut problems);
+        check_search(&raw.search, &languages, text, &mut problems);
         if !problems.is_empty() {
             problems.extend(unknown);
             return Err(problems);
@@ -435,6 +253,151 @@ impl Config {
     }
 }
 
+/// A problem with book.toml at the first place `needle` appears (or its start).
+fn problem(text: &str, needle: &str, message: String, help: &str) -> Diagnostic {
+    let (line, col) = text
+        .find(needle)
+        .map_or((0, 0), |offset| crate::diag::line_col(text, offset));
+    Diagnostic::error(FILE_NAME, message)
+        .at_line(line, col)
+        .with_help(help)
+}
+
+/// `[book]`: the title, every language (the default first) and the base URL, checked.
+fn check_book(
+    book: &RawBook,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> (String, Vec<String>, String) {
+    let title = book.title.trim().to_string();
+    if title.is_empty() {
+        problems.push(problem(
+            text,
+            "title",
+            "`title` is empty".into(),
+            "give the help center a name, e.g. title = \"Kask & Co Help Center\"",
+        ));
+    }
+    let mut languages = vec![book.language.clone()];
+    for code in std::iter::once(&book.language).chain(&book.languages) {
+        if !is_language_code(code) {
+            problems.push(problem(
+                text,
+                &format!("\"{code}\""),
+                format!("`{code}` is not a language code"),
+                "use a lowercase ISO 639-1 code such as \"en\", \"ru\" or \"et\"",
+            ));
+        }
+    }
+    for code in &book.languages {
+        if languages.contains(code) {
+            problems.push(problem(
+                text,
+                "languages",
+                format!("language `{code}` is listed twice"),
+                "`language` is the default; list only the other languages in `languages`",
+            ));
+        } else {
+            languages.push(code.clone());
+        }
+    }
+    let base_url = book.base_url.trim().trim_end_matches('/').to_string();
+    if !base_url.is_empty() && !base_url.starts_with("https://") && !base_url.starts_with("http://")
+    {
+        problems.push(problem(
+            text,
+            "base-url",
+            format!("`base-url` must start with https:// or http://, got `{base_url}`"),
+            "write the full address, e.g. base-url = \"https://help.example.com\"",
+        ));
+    }
+    (title, languages, base_url)
+}
+
+/// `[search]`: expectations, synonym groups and phrasings, checked against `languages`.
+fn check_search(
+    search: &RawSearch,
+    languages: &[String],
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for expectation in &search.expect {
+        if !expectation.url.starts_with('/') {
+            problems.push(problem(
+                text,
+                &expectation.url,
+                format!(
+                    "expected url `{}` must be a site path starting with `/`",
+                    expectation.url
+                ),
+                "write it as the article's URL, e.g. \"/returns/refund-policy/\"",
+            ));
+        }
+        if expectation.top == 0 {
+            problems.push(problem(
+                text,
+                "top",
+                "`top` must be at least 1".into(),
+                "top = 3 means: within the first three results",
+            ));
+        }
+    }
+    for group in &search.synonyms {
+        if group.len() < 2 {
+            problems.push(problem(
+                text,
+                "synonyms",
+                "a synonym group needs at least two words".into(),
+                "write groups like [\"refund\", \"money back\"]",
+            ));
+        }
+    }
+    // Each `[[search.phrasing]]` table's own line, in order, for its problems.
+    let phrasing_at: Vec<usize> = text
+        .match_indices("[[search.phrasing]]")
+        .map(|(offset, _)| offset)
+        .collect();
+    for (n, phrasing) in search.phrasing.iter().enumerate() {
+        let problem = |message: String, help: &str| {
+            let (line, col) = phrasing_at
+                .get(n)
+                .map_or((0, 0), |&offset| crate::diag::line_col(text, offset));
+            Diagnostic::error(FILE_NAME, message)
+                .at_line(line, col)
+                .with_help(help)
+        };
+        if phrasing.asks.iter().all(|a| a.trim().is_empty()) {
+            problems.push(problem(
+                "a phrasing needs what shoppers ask in `asks`".into(),
+                "write asks = [\"gift wrap\", \"wrap it as a present\"]",
+            ));
+        }
+        if let Some(slot) = phrasing.asks.iter().find(|a| a.contains('{')) {
+            problems.push(problem(
+                format!("`{{…}}` in `{slot}`: slots belong to the built-in vocabulary"),
+                "write the words it stands for as alternatives: \"where is my order|parcel\"",
+            ));
+        }
+        if phrasing.means.iter().all(|m| m.trim().is_empty()) && !phrasing.support {
+            problems.push(problem(
+                "a phrasing needs the articles' words for it in `means`, or `support = true`"
+                    .into(),
+                "write means = [\"packaging\"]: the words your articles use",
+            ));
+        }
+        if !phrasing.lang.is_empty() && !languages.contains(&phrasing.lang) {
+            problems.push(problem(
+                format!(
+                    "phrasing language `{}` is not one of this help center's ({})",
+                    phrasing.lang,
+                    languages.join(", ")
+                ),
+                "use a language listed in [book] language or languages",
+            ));
+        }
+    }
+}
+
 /// Lowercase ISO 639-1/639-3 code, optionally with a region (`pt-br`).
 fn is_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
@@ -465,121 +428,6 @@ pub fn language_name(code: &str) -> String {
         _ => return code.to_uppercase(),
     };
     name.to_string()
-}
-
-/// Blanks out (with spaces, so every position stays where it was) each key book.toml does not
-/// know, returning the cleaned text and one diagnostic per unknown key.
-fn strip_unknown_keys(text: &str) -> Result<(String, Vec<Diagnostic>), toml::de::Error> {
-    let table = toml::de::DeTable::parse(text)?;
-    let mut blanks = Vec::new();
-    let mut problems = Vec::new();
-    walk(
-        text,
-        table.get_ref(),
-        SCHEMA,
-        "",
-        &mut blanks,
-        &mut problems,
-    );
-    problems.sort_by_key(|p| (p.line, p.col));
-    let mut bytes = text.as_bytes().to_vec();
-    for range in blanks {
-        for byte in &mut bytes[range] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
-    }
-    // Only ASCII spaces replaced whole lines of the original, so the text is still UTF-8.
-    let cleaned = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
-    Ok((cleaned, problems))
-}
-
-fn walk(
-    text: &str,
-    table: &toml::de::DeTable<'_>,
-    allowed: &[(&str, Shape)],
-    path: &str,
-    blanks: &mut Vec<std::ops::Range<usize>>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    use toml::de::DeValue;
-    for (key, value) in table {
-        let name = key.get_ref().as_ref();
-        match allowed
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, shape)| shape)
-        {
-            None => {
-                let names: Vec<&str> = allowed.iter().map(|(k, _)| *k).collect();
-                let within = if path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in [{path}]")
-                };
-                let help = match did_you_mean(name, &names) {
-                    Some(known) => format!("did you mean `{known}`?"),
-                    None => format!("remove it; known keys{within}: {}", names.join(", ")),
-                };
-                problems.push(
-                    Diagnostic::error(FILE_NAME, format!("unknown key `{name}`{within}"))
-                        .at(text, key.span().start)
-                        .with_help(help),
-                );
-                blank_entry(text, key.span().start, value, blanks);
-            }
-            Some(Shape::Table(inner)) => {
-                if let DeValue::Table(t) = value.get_ref() {
-                    walk(text, t, inner, &join_key(path, name), blanks, problems);
-                }
-            }
-            Some(Shape::Tables(inner)) => {
-                if let DeValue::Array(items) = value.get_ref() {
-                    for item in items {
-                        if let DeValue::Table(t) = item.get_ref() {
-                            walk(text, t, inner, &join_key(path, name), blanks, problems);
-                        }
-                    }
-                }
-            }
-            Some(Shape::Value) => {}
-        }
-    }
-}
-
-/// The lines of an unknown key and its value; for a table, its header and every entry in it.
-fn blank_entry(
-    text: &str,
-    start: usize,
-    value: &toml::Spanned<toml::de::DeValue<'_>>,
-    blanks: &mut Vec<std::ops::Range<usize>>,
-) {
-    let end = value.span().end.max(start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    blanks.push(line_start..line_end);
-    match value.get_ref() {
-        toml::de::DeValue::Table(t) => {
-            for (k, v) in t {
-                blank_entry(text, k.span().start, v, blanks);
-            }
-        }
-        toml::de::DeValue::Array(items) => {
-            for item in items {
-                blank_entry(text, item.span().start, item, blanks);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn join_key(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {

@@ -23,6 +23,30 @@ impl FsError {
             source,
         }
     }
+
+    /// The same failure once more, for a second report of it (an `io::Error` is not `Clone`):
+    /// the system's words are the same.
+    pub fn again(&self) -> FsError {
+        let source = match self.source.raw_os_error() {
+            Some(code) => io::Error::from_raw_os_error(code),
+            None => io::Error::new(self.source.kind(), self.source.to_string()),
+        };
+        FsError::new(self.action, &self.path, source)
+    }
+}
+
+/// Why a page could not go into the site being written.
+#[derive(Debug, thiserror::Error)]
+pub enum PageWriteError {
+    /// The page's path would leave the site's folder (`..`, an empty part, a leading `/`).
+    #[error("refusing to write outside the site: `{0}`")]
+    OutsideSite(String),
+    /// The build wrote this path already: two pages would share one file.
+    #[error("`{0}` was already written by this build; two pages cannot share one file")]
+    WrittenTwice(String),
+    /// The disk refused this page, or an earlier one (the build stops writing then).
+    #[error(transparent)]
+    Fs(#[from] FsError),
 }
 
 /// What went wrong, as a sentence goes on: the system's words without their number, in

@@ -26,7 +26,7 @@ use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::fs::{self, FsError};
+use crate::fs::{self, FsError, PageWriteError};
 use crate::render::PageSink;
 
 /// A file in every build folder so that we never swap away a folder that is not ours.
@@ -222,11 +222,9 @@ fn remove_file(path: &Path) -> Result<(), FsError> {
 }
 
 impl PageSink for Staging {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), PageWriteError> {
         // Paths come from slugs and checked aliases; refuse anything that could leave the site.
-        if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
-            return Err(format!("refusing to write outside the site: `{path}`"));
-        }
+        inside_site(path)?;
         // One write per file: two pages racing for one path would make the output depend on
         // which finished last. The build checks for such clashes first; this is the backstop.
         let first = self
@@ -235,21 +233,19 @@ impl PageSink for Staging {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
         if !first {
-            return Err(format!(
-                "`{path}` was already written by this build; two pages cannot share one file"
-            ));
+            return Err(PageWriteError::WrittenTwice(path.to_string()));
         }
         let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(error) = failed.as_ref() {
             // One failure says it all; 10,000 more attempts would only say it again.
-            return Err(error.to_string());
+            return Err(error.again().into());
         }
         drop(failed);
         if let Err(error) = fs::write(&self.site_dir().join(path), bytes) {
-            let message = error.to_string();
+            let again = error.again();
             failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
             failed.get_or_insert(error);
-            return Err(message);
+            return Err(again.into());
         }
         Ok(())
     }
@@ -272,12 +268,18 @@ impl InPlace {
 }
 
 impl PageSink for InPlace {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
-            return Err(format!("refusing to write outside the site: `{path}`"));
-        }
-        fs::replace(&self.site.join(path), bytes).map_err(|e| e.to_string())
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), PageWriteError> {
+        inside_site(path)?;
+        Ok(fs::replace(&self.site.join(path), bytes)?)
     }
+}
+
+/// Refuses a site-relative path that could leave the site's folder.
+fn inside_site(path: &str) -> Result<(), PageWriteError> {
+    if path.split('/').any(|p| p == ".." || p.is_empty()) || path.starts_with('/') {
+        return Err(PageWriteError::OutsideSite(path.to_string()));
+    }
+    Ok(())
 }
 
 /// Exchanges `new` and `live` atomically; when `live` does not exist yet, renames.
@@ -466,7 +468,10 @@ mod tests {
         staging
             .put("search/index.html", b"the search page")
             .unwrap();
-        assert!(staging.put("search/index.html", b"an article").is_err());
+        assert!(matches!(
+            staging.put("search/index.html", b"an article"),
+            Err(PageWriteError::WrittenTwice(_))
+        ));
         staging.commit().unwrap();
         assert_eq!(read(out.join("site/search/index.html")), "the search page");
     }
@@ -475,7 +480,9 @@ mod tests {
     fn refuses_paths_that_leave_the_site() {
         let dir = tempfile::tempdir().unwrap();
         let staging = Staging::create(&dir.path().join("build")).unwrap();
-        assert!(staging.put("../escape.html", b"x").is_err());
-        assert!(staging.put("/etc/x", b"x").is_err());
+        for path in ["../escape.html", "/etc/x"] {
+            let error = staging.put(path, b"x").unwrap_err();
+            assert!(matches!(error, PageWriteError::OutsideSite(_)), "{error}");
+        }
     }
 }

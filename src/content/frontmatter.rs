@@ -2,11 +2,13 @@
 //! checked key by key. Unknown keys are kept as `extra`, except near-misses of known keys
 //! (`titel`), which are reported.
 
+mod formats;
 mod limits;
 
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, did_you_mean, line_col};
+use formats::{key_offset, parse_toml, parse_yaml};
 
 /// The checked front matter of one file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -232,119 +234,6 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
     None
 }
 
-fn parse_toml(
-    path: &str,
-    text: &str,
-    inner: &str,
-    inner_start: usize,
-) -> Result<Map<String, Value>, Diagnostic> {
-    let table: toml::Table = toml::from_str(inner).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        Diagnostic::error(path, format!("front matter: {}", e.message().trim()))
-            .at(text, inner_start + offset)
-            .with_help("front matter between `+++` is TOML: key = \"text\", one per line; quote text values")
-    })?;
-    Ok(table
-        .into_iter()
-        .map(|(k, v)| (k, toml_to_json(v)))
-        .collect())
-}
-
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => Value::from(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
-}
-
-fn parse_yaml(
-    path: &str,
-    text: &str,
-    inner: &str,
-    inner_start: usize,
-) -> Result<Map<String, Value>, Diagnostic> {
-    if inner.trim().is_empty() {
-        return Ok(Map::new());
-    }
-    let value: serde_norway::Value = serde_norway::from_str(inner).map_err(|e| {
-        let offset = e.location().map_or(0, |l| l.index());
-        let message = e.to_string();
-        // serde_norway appends " at line X column Y" (relative to the front matter); we give our own.
-        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-        Diagnostic::error(path, format!("front matter: {message}"))
-            .at(text, inner_start + offset)
-            .with_help("front matter between `---` is YAML: `key: value`, one per line; quote values that contain `: `")
-    })?;
-    match yaml_to_json(value) {
-        Value::Object(map) => Ok(map),
-        _ => Err(
-            Diagnostic::error(path, "front matter must be a list of `key: value` lines")
-                .at(text, inner_start)
-                .with_help("write e.g. `title: How do I return an item?`"),
-        ),
-    }
-}
-
-fn yaml_to_json(value: serde_norway::Value) -> Value {
-    use serde_norway::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else {
-                n.as_f64().map_or(Value::Null, Value::from)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_norway::Value) -> String {
-    match key {
-        serde_norway::Value::String(s) => s,
-        other => serde_norway::to_string(&other)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
-    }
-}
-
-/// Byte offset of `key` at the start of a line in the front matter, for diagnostics.
-fn key_offset(inner: &str, key: &str, format: Format) -> Option<usize> {
-    let mut offset = 0;
-    for line in inner.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        if let Some(after) = trimmed.strip_prefix(key) {
-            let after = after.trim_start();
-            let matches = match format {
-                Format::Toml => after.starts_with('='),
-                Format::Yaml => after.starts_with(':'),
-            };
-            if matches {
-                return Some(offset + indent);
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
 fn check(
     path: &str,
     map: Map<String, Value>,
@@ -362,148 +251,13 @@ fn check(
     };
     for (key, value) in map {
         match key.as_str() {
-            "title" => match value {
-                Value::String(s) if !s.trim().is_empty() => fm.title = Some(s.trim().to_string()),
-                Value::String(_) => problem(
-                    "title",
-                    "`title` is empty".into(),
-                    "write the question or task the article answers, e.g. title = \"How do I return an item?\"",
-                ),
-                other => problem(
-                    "title",
-                    format!("`title` must be text, got {}", type_name(&other)),
-                    "put the title in quotes",
-                ),
-            },
-            "description" => match value {
-                Value::String(s) => fm.description = s.trim().to_string(),
-                Value::Null => {}
-                other => problem(
-                    "description",
-                    format!("`description` must be text, got {}", type_name(&other)),
-                    "put the description in quotes",
-                ),
-            },
-            "kind" => match value {
-                Value::String(s) if ["faq", "howto", "article"].contains(&s.as_str()) => {
-                    fm.kind = Some(s)
-                }
-                Value::String(s) => {
-                    let lower = s.to_lowercase().replace(['-', ' ', '_'], "");
-                    let help = if ["faq", "howto", "article"].contains(&lower.as_str()) {
-                        format!("write kind = \"{lower}\"")
-                    } else {
-                        "`faq` for questions and answers, `howto` for step-by-step guides, `article` for anything else".to_string()
-                    };
-                    problem(
-                        "kind",
-                        format!("unknown kind `{s}`, expected `faq`, `howto` or `article`"),
-                        &help,
-                    );
-                }
-                other => problem(
-                    "kind",
-                    format!("`kind` must be text, got {}", type_name(&other)),
-                    "write kind = \"faq\", \"howto\" or \"article\"",
-                ),
-            },
-            "tags" => match string_list(value) {
-                Ok(tags) => {
-                    fm.tags = tags
-                        .into_iter()
-                        .filter(|t| !t.trim().is_empty())
-                        .map(|t| t.trim().to_string())
-                        .collect()
-                }
-                Err(got) => problem(
-                    "tags",
-                    format!("`tags` must be a list of text, got {got}"),
-                    "write tags = [\"returns\", \"refund\"]",
-                ),
-            },
-            "keywords" => match string_list(value) {
-                Ok(keywords) => {
-                    fm.keywords = keywords
-                        .into_iter()
-                        .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
-                        .filter(|k| !k.is_empty())
-                        .collect()
-                }
-                Err(got) => problem(
-                    "keywords",
-                    format!("`keywords` must be a list of text, got {got}"),
-                    "write keywords = [\"where is my order\", \"parcel not arrived\"]",
-                ),
-            },
-            "weight" => match value.as_i64() {
-                Some(w) => fm.weight = w,
-                None => problem(
-                    "weight",
-                    format!("`weight` must be a whole number, got {}", type_name(&value)),
-                    "lower weights come first, e.g. weight = 10",
-                ),
-            },
-            "draft" => match value {
-                Value::Bool(b) => fm.draft = b,
-                other => problem(
-                    "draft",
-                    format!("`draft` must be true or false, got {}", type_name(&other)),
-                    "write draft = true (without quotes)",
-                ),
-            },
-            "date" | "updated" => match value.as_str().and_then(iso_date) {
-                Some(date) => {
-                    if key == "date" {
-                        fm.date = Some(date)
-                    } else {
-                        fm.updated = Some(date)
-                    }
-                }
-                None if value.is_null() => {}
-                None => problem(
-                    &key,
-                    format!(
-                        "`{key}` must be a date like 2025-03-14, got {}",
-                        display_value(&value)
-                    ),
-                    "write the date as YYYY-MM-DD",
-                ),
-            },
-            "aliases" => match string_list(value) {
-                Ok(aliases) => {
-                    for alias in aliases {
-                        match normalize_alias(&alias) {
-                            Some(url) => fm.aliases.push(url),
-                            None => problem(
-                                "aliases",
-                                format!("alias `{alias}` is not a site path"),
-                                "write old URLs of this site as paths, e.g. aliases = [\"/help/returns-policy/\"]",
-                            ),
-                        }
-                    }
-                }
-                Err(got) => problem(
-                    "aliases",
-                    format!("`aliases` must be a list of text, got {got}"),
-                    "write aliases = [\"/old/url/\"]",
-                ),
-            },
-            "lang" => match value {
-                Value::String(s) => fm.lang = Some(s),
-                other => problem(
-                    "lang",
-                    format!("`lang` must be text, got {}", type_name(&other)),
-                    "write lang = \"ru\"",
-                ),
-            },
-            "translation_key" => match value {
-                Value::String(s) => fm.translation_key = Some(s),
-                other => problem(
-                    "translation_key",
-                    format!("`translation_key` must be text, got {}", type_name(&other)),
-                    "use the same text in every translation of the article",
-                ),
-            },
+            "title" | "description" | "kind" | "lang" | "translation_key" => {
+                take_text(&mut fm, &key, value, &mut problem)
+            }
+            "tags" | "keywords" | "aliases" => take_list(&mut fm, &key, value, &mut problem),
+            "weight" | "draft" | "date" | "updated" => {
+                take_scalar(&mut fm, &key, value, &mut problem)
+            }
             _ => {
                 let near = if key.chars().count() >= 4 {
                     near_known(&key)
@@ -524,6 +278,172 @@ fn check(
         }
     }
     fm
+}
+
+/// Reports a problem at a front matter key: the key, the message, the help.
+type Problem<'a> = dyn FnMut(&str, String, &str) + 'a;
+
+/// `title`, `description`, `kind`, `lang` and `translation_key`; other keys are left alone.
+fn take_text(fm: &mut FrontMatter, key: &str, value: Value, problem: &mut Problem<'_>) {
+    match key {
+        "title" => match value {
+            Value::String(s) if !s.trim().is_empty() => fm.title = Some(s.trim().to_string()),
+            Value::String(_) => problem(
+                "title",
+                "`title` is empty".into(),
+                "write the question or task the article answers, e.g. title = \"How do I return an item?\"",
+            ),
+            other => problem(
+                "title",
+                format!("`title` must be text, got {}", type_name(&other)),
+                "put the title in quotes",
+            ),
+        },
+        "description" => match value {
+            Value::String(s) => fm.description = s.trim().to_string(),
+            Value::Null => {}
+            other => problem(
+                "description",
+                format!("`description` must be text, got {}", type_name(&other)),
+                "put the description in quotes",
+            ),
+        },
+        "kind" => match value {
+            Value::String(s) if ["faq", "howto", "article"].contains(&s.as_str()) => {
+                fm.kind = Some(s)
+            }
+            Value::String(s) => {
+                let lower = s.to_lowercase().replace(['-', ' ', '_'], "");
+                let help = if ["faq", "howto", "article"].contains(&lower.as_str()) {
+                    format!("write kind = \"{lower}\"")
+                } else {
+                    "`faq` for questions and answers, `howto` for step-by-step guides, `article` for anything else".to_string()
+                };
+                problem(
+                    "kind",
+                    format!("unknown kind `{s}`, expected `faq`, `howto` or `article`"),
+                    &help,
+                );
+            }
+            other => problem(
+                "kind",
+                format!("`kind` must be text, got {}", type_name(&other)),
+                "write kind = \"faq\", \"howto\" or \"article\"",
+            ),
+        },
+        "lang" => match value {
+            Value::String(s) => fm.lang = Some(s),
+            other => problem(
+                "lang",
+                format!("`lang` must be text, got {}", type_name(&other)),
+                "write lang = \"ru\"",
+            ),
+        },
+        "translation_key" => match value {
+            Value::String(s) => fm.translation_key = Some(s),
+            other => problem(
+                "translation_key",
+                format!("`translation_key` must be text, got {}", type_name(&other)),
+                "use the same text in every translation of the article",
+            ),
+        },
+        _ => {}
+    }
+}
+
+/// `tags`, `keywords` and `aliases`; other keys are left alone.
+fn take_list(fm: &mut FrontMatter, key: &str, value: Value, problem: &mut Problem<'_>) {
+    match key {
+        "tags" => match string_list(value) {
+            Ok(tags) => {
+                fm.tags = tags
+                    .into_iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| t.trim().to_string())
+                    .collect()
+            }
+            Err(got) => problem(
+                "tags",
+                format!("`tags` must be a list of text, got {got}"),
+                "write tags = [\"returns\", \"refund\"]",
+            ),
+        },
+        "keywords" => match string_list(value) {
+            Ok(keywords) => {
+                fm.keywords = keywords
+                    .into_iter()
+                    .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|k| !k.is_empty())
+                    .collect()
+            }
+            Err(got) => problem(
+                "keywords",
+                format!("`keywords` must be a list of text, got {got}"),
+                "write keywords = [\"where is my order\", \"parcel not arrived\"]",
+            ),
+        },
+        "aliases" => match string_list(value) {
+            Ok(aliases) => {
+                for alias in aliases {
+                    match normalize_alias(&alias) {
+                        Some(url) => fm.aliases.push(url),
+                        None => problem(
+                            "aliases",
+                            format!("alias `{alias}` is not a site path"),
+                            "write old URLs of this site as paths, e.g. aliases = [\"/help/returns-policy/\"]",
+                        ),
+                    }
+                }
+            }
+            Err(got) => problem(
+                "aliases",
+                format!("`aliases` must be a list of text, got {got}"),
+                "write aliases = [\"/old/url/\"]",
+            ),
+        },
+        _ => {}
+    }
+}
+
+/// `weight`, `draft`, `date` and `updated`; other keys are left alone.
+fn take_scalar(fm: &mut FrontMatter, key: &str, value: Value, problem: &mut Problem<'_>) {
+    match key {
+        "weight" => match value.as_i64() {
+            Some(w) => fm.weight = w,
+            None => problem(
+                "weight",
+                format!("`weight` must be a whole number, got {}", type_name(&value)),
+                "lower weights come first, e.g. weight = 10",
+            ),
+        },
+        "draft" => match value {
+            Value::Bool(b) => fm.draft = b,
+            other => problem(
+                "draft",
+                format!("`draft` must be true or false, got {}", type_name(&other)),
+                "write draft = true (without quotes)",
+            ),
+        },
+        "date" | "updated" => match value.as_str().and_then(iso_date) {
+            Some(date) => {
+                if key == "date" {
+                    fm.date = Some(date)
+                } else {
+                    fm.updated = Some(date)
+                }
+            }
+            None if value.is_null() => {}
+            None => problem(
+                key,
+                format!(
+                    "`{key}` must be a date like 2025-03-14, got {}",
+                    display_value(&value)
+                ),
+                "write the date as YYYY-MM-DD",
+            ),
+        },
+        _ => {}
+    }
 }
 
 /// Whether a known key was already set, so `tag` beside `tags` is kept as extra, not flagged.
@@ -607,146 +527,4 @@ fn normalize_alias(alias: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn messages(text: &str) -> Vec<String> {
-        split("a.md", text)
-            .1
-            .iter()
-            .map(|d| d.to_string())
-            .collect()
-    }
-
-    #[test]
-    fn toml_front_matter_with_all_keys() {
-        let text = "+++\ntitle = \"Refunds\"\nkind = \"faq\"\ntags = [\"money\"]\nweight = 2\ndate = 2025-03-14\naliases = [\"old/refunds\"]\nid = 7\n+++\nBody\n";
-        let (split, problems) = split("a.md", text);
-        assert!(problems.is_empty(), "{problems:?}");
-        let split = split.unwrap();
-        let fm = split.front_matter;
-        assert_eq!(fm.title.as_deref(), Some("Refunds"));
-        assert_eq!(fm.kind.as_deref(), Some("faq"));
-        assert_eq!(fm.date.as_deref(), Some("2025-03-14"));
-        assert_eq!(fm.aliases, vec!["/old/refunds/"]);
-        assert_eq!(fm.extra.get("id"), Some(&Value::from(7)));
-        assert_eq!(&text[split.body_offset..], "Body\n");
-    }
-
-    #[test]
-    fn yaml_front_matter_with_dates_and_extra() {
-        let text = "---\ntitle: \"Cloud Support\"\nid: 9347128757660\ndate: 2024-09-12\ntags: [\"a\", \"b\"]\n---\n\nHello";
-        let (split, problems) = split("a.md", text);
-        assert!(problems.is_empty(), "{problems:?}");
-        let fm = split.unwrap().front_matter;
-        assert_eq!(fm.title.as_deref(), Some("Cloud Support"));
-        assert_eq!(fm.date.as_deref(), Some("2024-09-12"));
-        assert_eq!(fm.tags, vec!["a", "b"]);
-        assert!(fm.extra.contains_key("id"));
-    }
-
-    #[test]
-    fn near_miss_key_is_reported_with_its_line() {
-        assert_eq!(
-            messages("+++\ndescription = \"x\"\ntitel = \"Refunds\"\n+++\n"),
-            vec![
-                "a.md:3:1: error: unknown front matter key `titel`\n  help: did you mean `title`?"
-            ]
-        );
-    }
-
-    #[test]
-    fn wrong_kind_and_bad_date_are_both_reported() {
-        let found = messages("+++\ntitle = \"x\"\nkind = \"FAQ\"\ndate = \"14.03.2025\"\n+++\n");
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(
-            found[0].contains("a.md:3:1: error: unknown kind `FAQ`"),
-            "{found:?}"
-        );
-        assert!(found[0].contains("write kind = \"faq\""), "{found:?}");
-        assert!(
-            found[1].contains("a.md:4:1: error: `date` must be a date like 2025-03-14"),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn toml_syntax_error_points_into_the_file() {
-        let found = messages("+++\ntitle = \"x\"\nweight = = 3\n+++\n");
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("a.md:3:"), "{found:?}");
-    }
-
-    #[test]
-    fn yaml_syntax_error_points_into_the_file() {
-        let found = messages("---\ntitle: x\ntags: [a, b\n---\n");
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("a.md:"), "{found:?}");
-        assert!(!found[0].starts_with("a.md:1:"), "{found:?}");
-    }
-
-    #[test]
-    fn missing_and_unclosed_front_matter() {
-        assert!(messages("Just text")[0].contains("missing front matter"));
-        assert!(messages("+++\ntitle = \"x\"\n")[0].contains("front matter is not closed"));
-    }
-
-    #[test]
-    fn deeply_nested_yaml_is_refused_before_parsing() {
-        let text = format!(
-            "---\ntitle: Deep\nextra: {}\n---\nBody\n",
-            "[".repeat(1_000)
-        );
-        let (split, problems) = split("a.md", &text);
-        assert_eq!(
-            problems.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-            vec![
-                "a.md:3:39: error: front matter nests lists and tables more than 32 levels deep\n  help: flatten it; if the value is text, put it in quotes (`extra: \"[[…\"`)"
-            ]
-        );
-        assert_eq!(&text[split.unwrap().body_offset..], "Body\n");
-    }
-
-    #[test]
-    fn brackets_inside_quoted_yaml_text_are_only_text() {
-        let brackets = "[".repeat(100);
-        let text = format!("---\ntitle: \"Use {brackets} here\"\ntags: ['{brackets}']\n---\n");
-        let (split, problems) = split("a.md", &text);
-        assert!(problems.is_empty(), "{problems:?}");
-        let fm = split.unwrap().front_matter;
-        assert_eq!(fm.title, Some(format!("Use {brackets} here")));
-        assert_eq!(fm.tags, vec![brackets]);
-    }
-
-    #[test]
-    fn oversized_front_matter_is_refused_unread() {
-        // About 70,000 bytes between the fences either way.
-        for text in [
-            format!(
-                "+++\ntitle = \"x\"\n{}+++\nBody\n",
-                "k = \"x\"\n".repeat(8_750)
-            ),
-            format!("---\ntitle: \"x\"\n{}---\nBody\n", "k: x\n".repeat(14_000)),
-        ] {
-            let fence = &text[..3];
-            assert_eq!(
-                messages(&text),
-                vec![format!(
-                    "a.md:1:1: error: front matter is 69 KB long; the limit is 64 KB\n  help: front matter holds the title and a few short keys; put long text in the article, below the closing `{fence}`"
-                )]
-            );
-        }
-    }
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_date("2025-03-14").as_deref(), Some("2025-03-14"));
-        assert_eq!(
-            iso_date("2025-03-14T10:00:00Z").as_deref(),
-            Some("2025-03-14")
-        );
-        assert_eq!(iso_date("2025-13-14"), None);
-        assert_eq!(iso_date("14.03.2025"), None);
-        assert_eq!(iso_date("2025-03-14x"), None);
-    }
-}
+mod tests;

@@ -37,8 +37,16 @@ pub fn page(report: &Report) -> String {
         let _ = writeln!(out, "<p class=\"muted\">Section: {}</p>", escape(section));
     }
     weeks_chart(report, &mut out);
+    search_tables(report, &mut out);
+    article_tables(report, &mut out);
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// Sections, then what shoppers searched for: unanswered, suggestions, rephrasings, queries.
+fn search_tables(report: &Report, out: &mut String) {
     table(
-        &mut out,
+        out,
         "What brings shoppers to support, by section",
         &["section", "support", "no", "yes", "chosen", "searches"],
         report.sections.iter().map(|s| {
@@ -53,7 +61,7 @@ pub fn page(report: &Report) -> String {
         }),
     );
     table(
-        &mut out,
+        out,
         "Unanswered queries: the articles to write next",
         &[
             "query",
@@ -81,7 +89,7 @@ pub fn page(report: &Report) -> String {
         }),
     );
     table(
-        &mut out,
+        out,
         "Suggestions ready to paste into an article's front matter",
         &["article", "line", "unanswered", "days", "then chose it"],
         report.suggestions.iter().map(|s| {
@@ -95,7 +103,7 @@ pub fn page(report: &Report) -> String {
         }),
     );
     table(
-        &mut out,
+        out,
         "Rephrased before a choice",
         &["asked first", "then", "chose", "times"],
         report.rephrased.iter().map(|r| {
@@ -112,7 +120,7 @@ pub fn page(report: &Report) -> String {
         ("Top queries", &report.top_queries),
     ] {
         table(
-            &mut out,
+            out,
             title,
             &["query", "language", "searches", "days"],
             queries.iter().map(|q| {
@@ -125,8 +133,12 @@ pub fn page(report: &Report) -> String {
             }),
         );
     }
+}
+
+/// Articles with their votes and comments, those to review and learned boosts.
+fn article_tables(report: &Report, out: &mut String) {
     table(
-        &mut out,
+        out,
         "Articles, most turns to support and \u{201c}No\u{201d} first",
         &[
             "article",
@@ -160,7 +172,7 @@ pub fn page(report: &Report) -> String {
         }),
     );
     table(
-        &mut out,
+        out,
         "Articles to review first",
         &["article", "title", "updated", "why"],
         report.review.iter().map(|r| {
@@ -173,7 +185,7 @@ pub fn page(report: &Report) -> String {
         }),
     );
     table(
-        &mut out,
+        out,
         "Learned from shoppers' choices ([search] learn-from-clicks boosts these)",
         &["query", "language", "article", "boost", "days"],
         report.learned.iter().map(|l| {
@@ -186,8 +198,6 @@ pub fn page(report: &Report) -> String {
             ]
         }),
     );
-    out.push_str("</body></html>\n");
-    out
 }
 
 /// A table of `rows` (cells already HTML) under `title`; nothing when there are none. Columns

@@ -29,9 +29,9 @@ pub fn boosts(path: &Path, now: i64) -> Result<Vec<Learned>, InsightsError> {
         return Ok(Vec::new());
     }
     let db = super::report::open_read_only(path)?;
-    boosts_in(&db, now).map_err(|e| InsightsError::Open {
+    boosts_in(&db, now).map_err(|sqlite| InsightsError::Open {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        sqlite,
     })
 }
 

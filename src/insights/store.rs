@@ -76,6 +76,7 @@ const BUSY_WAIT: Duration = Duration::from_secs(2);
 /// recording.
 #[derive(Debug, thiserror::Error)]
 pub enum InsightsError {
+    /// The database's folder cannot be created.
     #[error(
         "cannot create `{path}` for the insights database: {source}; make the folder writable, or set another `database` under [insights] in book.toml"
     )]
@@ -83,10 +84,31 @@ pub enum InsightsError {
         path: String,
         source: std::io::Error,
     },
+    /// SQLite cannot open, set up or read the database. SQLite's error is kept but is not
+    /// the error's source: the message already says its words, and a source would add its
+    /// numeric code ("Error code 14: …") to what a writer reads.
     #[error(
-        "cannot open the insights database `{path}`: {reason}; make it and its folder writable, or set another `database` under [insights] in book.toml"
+        "cannot open the insights database `{path}`: {sqlite}; make it and its folder writable, or set another `database` under [insights] in book.toml"
     )]
-    Open { path: String, reason: String },
+    Open {
+        path: String,
+        sqlite: rusqlite::Error,
+    },
+    /// `report` was pointed at a database that does not exist.
+    #[error(
+        "cannot open the insights database `{path}`: there is no such file (`helpbook serve` creates it when it records the first search); make it and its folder writable, or set another `database` under [insights] in book.toml"
+    )]
+    Missing { path: String },
+    /// The file is an SQLite database, but not one `serve` wrote.
+    #[error(
+        "cannot open the insights database `{path}`: it is not a helpbook insights database; make it and its folder writable, or set another `database` under [insights] in book.toml"
+    )]
+    Foreign { path: String },
+    /// The thread that writes the database cannot be started.
+    #[error(
+        "cannot open the insights database ``: cannot start its writer: {source}; make it and its folder writable, or set another `database` under [insights] in book.toml"
+    )]
+    Writer { source: std::io::Error },
     #[error(
         "the insights database `{path}` was written by a newer helpbook (schema version {found}; this one knows {known}); run that version, or set another `database` under [insights] in book.toml"
     )]
@@ -114,9 +136,9 @@ pub fn open(path: &Path) -> Result<Connection, InsightsError> {
             source,
         })?;
     }
-    let failed = |e: rusqlite::Error| InsightsError::Open {
+    let failed = |sqlite| InsightsError::Open {
         path: shown.clone(),
-        reason: e.to_string(),
+        sqlite,
     };
     let mut connection = Connection::open(path).map_err(failed)?;
     connection.busy_timeout(BUSY_WAIT).map_err(failed)?;
@@ -168,10 +190,7 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("insights".into())
             .spawn(move || write_until_closed(connection, &path, received, retention_days, &lost))
-            .map_err(|e| InsightsError::Open {
-                path: String::new(),
-                reason: format!("cannot start its writer: {e}"),
-            })?;
+            .map_err(|source| InsightsError::Writer { source })?;
         let insights = Insights {
             queue: queue.clone(),
             dropped: Arc::clone(&dropped),

@@ -3,6 +3,9 @@
 //! links are resolved through the [`Resolve`] it is given; it never touches the disk. A page
 //! whose writer wrote raw HTML is cleaned (ammonia), each removal reported as a warning.
 
+mod kinds;
+mod labels;
+mod mdx;
 mod raw_html;
 mod sanitize;
 mod video;
@@ -10,12 +13,16 @@ mod video;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::content::{AnchorSet, Kind};
 use crate::diag::Severity;
+
+pub use labels::Labels;
+
+use kinds::{mark_steps, split_faq};
+use mdx::strip_jsx;
+use video::embed_videos;
 
 /// What a link destination turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +62,8 @@ pub trait Resolve {
 pub struct RenderOptions<'a> {
     pub kind: Kind,
     pub title: &'a str,
-    pub lang: &'a str,
+    /// The page language's UI strings that Markdown writes (video links, callout titles).
+    pub labels: &'a Labels,
     /// `.mdx` files: JSX components are reported and dropped instead of passed through.
     pub mdx: bool,
 }
@@ -162,10 +170,15 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     };
     drop_title_heading(&mut events, options.title);
     // Embedding replaces events; it runs before headings record their event positions.
-    embed_videos(options.lang, &mut events, resolver, &mut out.problems);
+    embed_videos(
+        &options.labels.video_play,
+        &mut events,
+        resolver,
+        &mut out.problems,
+    );
     let headings = anchor_headings(&mut events, &mut out);
     resolve_links(&mut events, resolver, &mut out);
-    callouts(&mut events, options.lang);
+    callouts(&mut events, options.labels);
     out.text = plain_text(&events);
     let first_h2 = headings.iter().find(|h| h.level == HeadingLevel::H2);
     out.intro_text =
@@ -182,20 +195,24 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
         }
         Kind::Article => push_html(&mut out.html, events.into_iter().map(|(e, _)| e), clean),
     }
-    if options.kind == Kind::Faq && out.faq.is_empty() {
+    // A warning, not an error: the page still builds.
+    let missing = match options.kind {
+        Kind::Faq if out.faq.is_empty() => Some((
+            "this FAQ has no questions",
+            "write each question as a `## Question?` heading with its answer below it, or set kind = \"article\"",
+        )),
+        Kind::HowTo if out.steps.is_empty() => Some((
+            "this how-to has no steps",
+            "write the steps as a numbered list (`1. Open your order`), or set kind = \"article\"",
+        )),
+        _ => None,
+    };
+    if let Some((message, help)) = missing {
         out.problems.push(Problem {
             offset: 0,
             severity: Severity::Warning,
-            message: "this FAQ has no questions".into(),
-            help: "write each question as a `## Question?` heading with its answer below it, or set kind = \"article\"".into(),
-        });
-    }
-    if options.kind == Kind::HowTo && out.steps.is_empty() {
-        out.problems.push(Problem {
-            offset: 0,
-            severity: Severity::Warning,
-            message: "this how-to has no steps".into(),
-            help: "write the steps as a numbered list (`1. Open your order`), or set kind = \"article\"".into(),
+            message: message.into(),
+            help: help.into(),
         });
     }
     out.shrink();
@@ -395,98 +412,6 @@ fn collect_html_ids(events: &[Spanned<'_>], anchors: &mut HashSet<String>) {
     }
 }
 
-fn play_label(lang: &str) -> &'static str {
-    match lang {
-        "ru" => "Смотреть видео",
-        "et" => "Vaata videot",
-        _ => "Play video",
-    }
-}
-
-fn embed_videos(
-    lang: &str,
-    events: &mut Vec<Spanned<'_>>,
-    resolver: &dyn Resolve,
-    problems: &mut Vec<Problem>,
-) {
-    let mut i = 0;
-    while i < events.len() {
-        if !matches!(events[i].0, Event::Start(Tag::Paragraph)) {
-            i += 1;
-            continue;
-        }
-        let end = find_end(events, i);
-        let inner = &events[i + 1..end];
-        let url = match inner {
-            // `<https://youtu.be/x>` or `[https://youtu.be/x](https://youtu.be/x)` alone
-            [
-                (
-                    Event::Start(Tag::Link {
-                        dest_url,
-                        link_type,
-                        ..
-                    }),
-                    _,
-                ),
-                rest @ ..,
-            ] if matches!(link_type, LinkType::Autolink)
-                || heading_text(rest) == dest_url.as_ref() =>
-            {
-                Some(dest_url.to_string())
-            }
-            _ if inner.iter().all(|(e, _)| matches!(e, Event::Text(_))) => {
-                Some(heading_text(inner))
-            }
-            _ => None,
-        };
-        let embed = url.and_then(|url| {
-            if url.contains(char::is_whitespace) {
-                return None;
-            }
-            if let Some(html) = video::embed_html(&url, play_label(lang)) {
-                return Some(html);
-            }
-            if url.to_ascii_lowercase().ends_with(".mp4")
-                || url.to_ascii_lowercase().ends_with(".webm")
-            {
-                if sanitize::check_url("video", "src", &url).is_err() {
-                    problems.push(Problem {
-                        offset: events[i].1.start,
-                        severity: Severity::Warning,
-                        message: format!("video `{}` is not embedded: videos play only from this help center's own files, YouTube or Vimeo", sanitize::shown(&url)),
-                        help: sanitize::VIDEO_HELP.into(),
-                    });
-                    return None;
-                }
-                let src = match resolver.resolve(&url, true) {
-                    Resolution::Rewrite(src) => src,
-                    Resolution::Problem {
-                        severity,
-                        message,
-                        help,
-                    } => {
-                        problems.push(Problem {
-                            offset: events[i].1.start,
-                            severity,
-                            message,
-                            help,
-                        });
-                        url.clone()
-                    }
-                    _ => url.clone(),
-                };
-                return Some(video::local_html(&src));
-            }
-            None
-        });
-        if let Some(html) = embed {
-            let range = events[i].1.clone();
-            events.splice(i..=end, [(Event::Html(CowStr::from(html)), range)]);
-        }
-        i += 1;
-    }
-}
-
 fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut Rendered) {
     let mut refused = Vec::new();
     for (i, (event, range)) in events.iter_mut().enumerate() {
@@ -562,13 +487,14 @@ fn resolve_links(events: &mut [Spanned<'_>], resolver: &dyn Resolve, out: &mut R
 }
 
 /// GitHub-style `> [!NOTE]` blockquotes become labelled callout boxes.
-fn callouts(events: &mut [Spanned<'_>], lang: &str) {
+fn callouts(events: &mut [Spanned<'_>], labels: &Labels) {
     for (event, _) in events.iter_mut() {
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = callout_label(*kind, lang);
+                let (class, title) = labels.callout(*kind);
                 *event = Event::Html(CowStr::from(format!(
-                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{}</p>\n",
+                    escape(title)
                 )));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -577,34 +503,6 @@ fn callouts(events: &mut [Spanned<'_>], lang: &str) {
             _ => {}
         }
     }
-}
-
-fn callout_label(kind: BlockQuoteKind, lang: &str) -> (&'static str, &'static str) {
-    let class = match kind {
-        BlockQuoteKind::Note => "note",
-        BlockQuoteKind::Tip => "tip",
-        BlockQuoteKind::Important => "important",
-        BlockQuoteKind::Warning => "warning",
-        BlockQuoteKind::Caution => "caution",
-    };
-    let title = match (lang, class) {
-        ("ru", "note") => "Примечание",
-        ("ru", "tip") => "Совет",
-        ("ru", "important") => "Важно",
-        ("ru", "warning") => "Внимание",
-        ("ru", "caution") => "Осторожно",
-        ("et", "note") => "Märkus",
-        ("et", "tip") => "Nõuanne",
-        ("et", "important") => "Oluline",
-        ("et", "warning") => "Hoiatus",
-        ("et", "caution") => "Ettevaatust",
-        (_, "note") => "Note",
-        (_, "tip") => "Tip",
-        (_, "important") => "Important",
-        (_, "warning") => "Warning",
-        _ => "Caution",
-    };
-    (class, title)
 }
 
 fn plain_text(events: &[Spanned<'_>]) -> String {
@@ -640,214 +538,6 @@ fn passages(events: &[Spanned<'_>], headings: &[HeadingInfo]) -> Vec<Passage> {
             })
         })
         .collect()
-}
-
-/// FAQ: the intro before the first `##`, then one item per `##` question.
-fn split_faq(events: Vec<Spanned<'_>>, headings: &[HeadingInfo], clean: bool, out: &mut Rendered) {
-    // A `##` inside a list or quote belongs to it: splitting there would leave the list open.
-    let questions: Vec<&HeadingInfo> = headings
-        .iter()
-        .filter(|h| h.level == HeadingLevel::H2 && h.top_level)
-        .collect();
-    let first = questions.first().map_or(events.len(), |h| h.start);
-    let mut events: Vec<Option<Spanned<'_>>> = events.into_iter().map(Some).collect();
-    push_html(
-        &mut out.html,
-        events[..first]
-            .iter_mut()
-            .filter_map(|e| e.take())
-            .map(|(e, _)| e),
-        clean,
-    );
-    for (n, question) in questions.iter().enumerate() {
-        let answer_end = questions.get(n + 1).map_or(events.len(), |next| next.start);
-        let mut answer: Vec<Spanned<'_>> = events[question.end + 1..answer_end]
-            .iter_mut()
-            .filter_map(|e| e.take())
-            .collect();
-        let keywords = take_keywords(&mut answer);
-        let answer_text = plain_text(&answer);
-        let mut answer_html = String::new();
-        push_html(&mut answer_html, answer.into_iter().map(|(e, _)| e), clean);
-        out.faq.push(FaqItem {
-            id: question.id.clone(),
-            question: question.text.clone(),
-            answer_html,
-            answer_text,
-            keywords,
-        });
-    }
-}
-
-/// A question's own keywords: an HTML comment of its answer that reads
-/// `<!-- keywords: a, b -->`, taken out of the answer (the first such comment; a page never
-/// shows comments, and search needs only the words).
-fn take_keywords(answer: &mut Vec<Spanned<'_>>) -> Vec<String> {
-    let mut at = 0;
-    while at < answer.len() {
-        if matches!(answer[at].0, Event::Start(Tag::HtmlBlock)) {
-            let end = (at..answer.len())
-                .find(|&i| matches!(answer[i].0, Event::End(TagEnd::HtmlBlock)))
-                .unwrap_or(answer.len() - 1);
-            let html: String = answer[at..=end]
-                .iter()
-                .filter_map(|(event, _)| match event {
-                    Event::Html(text) => Some(text.as_ref()),
-                    _ => None,
-                })
-                .collect();
-            let keywords = html
-                .trim()
-                .strip_prefix("<!--")
-                .and_then(|c| c.strip_suffix("-->"))
-                .map(str::trim)
-                .and_then(|c| c.strip_prefix("keywords:"));
-            if let Some(keywords) = keywords {
-                answer.drain(at..=end);
-                return keywords
-                    .split(',')
-                    .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|k| !k.is_empty())
-                    .collect();
-            }
-            at = end + 1;
-        } else {
-            at += 1;
-        }
-    }
-    Vec::new()
-}
-
-/// How-to: the first top-level ordered list is the steps; without one, `## Step …` headings are.
-fn mark_steps(events: &mut [Spanned<'_>], headings: &[HeadingInfo], steps: &mut Vec<Step>) {
-    let mut depth = 0usize;
-    let mut list_start = None;
-    for (i, (event, _)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::List(Some(_))) if depth == 0 => {
-                list_start = Some(i);
-                break;
-            }
-            Event::Start(
-                Tag::List(_) | Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_),
-            ) => depth += 1,
-            Event::End(
-                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
-            ) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if let Some(start) = list_start {
-        let end = find_end(events, start);
-        let mut item_depth = 0usize;
-        let mut item_start = 0;
-        for i in start + 1..end {
-            match &events[i].0 {
-                Event::Start(Tag::Item) => {
-                    if item_depth == 0 {
-                        item_start = i;
-                    }
-                    item_depth += 1;
-                }
-                Event::End(TagEnd::Item) => {
-                    item_depth -= 1;
-                    if item_depth == 0 {
-                        steps.push(Step {
-                            text: plain_text(&events[item_start..=i])
-                                .replace('\n', " ")
-                                .trim()
-                                .to_string(),
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-        let number = match &events[start].0 {
-            Event::Start(Tag::List(Some(n))) => *n,
-            _ => 1,
-        };
-        let open = if number == 1 {
-            "<ol class=\"howto-steps\">\n".to_string()
-        } else {
-            format!("<ol class=\"howto-steps\" start=\"{number}\">\n")
-        };
-        events[start].0 = Event::Html(CowStr::from(open));
-        events[end].0 = Event::Html(CowStr::from("</ol>\n"));
-        return;
-    }
-    for heading in headings.iter().filter(|h| h.level == HeadingLevel::H2) {
-        let lower = heading.text.to_lowercase();
-        if ["step", "шаг", "samm"].iter().any(|w| lower.starts_with(w)) {
-            steps.push(Step {
-                text: heading.text.clone(),
-            });
-        }
-    }
-}
-
-/// Mintlify-style JSX (`<Note>`, `<Steps>`) is not HTML: report each component once per
-/// place and drop the tags, keeping what is between them.
-fn strip_jsx(events: &mut [Spanned<'_>], problems: &mut Vec<Problem>) {
-    for (event, range) in events.iter_mut() {
-        let (is_block, html) = match event {
-            Event::Html(h) => (true, h.to_string()),
-            Event::InlineHtml(h) => (false, h.to_string()),
-            _ => continue,
-        };
-        let (kept, found) = remove_capitalized_tags(&html);
-        if found.is_empty() {
-            continue;
-        }
-        for (offset, name) in found {
-            problems.push(Problem {
-                offset: range.start + offset,
-                severity: Severity::Warning,
-                message: format!("MDX component `<{name}>` is not supported; its tags are dropped and its text kept"),
-                help: "use Markdown instead: `> [!NOTE]` for notes, a numbered list for steps, `![alt](image.png)` for frames".into(),
-            });
-        }
-        *event = if is_block {
-            Event::Html(CowStr::from(kept))
-        } else {
-            Event::InlineHtml(CowStr::from(kept))
-        };
-    }
-}
-
-/// Removes `<Name ...>`, `</Name>` and `<Name />` tags whose name starts with a capital letter.
-fn remove_capitalized_tags(html: &str) -> (String, Vec<(usize, String)>) {
-    let mut kept = String::with_capacity(html.len());
-    let mut found = Vec::new();
-    let mut rest = html;
-    let mut offset = 0;
-    while let Some(pos) = rest.find('<') {
-        let after = &rest[pos + 1..];
-        let name_part = after.strip_prefix('/').unwrap_or(after);
-        let is_component = name_part
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_uppercase());
-        if !is_component {
-            kept.push_str(&rest[..pos + 1]);
-            offset += pos + 1;
-            rest = after;
-            continue;
-        }
-        kept.push_str(&rest[..pos]);
-        let name: String = name_part
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-            .collect();
-        if !after.starts_with('/') {
-            found.push((offset + pos, name));
-        }
-        let close = after.find('>').map_or(after.len(), |i| i + 1);
-        offset += pos + 1 + close;
-        rest = &after[close..];
-    }
-    kept.push_str(rest);
-    (kept, found)
 }
 
 /// Escapes text for HTML content and attribute values. Also Tera's escaper, so it runs for

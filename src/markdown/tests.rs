@@ -1,3 +1,4 @@
+use super::labels::tests::shipped;
 use super::*;
 
 /// Rewrites `x.md` links to `/x/` and reports `missing.md`; everything else is kept.
@@ -39,7 +40,7 @@ fn render_kind(body: &str, kind: Kind) -> Rendered {
         RenderOptions {
             kind,
             title: "Refunds",
-            lang: "en",
+            labels: &shipped("en"),
             mdx: false,
         },
         &FakeSite,
@@ -124,12 +125,43 @@ fn callouts_become_labelled_boxes() {
         RenderOptions {
             kind: Kind::Article,
             title: "x",
-            lang: "ru",
+            labels: &shipped("ru"),
             mdx: false,
         },
         &FakeSite,
     );
     assert!(ru.html.contains(">Совет</p>"), "{}", ru.html);
+}
+
+#[test]
+fn callout_and_video_labels_are_the_tables_words() {
+    let table: toml::Table = toml::from_str(
+        "video_play = \"Watch <now>\"\ncallout_tip = \"Good to know\"\ncallout_caution = \"Careful\"",
+    )
+    .unwrap();
+    let labels = Labels::from_strings(|key| table.get(key).and_then(|v| v.as_str()));
+    let r = render(
+        "> [!TIP]\n> Soon.\n\n> [!CAUTION]\n> Hot.\n\nhttps://vimeo.com/76979871\n",
+        RenderOptions {
+            kind: Kind::Article,
+            title: "x",
+            labels: &labels,
+            mdx: false,
+        },
+        &FakeSite,
+    );
+    assert!(
+        r.html
+            .contains("<p class=\"callout-title\">Good to know</p>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<p class=\"callout-title\">Careful</p>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains(">Watch &lt;now&gt;</a>"), "{}", r.html);
 }
 
 #[test]
@@ -186,7 +218,7 @@ fn mdx_components_are_reported_and_dropped() {
         RenderOptions {
             kind: Kind::Article,
             title: "x",
-            lang: "en",
+            labels: &shipped("en"),
             mdx: true,
         },
         &FakeSite,

@@ -2,7 +2,10 @@
 //! clicks: the page carries a plain link that the theme's script swaps for an iframe of the
 //! privacy-enhanced player (youtube-nocookie.com, Vimeo with `dnt=1`).
 
-use super::escape;
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
+
+use super::{Problem, Resolution, Resolve, Spanned, escape, find_end, heading_text, sanitize};
+use crate::diag::Severity;
 
 /// The embed for a YouTube or Vimeo page URL, `None` for anything else. `label` is the
 /// link's text in the page's language.
@@ -73,6 +76,90 @@ fn vimeo(url: &str) -> Option<(String, String)> {
 fn strip_scheme(url: &str) -> Option<&str> {
     url.strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
+}
+
+pub(super) fn embed_videos(
+    play_label: &str,
+    events: &mut Vec<Spanned<'_>>,
+    resolver: &dyn Resolve,
+    problems: &mut Vec<Problem>,
+) {
+    let mut i = 0;
+    while i < events.len() {
+        if !matches!(events[i].0, Event::Start(Tag::Paragraph)) {
+            i += 1;
+            continue;
+        }
+        let end = find_end(events, i);
+        let inner = &events[i + 1..end];
+        let url = match inner {
+            // `<https://youtu.be/x>` or `[https://youtu.be/x](https://youtu.be/x)` alone
+            [
+                (
+                    Event::Start(Tag::Link {
+                        dest_url,
+                        link_type,
+                        ..
+                    }),
+                    _,
+                ),
+                rest @ ..,
+            ] if matches!(link_type, LinkType::Autolink)
+                || heading_text(rest) == dest_url.as_ref() =>
+            {
+                Some(dest_url.to_string())
+            }
+            _ if inner.iter().all(|(e, _)| matches!(e, Event::Text(_))) => {
+                Some(heading_text(inner))
+            }
+            _ => None,
+        };
+        let embed = url.and_then(|url| {
+            if url.contains(char::is_whitespace) {
+                return None;
+            }
+            if let Some(html) = embed_html(&url, play_label) {
+                return Some(html);
+            }
+            if url.to_ascii_lowercase().ends_with(".mp4")
+                || url.to_ascii_lowercase().ends_with(".webm")
+            {
+                if sanitize::check_url("video", "src", &url).is_err() {
+                    problems.push(Problem {
+                        offset: events[i].1.start,
+                        severity: Severity::Warning,
+                        message: format!("video `{}` is not embedded: videos play only from this help center's own files, YouTube or Vimeo", sanitize::shown(&url)),
+                        help: sanitize::VIDEO_HELP.into(),
+                    });
+                    return None;
+                }
+                let src = match resolver.resolve(&url, true) {
+                    Resolution::Rewrite(src) => src,
+                    Resolution::Problem {
+                        severity,
+                        message,
+                        help,
+                    } => {
+                        problems.push(Problem {
+                            offset: events[i].1.start,
+                            severity,
+                            message,
+                            help,
+                        });
+                        url.clone()
+                    }
+                    _ => url.clone(),
+                };
+                return Some(local_html(&src));
+            }
+            None
+        });
+        if let Some(html) = embed {
+            let range = events[i].1.clone();
+            events.splice(i..=end, [(Event::Html(CowStr::from(html)), range)]);
+        }
+        i += 1;
+    }
 }
 
 #[cfg(test)]

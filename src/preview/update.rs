@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, BuildError, Kept, Report};
+use crate::build::{self, BuildError, LiveParts, Report};
 use crate::config::Config;
 use crate::content::{self, Article, Site};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
@@ -22,7 +22,7 @@ pub struct LiveBuild {
     config: Config,
     site: Site,
     theme: Theme,
-    render: render::Kept,
+    render: render::LiveRender,
     index: LiveIndex,
 }
 
@@ -40,14 +40,14 @@ pub enum Saved {
 
 impl LiveBuild {
     /// The live build for what a full build into `out` kept.
-    pub fn new(kept: Kept, out: &Path) -> Result<LiveBuild, SearchError> {
-        let index = LiveIndex::open(kept.index, &out.join("index"))?;
+    pub fn new(parts: LiveParts, out: &Path) -> Result<LiveBuild, SearchError> {
+        let index = LiveIndex::open(parts.index, &out.join("index"))?;
         Ok(LiveBuild {
             out: out.to_path_buf(),
-            config: kept.config,
-            site: kept.site,
-            theme: kept.theme,
-            render: kept.render,
+            config: parts.config,
+            site: parts.site,
+            theme: parts.theme,
+            render: parts.render,
             index,
         })
     }

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Kind, Site, slugify};
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean};
+use crate::fs::PageWriteError;
 use crate::markdown::{self, PageRef, PlainText, RenderOptions, Rendered};
 use crate::theme::Theme;
 use outputs::Writer;
@@ -26,14 +27,14 @@ pub use links::encode;
 /// Where rendered pages go: the staging folder for `build`, nowhere for `check`.
 pub trait PageSink: Sync {
     /// `path` is relative to the site root: `returns/refund-policy/index.html`.
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String>;
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), PageWriteError>;
 }
 
 /// Discards pages: `check` renders everything to find problems but writes nothing.
 pub struct NoSink;
 
 impl PageSink for NoSink {
-    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> Result<(), PageWriteError> {
         Ok(())
     }
 }
@@ -42,7 +43,7 @@ impl PageSink for NoSink {
 pub struct Options {
     /// Build drafts too (preview); they are marked as drafts on the page.
     pub include_drafts: bool,
-    /// Keep what re-rendering one article needs (preview): see [`Kept`].
+    /// Keep what re-rendering one article needs (preview): see [`LiveRender`].
     pub keep: bool,
 }
 
@@ -89,7 +90,7 @@ pub fn render_site<Taken: Send, R: Send>(
         impl FnOnce(&[Option<Rendered>], Vec<Option<PlainText>>) -> Taken + Send,
         impl FnOnce(Taken) -> R + Send,
     >,
-) -> (Summary, R, Option<Kept>) {
+) -> (Summary, R, Option<LiveRender>) {
     let Input {
         config,
         site,
@@ -107,7 +108,7 @@ pub fn render_site<Taken: Send, R: Send>(
 
     let mut rendered: Vec<Option<Rendered>> = (0..site.articles.len())
         .into_par_iter()
-        .map(|id| published[id].then(|| render_article(site, id, &published, &known_urls)))
+        .map(|id| published[id].then(|| render_article(site, theme, id, &published, &known_urls)))
         .collect();
     let section_bodies: Vec<Option<Rendered>> = site
         .sections
@@ -127,7 +128,7 @@ pub fn render_site<Taken: Send, R: Send>(
             let options = RenderOptions {
                 kind: Kind::Article,
                 title: &section.title,
-                lang: &section.lang,
+                labels: &labels(theme, &section.lang),
                 mdx: from.ends_with(".mdx"),
             };
             Some(markdown::render(source.body(), options, &resolver))
@@ -231,7 +232,7 @@ pub fn render_site<Taken: Send, R: Send>(
         articles: published.iter().filter(|p| **p).count(),
         languages: config.languages.len(),
     };
-    let kept = kept.map(|(rendered, related, listings)| Kept {
+    let kept = kept.map(|(rendered, related, listings)| LiveRender {
         // The other thread is done with its share.
         rendered: Arc::try_unwrap(rendered).unwrap_or_else(|shared| (*shared).clone()),
         related,
@@ -247,6 +248,7 @@ pub fn render_site<Taken: Send, R: Send>(
 /// Article `id`'s Markdown, rendered.
 fn render_article(
     site: &Site,
+    theme: &Theme,
     id: usize,
     published: &[bool],
     known_urls: &HashSet<String>,
@@ -263,14 +265,20 @@ fn render_article(
     let options = RenderOptions {
         kind: article.kind,
         title: &article.title,
-        lang: &article.lang,
+        labels: &labels(theme, &article.lang),
         mdx: article.content_path.ends_with(".mdx"),
     };
     markdown::render(article.source.body(), options, &resolver)
 }
 
+/// The theme's words for what Markdown writes itself, in `lang`.
+fn labels(theme: &Theme, lang: &str) -> markdown::Labels {
+    let strings = theme.strings(lang);
+    markdown::Labels::from_strings(|key| strings.get(key).and_then(|v| v.as_str()))
+}
+
 /// What a render keeps for re-rendering one article and the pages that show it (preview).
-pub struct Kept {
+pub struct LiveRender {
     published: Vec<bool>,
     known_urls: HashSet<String>,
     /// Each article's rendering (its plain text given to search), by article id.
@@ -282,15 +290,15 @@ pub struct Kept {
     listings: Listings,
 }
 
-/// An article rendered again with its pages: see [`Kept::update_article`].
+/// An article rendered again with its pages: see [`LiveRender::update_article`].
 pub struct Updated {
     /// The pages written, by output path (`returns/refund-policy/index.html`).
     pub pages: Vec<String>,
-    /// The article's plain text, for search (the rest of its rendering: [`Kept::rendering`]).
+    /// The article's plain text, for search (the rest of its rendering: [`LiveRender::rendering`]).
     pub plain: PlainText,
 }
 
-impl Kept {
+impl LiveRender {
     /// Article `id`'s rendering as kept (its plain text given to search).
     pub fn rendering(&self, id: usize) -> Option<&Rendered> {
         self.rendered.get(id)?.as_ref()
@@ -308,7 +316,7 @@ impl Kept {
     /// Only for a version that keeps the article's place in every listing (URL, folder,
     /// language, title, weight, tags, aliases, translation, draft): anything else changes
     /// other pages' lists and needs a whole render. Problems go to `diagnostics`; with an
-    /// error nothing is written and `None` comes back (this `Kept` no longer matches `site`:
+    /// error nothing is written and `None` comes back (this `LiveRender` no longer matches `site`:
     /// render the whole site next).
     pub fn update_article(
         &mut self,
@@ -317,11 +325,15 @@ impl Kept {
         sink: &dyn PageSink,
         diagnostics: &Diagnostics,
     ) -> Option<Updated> {
-        let Input { config, site, .. } = input;
+        let Input {
+            config,
+            site,
+            theme,
+        } = input;
         if !self.is_published(id) {
             return None;
         }
-        let mut rendered = render_article(site, id, &self.published, &self.known_urls);
+        let mut rendered = render_article(site, theme, id, &self.published, &self.known_urls);
         let summary = context::summarize(site, id, &rendered);
         let plain = rendered.take_plain_text();
         self.rendered[id] = Some(rendered);

@@ -346,6 +346,33 @@ fn a_theme_template_overrides_just_that_template() {
 }
 
 #[test]
+fn a_themes_strings_name_its_callouts_and_videos() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"shop\"\n",
+    );
+    let strings = include_str!("../../themes/default/strings/en.toml")
+        .replace("callout_tip = \"Tip\"", "callout_tip = \"Good to know\"")
+        .replace(
+            "video_play = \"Play video\"",
+            "video_play = \"Watch the film\"",
+        );
+    hc.write("themes/shop/strings/en.toml", &strings);
+    hc.write(
+        "content/returns/parcel.md",
+        "+++\ntitle = \"Parcel\"\n+++\n\n> [!TIP]\n> Keep the box.\n\nhttps://youtu.be/dQw4w9WgXcQ\n",
+    );
+    hc.build().success();
+    let page = hc.read("build/site/returns/parcel/index.html");
+    assert!(
+        page.contains("<p class=\"callout-title\">Good to know</p>"),
+        "{page}"
+    );
+    assert!(page.contains(">Watch the film</a>"), "{page}");
+}
+
+#[test]
 fn unknown_theme_says_which_folder_is_missing() {
     let hc = HelpCenter::minimal();
     hc.write(

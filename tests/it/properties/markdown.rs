@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use helpbook::content::Kind;
 use helpbook::diag::Severity;
-use helpbook::markdown::{self, PageRef, RenderOptions, Rendered, Resolution, Resolve};
+use helpbook::markdown::{self, Labels, PageRef, RenderOptions, Rendered, Resolution, Resolve};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -49,13 +49,21 @@ impl Resolve for Site {
     }
 }
 
+/// The default theme's English labels.
+fn english() -> Labels {
+    let table: toml::Table =
+        toml::from_str(include_str!("../../../themes/default/strings/en.toml"))
+            .expect("en.toml is TOML");
+    Labels::from_strings(|key| table.get(key).and_then(|v| v.as_str()))
+}
+
 fn render(body: &str, kind: Kind, mdx: bool) -> Rendered {
     markdown::render(
         body,
         RenderOptions {
             kind,
             title: "Refunds",
-            lang: "en",
+            labels: &english(),
             mdx,
         },
         &Site,

@@ -12,8 +12,9 @@ use helpbook::build::{self, BuildOptions, Silent};
 use helpbook::config::Config;
 use helpbook::content;
 use helpbook::diag::Diagnostics;
-use helpbook::markdown::{self, RenderOptions, Resolution, Resolve};
+use helpbook::markdown::{self, Labels, RenderOptions, Resolution, Resolve};
 use helpbook::search::{Engine, Request, Response};
+use helpbook::theme::Theme;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -57,6 +58,12 @@ impl Resolve for AsWritten {
     }
 }
 
+/// The theme's words for what Markdown writes itself, as the build takes them.
+fn theme_labels(theme: &Theme, lang: &str) -> Labels {
+    let strings = theme.strings(lang);
+    Labels::from_strings(|key| strings.get(key).and_then(|v| v.as_str()))
+}
+
 fn one_space(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -75,6 +82,7 @@ impl Demo {
         let engine = Engine::open(&folder.path("build/index")).expect("the index opens");
         let (config, _) = Config::load(folder.root()).expect("book.toml");
         let site = content::load(&config, &Diagnostics::new());
+        let theme = Theme::load(&config).expect("the default theme loads");
         let texts = site
             .articles
             .iter()
@@ -82,7 +90,7 @@ impl Demo {
                 let options = RenderOptions {
                     kind: article.kind,
                     title: &article.title,
-                    lang: &article.lang,
+                    labels: &theme_labels(&theme, &article.lang),
                     mdx: article.source.path.ends_with(".mdx"),
                 };
                 let rendered = markdown::render(article.source.body(), options, &AsWritten);
