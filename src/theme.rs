@@ -57,6 +57,16 @@ impl Theme {
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
         collect_embedded(&DEFAULT_THEME, &mut files);
+        // A theme's `strings/ru.toml` is laid over the built-in one key by key, so a theme
+        // written before a key was added still has its words.
+        let built_in_strings: BTreeMap<String, toml::Table> = files
+            .iter()
+            .filter_map(|(path, file)| {
+                let lang = path.strip_prefix("strings/")?.strip_suffix(".toml")?;
+                let table = toml::from_str(std::str::from_utf8(&file.bytes).ok()?).ok()?;
+                Some((lang.to_string(), table))
+            })
+            .collect();
         let theme_dir = config.root.join("themes").join(&config.theme);
         if theme_dir.is_dir() {
             collect_dir(&config.root, &theme_dir, "", &mut files)?;
@@ -93,7 +103,9 @@ impl Theme {
             {
                 let text = String::from_utf8_lossy(&file.bytes);
                 match toml::from_str::<toml::Table>(&text) {
-                    Ok(table) => {
+                    Ok(own) => {
+                        let mut table = built_in_strings.get(lang).cloned().unwrap_or_default();
+                        table.extend(own);
                         let map = table
                             .into_iter()
                             .map(|(k, v)| {

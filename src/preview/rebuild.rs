@@ -11,7 +11,7 @@ use super::decide::{Change, Plan, plan};
 use super::overlay;
 use super::update::{LiveBuild, Saved};
 use super::watch::Saves;
-use crate::build::{self, BuildOptions, Kept, Report, Silent};
+use crate::build::{self, BuildOptions, LiveParts, Report, Silent};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::insights::Insights;
@@ -174,7 +174,7 @@ impl Rebuilder {
 
     /// One full build, with drafts; its errors when the content has any (the previous build
     /// stays). A good build gives back what updating it needs.
-    fn build_in_full(&self) -> Result<Option<Kept>, Vec<Diagnostic>> {
+    fn build_in_full(&self) -> Result<Option<LiveParts>, Vec<Diagnostic>> {
         let options = BuildOptions {
             out: Some(self.out.clone()),
             include_drafts: true,
@@ -200,7 +200,7 @@ impl Rebuilder {
 
     /// The live build for what a full build kept; `None` (so that the next save builds in
     /// full again) when its index cannot be opened for updates.
-    fn keep(&self, kept: Kept) -> Option<LiveBuild> {
+    fn keep(&self, kept: LiveParts) -> Option<LiveBuild> {
         LiveBuild::new(kept, &self.out)
             .map_err(|error| {
                 self.terminal

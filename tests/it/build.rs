@@ -373,6 +373,46 @@ fn a_themes_strings_name_its_callouts_and_videos() {
 }
 
 #[test]
+fn a_themes_strings_file_with_few_keys_keeps_the_built_in_words() {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\nlanguages = [\"ru\"]\n\n[theme]\nname = \"shop\"\n",
+    );
+    // A theme written before callouts had words of their own: one key of its own per language.
+    hc.write(
+        "themes/shop/strings/en.toml",
+        "search_placeholder = \"Ask us\"\n",
+    );
+    hc.write(
+        "themes/shop/strings/ru.toml",
+        "search_placeholder = \"Спросите нас\"\n",
+    );
+    let callout = "\n\n> [!TIP]\n> Keep the box.\n";
+    hc.write(
+        "content/returns/parcel.md",
+        &format!("+++\ntitle = \"Parcel\"\n+++{callout}"),
+    );
+    hc.write(
+        "content/returns/parcel.ru.md",
+        &format!("+++\ntitle = \"Посылка\"\n+++{callout}"),
+    );
+    hc.build().success();
+    let english = hc.read("build/site/returns/parcel/index.html");
+    assert!(english.contains("Ask us"), "the theme's own word");
+    assert!(
+        english.contains("<p class=\"callout-title\">Tip</p>"),
+        "{english}"
+    );
+    let russian = hc.read("build/site/ru/returns/parcel/index.html");
+    assert!(russian.contains("Спросите нас"), "the theme's own word");
+    assert!(
+        russian.contains("<p class=\"callout-title\">Совет</p>"),
+        "{russian}"
+    );
+}
+
+#[test]
 fn unknown_theme_says_which_folder_is_missing() {
     let hc = HelpCenter::minimal();
     hc.write(
