@@ -6,19 +6,21 @@
 //! wrongly in a search later.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
 use tantivy::directory::OwnedBytes;
+use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
 use tantivy::index::SegmentComponent;
+use tantivy::{Index, TantivyError};
 
 use super::hits::{ADDED_HITS_FILE, HITS_FILE};
-use super::index::{IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use super::ranking::RANKING_FILE;
-use super::{SearchError, Settings};
+use super::schema::{IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use crate::fs::FsError;
+use crate::search::{SearchError, Settings};
 
 /// The layout of the index folder, files and schema: another number is another layout, which
 /// this helpbook does not read. Raise it with any change to a file's layout.
@@ -168,7 +170,7 @@ impl FileList {
 
     /// `name` in `dir` memory-mapped, once its bytes are what was written.
     fn map(&self, dir: &Path, name: &str) -> Result<OwnedBytes, SearchError> {
-        let bytes = super::hits::open_file(dir, name).map_err(|e| missing(dir, name, e))?;
+        let bytes = open_file(dir, name).map_err(|e| missing(dir, name, e))?;
         self.check(dir, name, bytes.as_slice())?;
         Ok(bytes)
     }
@@ -258,6 +260,75 @@ pub fn check_tantivy(dir: &Path, index: &Index) -> Result<(), SearchError> {
         Some((file, problem)) => Err(damaged(dir, &file, problem)),
         None => Ok(()),
     }
+}
+
+/// A file of the index in `dir` (the hits or the ranking file), memory-mapped.
+pub fn open_file(dir: &std::path::Path, name: &str) -> std::io::Result<OwnedBytes> {
+    use tantivy::directory::{Directory, MmapDirectory};
+    let system_error = |e: tantivy::TantivyError| io_cause(&e).1;
+    let directory = MmapDirectory::open(dir).map_err(|e| system_error(e.into()))?;
+    directory
+        .open_read(std::path::Path::new(name))
+        .map_err(|e| system_error(e.into()))?
+        .read_bytes()
+}
+
+/// The system's error inside a Tantivy error, and the file it was about when Tantivy says.
+/// Errors that are none of the system's are wrapped whole.
+pub(in crate::search) fn io_cause(error: &TantivyError) -> (Option<PathBuf>, io::Error) {
+    // Tantivy shares its errors (`Arc`): the copy keeps the kind and the system's code, also
+    // from under the errors that wrap it (a temporary file's, with its made-up name).
+    let copy = |e: &io::Error| {
+        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(error) = inner {
+            if let Some(code) = error
+                .downcast_ref::<io::Error>()
+                .and_then(io::Error::raw_os_error)
+            {
+                return io::Error::from_raw_os_error(code);
+            }
+            inner = match error.downcast_ref::<io::Error>() {
+                Some(io) => io.get_ref().map(|e| e as _),
+                None => error.source(),
+            };
+        }
+        system_error(e.kind()).unwrap_or_else(|| io::Error::new(e.kind(), e.to_string()))
+    };
+    match error {
+        TantivyError::IoError(e) => (None, copy(e)),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath })
+        | TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            (Some(filepath.clone()), copy(io_error))
+        }
+        TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists(file)) => {
+            (Some(file.clone()), io::ErrorKind::AlreadyExists.into())
+        }
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(file)) => {
+            (Some(file.clone()), io::ErrorKind::NotFound.into())
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::IoError {
+            io_error,
+            directory_path,
+        }) => (Some(directory_path.clone()), copy(io_error)),
+        TantivyError::LockFailure(LockError::IoError(e), _) => (None, copy(e)),
+        other => (None, io::Error::other(other.clone())),
+    }
+}
+
+/// The system's error for the kinds a write of the index fails with, when a wrapper kept only
+/// the kind (Tantivy's temporary files name themselves instead of keeping the code).
+fn system_error(kind: io::ErrorKind) -> Option<io::Error> {
+    use rustix::io::Errno;
+    let errno = match kind {
+        io::ErrorKind::StorageFull => Errno::NOSPC,
+        io::ErrorKind::FileTooLarge => Errno::FBIG,
+        io::ErrorKind::QuotaExceeded => Errno::DQUOT,
+        io::ErrorKind::ReadOnlyFilesystem => Errno::ROFS,
+        io::ErrorKind::PermissionDenied => Errno::ACCESS,
+        io::ErrorKind::NotFound => Errno::NOENT,
+        _ => return None,
+    };
+    Some(io::Error::from_raw_os_error(errno.raw_os_error()))
 }
 
 /// A file of the index that cannot be read: damage when it is gone, else the system's error.

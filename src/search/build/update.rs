@@ -15,15 +15,15 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::folder::FileList;
-use super::hits::{self, ADDED_HITS_FILE};
 use super::index::{
-    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, tantivy_failed, to_tantivy,
-    why_stopped, write_failed,
+    ArticleWords, IndexKept, lexicon_text, tantivy_failed, to_tantivy, why_stopped, write_failed,
 };
-use super::ranking::{self, ArticleRanking, RANKING_FILE};
 use super::unsynced::Unsynced;
-use super::{Document, SearchError};
+use crate::search::store::folder::{FileList, open_file};
+use crate::search::store::hits::{self, ADDED_HITS_FILE};
+use crate::search::store::ranking::{self, ArticleRanking, RANKING_FILE};
+use crate::search::store::schema::{Fields, LEXICON_FILE};
+use crate::search::{Document, SearchError};
 
 /// A written index (a build's `index/` folder), open for updates.
 pub struct LiveIndex {
@@ -168,7 +168,7 @@ impl LiveIndex {
             .map_err(write_failed(&self.dir.join(ADDED_HITS_FILE)))?;
         self.replace_file(ADDED_HITS_FILE, added.get_ref())?;
         let ranking_path = self.dir.join(RANKING_FILE);
-        let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
+        let old_ranking = open_file(&self.dir, RANKING_FILE)
             .map_err(|e| SearchError::from(crate::fs::FsError::new("reading", &ranking_path, e)))
             .and_then(|bytes| {
                 ArticleRanking::open(bytes).map_err(|problem| SearchError::IndexDamaged {

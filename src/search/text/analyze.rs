@@ -6,6 +6,8 @@
 
 use frostem::{Algorithm, Stemmer};
 
+use crate::search::caches::STEM_CACHE;
+
 /// One word of a text: where it is (bytes) and its normalised form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
@@ -26,12 +28,10 @@ pub struct Analyzer {
 thread_local! {
     /// Per analyzer, word -> stem. A help center has tens of thousands of distinct words but
     /// millions of word occurrences: stemming each distinct word once per thread is enough.
+    /// Bound: see `caches`.
     static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<String, String>>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
-
-/// Cached stems per thread, at most this many per analyzer (then the cache starts over).
-const STEM_CACHE: usize = 300_000;
 
 impl Analyzer {
     /// The analyzer for documents (and queries) in `lang`.
@@ -344,7 +344,7 @@ fn lower_into(raw: &str, out: &mut String) {
 /// of indexing and of every snippet: each character is classed by its first byte, and only
 /// characters outside ASCII, Latin-1, Latin Extended-A/B and the common Cyrillic letters are
 /// decoded.
-pub(super) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
+pub(in crate::search) fn for_each_span(text: &str, mut f: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     loop {

@@ -13,20 +13,20 @@ use tantivy::query::{BoostQuery, EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Index, ReloadPolicy, Score, Searcher, SegmentOrdinal, Term};
 
-use super::analyze::{Analyzer, fold, is_stop_word, words};
-use super::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
-use super::index::{Fields, IndexStats};
-use super::lexicon::Lexicon;
-use super::matching::{
-    Matched, Requirements, and, articles_of, docs_in_lang, for_each_set, has, matching_articles,
-};
-use super::query::{self, Built, SynonymGroup};
-use super::ranking::{ArticleRanking, Part};
+use super::bitset::{and, for_each_set, has};
+use super::matching::{Matched, Requirements, articles_of, docs_in_lang, matching_articles};
+use super::query::{self, Built};
 use super::scoring::{Found, Lists, best_articles};
 use super::snippet::{Matcher, snippet};
-use super::variants::{from_translit, other_layout};
-use super::vocabulary::Vocabulary;
-use super::{Popular, SearchError, Settings, Support, normalize_query};
+use crate::search::caches::ANCHOR_WEIGHTS_KEPT;
+use crate::search::store::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
+use crate::search::store::ranking::{ArticleRanking, Part};
+use crate::search::store::schema::{Fields, IndexStats};
+use crate::search::text::analyze::{Analyzer, fold, is_stop_word, words};
+use crate::search::text::lexicon::Lexicon;
+use crate::search::text::variants::{from_translit, other_layout};
+use crate::search::text::vocabulary::{SynonymGroup, Vocabulary};
+use crate::search::{Popular, SearchError, Settings, Support, normalize_query};
 
 /// A search as the shopper asked for it (already validated by the caller).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -211,7 +211,7 @@ impl Engine {
     /// it is found whole (see `folder`): a damaged index is refused here, never met by a
     /// search.
     pub fn open(dir: &Path) -> Result<Engine, SearchError> {
-        let (index, settings, stats) = super::folder::open(dir)?;
+        let (index, settings, stats) = crate::search::store::folder::open(dir)?;
         // An index written by another version lacks fields; say which folder to rebuild.
         Engine::from_index(index, settings, stats).map_err(|e| match e {
             SearchError::IndexOpen { reason, .. } => SearchError::IndexOpen {
@@ -1212,16 +1212,12 @@ fn best_sections(
 thread_local! {
     /// Tantivy's weight of each anchor term searched recently on this thread, by index
     /// opening: working one out looks the term up in every segment and fills a table of 256
-    /// scores.
+    /// scores. Bound and staleness: see `caches`.
     static ANCHOR_WEIGHTS: RefCell<FxHashMap<AnchorTerm, Rc<dyn Weight>>> = RefCell::default();
 }
 
 /// An anchor term as kept: index opening, field, stem, boost (its bits).
 type AnchorTerm = (u64, Field, String, u32);
-
-/// Anchor terms whose weights (about 1 KB each) are kept per thread; beyond that they are all
-/// forgotten at once.
-const ANCHOR_WEIGHTS_KEPT: usize = 1024;
 
 /// The weight of `stem` in `field`, boosted by `boost`, for the index as opened `opening`.
 fn anchor_weight(

@@ -14,11 +14,11 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
 use tantivy::schema::Field;
 
-use super::analyze::{Analyzer, fold, is_stop_word, words};
-use super::index::Fields;
-use super::lexicon::{Lexicon, typos_allowed};
-use super::ranking::Part;
-use super::vocabulary::Vocabulary;
+use crate::search::store::ranking::Part;
+use crate::search::store::schema::Fields;
+use crate::search::text::analyze::{Analyzer, fold, is_stop_word, words};
+use crate::search::text::lexicon::{Lexicon, typos_allowed};
+use crate::search::text::vocabulary::{SynonymGroup, Vocabulary};
 
 const TITLE: f32 = 4.0;
 const HEADING: f32 = 2.5;
@@ -148,9 +148,6 @@ fn add_words(text: &str, parsed: &mut Parsed) {
         }
     }
 }
-
-/// A synonym group, each member as its words (lowercased).
-pub type SynonymGroup = Vec<Vec<String>>;
 
 /// The query for one language. Searching is split in three: which articles match (the
 /// clauses, phrases and exclusions; see `matching`); how well each answers (`ranking`, from

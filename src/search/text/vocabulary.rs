@@ -12,10 +12,12 @@ use serde::Deserialize;
 
 use super::analyze::{Analyzer, fold, is_stop_word, words};
 use super::lexicon::{distance_within, typos_allowed};
-use super::query::SynonymGroup;
 // An entry as written: `[[search.phrasing]]` in book.toml, `[[<lang>.phrasing]]` in the data
 // file.
 use crate::config::Phrasing as PhrasingSource;
+
+/// A synonym group, each member as its words (lowercased).
+pub type SynonymGroup = Vec<Vec<String>>;
 
 /// The built-in vocabulary's source.
 const BUILT_IN: &str = include_str!("vocabulary.toml");

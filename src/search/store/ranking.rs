@@ -42,7 +42,7 @@ pub enum Part {
     Text = 2,
 }
 
-pub(super) const PARTS: usize = 3;
+pub(in crate::search) const PARTS: usize = 3;
 
 /// One article's words, counted: each distinct stem with how often it occurs in the title
 /// and in the whole text, and how well each topic holding it matches it.
@@ -619,7 +619,7 @@ impl ArticleRanking {
         }
         Ok(ArticleRanking {
             bytes,
-            id: super::next_opening(),
+            id: crate::search::caches::next_opening(),
             document_offsets,
             documents,
             articles,
