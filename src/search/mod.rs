@@ -63,7 +63,8 @@ mod caches;
 mod store;
 mod text;
 
-pub use answer::engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
+pub use answer::engine::Engine;
+pub use answer::response::{Explanation, Hit, Quality, Request, Response, WordScore};
 pub use build::index::{IndexKept, write_index, write_live_index};
 pub use build::update::LiveIndex;
 pub use store::folder::INDEX_FORMAT;
@@ -195,28 +196,57 @@ pub struct Popular {
 pub enum SearchError {
     /// The index folder is missing or unreadable: build first.
     #[error("cannot open the search index in `{path}`: {reason}")]
-    IndexOpen { path: String, reason: String },
+    IndexOpen {
+        path: String,
+        #[source]
+        reason: OpenProblem,
+    },
     /// A file of the index is missing or is not as the build wrote it (a disk error, a copy
     /// cut short, an edit): searching it could crash or answer wrongly, so it is rebuilt.
     #[error("the search index in `{}` is damaged: `{file}` {problem}; rebuild it with `helpbook build`", dir.display())]
     IndexDamaged {
         dir: PathBuf,
         file: String,
-        problem: String,
+        #[source]
+        problem: Damage,
     },
     /// Another version of helpbook, with another index format, wrote the index.
     #[error("the search index in `{}` was written by another version of helpbook ({found}, where this one reads index format {}); rebuild it with `helpbook build`", dir.display(), store::folder::INDEX_FORMAT)]
-    IndexFormat { dir: PathBuf, found: String },
+    IndexFormat { dir: PathBuf, found: FoundFormat },
     /// Writing the index failed: the disk is full or read-only. Names the file and the cause.
     #[error(transparent)]
     IndexWrite(#[from] crate::fs::FsError),
     /// A query failed inside Tantivy.
     #[error("search failed: {0}")]
-    Query(String),
+    Query(#[from] tantivy::TantivyError),
+    /// A found document's record is not in the hits file: the index and the hits file are
+    /// of two builds.
+    #[error(
+        "search failed: the record of a hit (article {article}) is missing from `{}`; run `helpbook build` again",
+        store::hits::HITS_FILE
+    )]
+    MissingRecord { article: u32 },
 }
 
-impl From<tantivy::TantivyError> for SearchError {
-    fn from(e: tantivy::TantivyError) -> Self {
-        SearchError::Query(e.to_string())
-    }
+/// Why an index cannot be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenProblem {
+    /// Nothing was built there.
+    #[error("there is no index there; run `helpbook build` first")]
+    NoIndex,
+    /// The schema lacks a field this version searches: another version wrote it.
+    #[error("the index has no `{0}` field; rebuild it with this version of helpbook")]
+    NoField(&'static str),
+    /// One of our binary files is not laid out as this version reads it.
+    #[error("`{file}`: {problem}; run `helpbook build` again")]
+    File {
+        file: &'static str,
+        #[source]
+        problem: store::LayoutError,
+    },
+    /// What a build kept for updates does not agree with itself.
+    #[error("{documents} articles' documents but {counted} articles counted: a bug in the build")]
+    Miscounted { documents: usize, counted: usize },
 }
+
+pub use store::folder::{Damage, FoundFormat};

@@ -23,7 +23,7 @@ use crate::search::store::folder::{FileList, open_file};
 use crate::search::store::hits::{self, ADDED_HITS_FILE};
 use crate::search::store::ranking::{self, ArticleRanking, RANKING_FILE};
 use crate::search::store::schema::{Fields, LEXICON_FILE};
-use crate::search::{Document, SearchError};
+use crate::search::{Damage, Document, OpenProblem, SearchError};
 
 /// A written index (a build's `index/` folder), open for updates.
 pub struct LiveIndex {
@@ -83,11 +83,10 @@ impl LiveIndex {
         if documents.len() != kept.counted.len() {
             return Err(SearchError::IndexOpen {
                 path: dir.display().to_string(),
-                reason: format!(
-                    "{} articles' documents but {} articles counted: a bug in the build",
-                    documents.len(),
-                    kept.counted.len()
-                ),
+                reason: OpenProblem::Miscounted {
+                    documents: documents.len(),
+                    counted: kept.counted.len(),
+                },
             });
         }
         let averages = ranking::averages(&kept.counted);
@@ -174,7 +173,7 @@ impl LiveIndex {
                 ArticleRanking::open(bytes).map_err(|problem| SearchError::IndexDamaged {
                     dir: self.dir.clone(),
                     file: RANKING_FILE.to_string(),
-                    problem,
+                    problem: Damage::Layout(problem),
                 })
             })?;
         let new_ranking = ranking::replace_article(
@@ -370,5 +369,40 @@ mod tests {
         let mut unknown = article(9, "is new");
         unknown.truncate(1);
         assert!(!live.replace(unknown).expect("no error"));
+    }
+
+    /// Every way a search reaches an article's words: as typed, with a typo, and as the start
+    /// of the word still being typed. Each reads another of the structures an update
+    /// replaces (the ranking file's lists, the lexicon, the added records and Tantivy's
+    /// documents for the anchor), so one left stale shows here.
+    #[test]
+    fn a_replaced_article_is_found_by_its_new_words_and_not_its_old_ones_every_way() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut live = live_index(dir.path());
+        let found = |query: &str| -> Vec<String> {
+            search(dir.path(), query)
+                .hits
+                .iter()
+                .map(|h| h.url.to_string())
+                .collect()
+        };
+        let old = ["tallinn", "tallin warehouse", "talli"];
+        for query in old {
+            assert_eq!(
+                found(query),
+                ["/shipping/article-2/#when"],
+                "before: {query}"
+            );
+        }
+        assert!(
+            live.replace(article(2, "leaves the depot in Riga on Mondays"))
+                .expect("updates")
+        );
+        for query in ["mondays", "mondys", "monda", "depot riga"] {
+            assert_eq!(found(query), ["/shipping/article-2/#when"], "new: {query}");
+        }
+        for query in old {
+            assert!(found(query).is_empty(), "old: {query}");
+        }
     }
 }

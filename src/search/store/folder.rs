@@ -20,7 +20,7 @@ use super::hits::{ADDED_HITS_FILE, HITS_FILE};
 use super::ranking::RANKING_FILE;
 use super::schema::{IndexStats, LEXICON_FILE, SETTINGS_FILE};
 use crate::fs::FsError;
-use crate::search::{SearchError, Settings};
+use crate::search::{OpenProblem, SearchError, Settings};
 
 /// The layout of the index folder, files and schema: another number is another layout, which
 /// this helpbook does not read. Raise it with any change to a file's layout.
@@ -29,19 +29,86 @@ pub const INDEX_FORMAT: u32 = 1;
 /// The list of helpbook's own files.
 pub const FILES_LIST: &str = "helpbook-index.json";
 
+/// Each of our own files beside Tantivy's with the version of its layout, which the list
+/// records for each file as it is written: raise a file's number with any change to what it
+/// holds or how. A file written with another number is refused as another version's. (The
+/// binary files carry theirs in their magic bytes too: `HBHITS1`, `HBRANK1`; the shopper
+/// vocabulary is in the binary, not in the index.)
+const FILE_FORMATS: [(&str, u32); 5] = [
+    (SETTINGS_FILE, 1),
+    (LEXICON_FILE, 1),
+    (HITS_FILE, 1),
+    (ADDED_HITS_FILE, 1),
+    (RANKING_FILE, 1),
+];
+
+/// The layout version this helpbook writes and reads `name` in (0 for a file it does not
+/// know: never written, so never read either).
+fn format_of(name: &str) -> u32 {
+    FILE_FORMATS
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map_or(0, |(_, format)| *format)
+}
+
+/// What is wrong with one file of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    #[error("is missing")]
+    Missing,
+    #[error("is not in `{FILES_LIST}`")]
+    NotListed,
+    #[error("has {found} bytes where {written} were written")]
+    Length { found: u64, written: u64 },
+    #[error("does not match its checksum")]
+    Checksum,
+    /// A JSON file, ours or Tantivy's, that does not parse.
+    #[error("is not valid ({0})")]
+    Invalid(#[source] serde_json::Error),
+    #[error("is not UTF-8")]
+    NotUtf8,
+    /// Tantivy cannot read its list of segments. The error is kept but not given as the
+    /// source: the message already says it, and a reader of the chain would say it again.
+    #[error("cannot be read ({0})")]
+    Tantivy(tantivy::TantivyError),
+    /// A segment file cannot be read to check it (not a source, as above).
+    #[error("cannot be read ({0})")]
+    Unreadable(OpenReadError),
+    /// One of our binary files whose header or tables are not as its layout says.
+    #[error("is unreadable: {0}")]
+    Layout(#[source] super::LayoutError),
+}
+
+/// What another version's index was found to be, for [`SearchError::IndexFormat`].
+#[derive(Debug, thiserror::Error)]
+pub enum FoundFormat {
+    /// Its list of files names another index format.
+    #[error("index format {0}")]
+    Index(u32),
+    /// It has no list of files: older than index format 1.
+    #[error("an older one, without `{FILES_LIST}`")]
+    NoFileList,
+    /// Tantivy's own files are of another Tantivy version.
+    #[error("{0:?}")]
+    Tantivy(tantivy::directory::error::Incompatibility),
+    /// One of our files was written in another layout.
+    #[error("`{file}` in format {found}")]
+    File { file: String, found: u32 },
+}
+
 /// Opens the index in `dir` once every file of it is checked: the list of helpbook's files
 /// and the index format first, then Tantivy's files, then each of helpbook's as it is read.
 pub fn open(dir: &Path) -> Result<(Index, Settings, IndexStats), SearchError> {
     let files = FileList::read(dir)?;
     let settings_text = files.read_file(dir, SETTINGS_FILE)?;
     let settings: Settings = serde_json::from_slice(&settings_text)
-        .map_err(|e| damaged(dir, SETTINGS_FILE, format!("is not valid ({e})")))?;
+        .map_err(|e| damaged(dir, SETTINGS_FILE, Damage::Invalid(e)))?;
     // Tantivy's own lists, without checksums: a damaged one is named before Tantivy reads it.
     for (file, needed) in [("meta.json", true), (".managed.json", false)] {
         match std::fs::read(dir.join(file)) {
             Ok(text) => {
                 serde_json::from_slice::<serde_json::Value>(&text)
-                    .map_err(|e| damaged(dir, file, format!("is not valid ({e})")))?;
+                    .map_err(|e| damaged(dir, file, Damage::Invalid(e)))?;
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !needed => {}
             Err(e) => return Err(missing(dir, file, e)),
@@ -50,14 +117,14 @@ pub fn open(dir: &Path) -> Result<(Index, Settings, IndexStats), SearchError> {
     let index = Index::open_in_dir(dir).map_err(|e| match e {
         tantivy::TantivyError::IncompatibleIndex(incompatibility) => SearchError::IndexFormat {
             dir: dir.to_path_buf(),
-            found: format!("{incompatibility:?}"),
+            found: FoundFormat::Tantivy(incompatibility),
         },
-        other => damaged(dir, "meta.json", format!("cannot be read ({other})")),
+        other => damaged(dir, "meta.json", Damage::Tantivy(other)),
     })?;
     check_tantivy(dir, &index)?;
     let lexicon_text = files.read_file(dir, LEXICON_FILE)?;
-    let lexicon_text = String::from_utf8(lexicon_text)
-        .map_err(|_| damaged(dir, LEXICON_FILE, "is not UTF-8".to_string()))?;
+    let lexicon_text =
+        String::from_utf8(lexicon_text).map_err(|_| damaged(dir, LEXICON_FILE, Damage::NotUtf8))?;
     let lexicon = lexicon_text
         .lines()
         .filter_map(|line| line.split_once('\t'))
@@ -88,13 +155,18 @@ pub struct FileList {
 struct Written {
     bytes: u64,
     crc32: u32,
+    /// The version of the file's layout (see [`FILE_FORMATS`]); 0 in a list written before
+    /// files had one.
+    #[serde(default)]
+    format: u32,
 }
 
 impl Written {
-    fn of(bytes: &[u8]) -> Written {
+    fn of(name: &str, bytes: &[u8]) -> Written {
         Written {
             bytes: bytes.len() as u64,
             crc32: crc32fast::hash(bytes),
+            format: format_of(name),
         }
     }
 }
@@ -110,7 +182,8 @@ impl FileList {
 
     /// Notes `name` as written with `bytes`.
     pub fn add(&mut self, name: &str, bytes: &[u8]) {
-        self.files.insert(name.to_string(), Written::of(bytes));
+        self.files
+            .insert(name.to_string(), Written::of(name, bytes));
     }
 
     /// Writes the list into `dir`, last: an index without it is not whole.
@@ -132,14 +205,14 @@ impl FileList {
             {
                 return Err(SearchError::IndexOpen {
                     path: dir.display().to_string(),
-                    reason: "there is no index there; run `helpbook build` first".to_string(),
+                    reason: OpenProblem::NoIndex,
                 });
             }
             // The list came with format 1: an index without it is older.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(SearchError::IndexFormat {
                     dir: dir.to_path_buf(),
-                    found: format!("an older one, without `{FILES_LIST}`"),
+                    found: FoundFormat::NoFileList,
                 });
             }
             Err(e) => return Err(FsError::new("reading", &path, e).into()),
@@ -149,13 +222,12 @@ impl FileList {
         struct Format {
             format: u32,
         }
-        let damaged =
-            |e: serde_json::Error| damaged(dir, FILES_LIST, format!("is not valid ({e})"));
+        let damaged = |e: serde_json::Error| damaged(dir, FILES_LIST, Damage::Invalid(e));
         let format: Format = serde_json::from_slice(&text).map_err(damaged)?;
         if format.format != INDEX_FORMAT {
             return Err(SearchError::IndexFormat {
                 dir: dir.to_path_buf(),
-                found: format!("index format {}", format.format),
+                found: FoundFormat::Index(format.format),
             });
         }
         serde_json::from_slice(&text).map_err(damaged)
@@ -180,28 +252,28 @@ impl FileList {
         self.files.contains_key(name)
     }
 
-    /// Refuses `bytes`, read from `name` in `dir`, unless they are what was written.
+    /// Refuses `bytes`, read from `name` in `dir`, unless they are what was written, in the
+    /// layout this version reads.
     pub fn check(&self, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
         let Some(written) = self.files.get(name) else {
-            return Err(damaged(dir, name, format!("is not in `{FILES_LIST}`")));
+            return Err(damaged(dir, name, Damage::NotListed));
         };
+        if written.format != format_of(name) {
+            return Err(SearchError::IndexFormat {
+                dir: dir.to_path_buf(),
+                found: FoundFormat::File {
+                    file: name.to_string(),
+                    found: written.format,
+                },
+            });
+        }
         if bytes.len() as u64 != written.bytes {
-            return Err(damaged(
-                dir,
-                name,
-                format!(
-                    "has {} bytes where {} were written",
-                    bytes.len(),
-                    written.bytes
-                ),
-            ));
+            let found = bytes.len() as u64;
+            let written = written.bytes;
+            return Err(damaged(dir, name, Damage::Length { found, written }));
         }
         if crc32fast::hash(bytes) != written.crc32 {
-            return Err(damaged(
-                dir,
-                name,
-                "does not match its checksum".to_string(),
-            ));
+            return Err(damaged(dir, name, Damage::Checksum));
         }
         Ok(())
     }
@@ -219,7 +291,7 @@ impl Default for FileList {
 pub fn check_tantivy(dir: &Path, index: &Index) -> Result<(), SearchError> {
     let segments = index
         .searchable_segment_metas()
-        .map_err(|e| damaged(dir, "meta.json", format!("cannot be read ({e})")))?;
+        .map_err(|e| damaged(dir, "meta.json", Damage::Tantivy(e)))?;
     let mut files: Vec<PathBuf> = Vec::new();
     for segment in &segments {
         // Every segment has each of these, even when empty (see Tantivy's `SegmentSerializer`).
@@ -239,24 +311,28 @@ pub fn check_tantivy(dir: &Path, index: &Index) -> Result<(), SearchError> {
     }
     for file in &files {
         if !dir.join(file).is_file() {
-            return Err(damaged(dir, &file.to_string_lossy(), "is missing".into()));
+            return Err(damaged(dir, &file.to_string_lossy(), Damage::Missing));
         }
     }
     let directory = index.directory();
-    let mut problems: Vec<(String, String)> = files
+    let problems: Vec<(String, Damage)> = files
         .par_iter()
         .filter_map(|file| {
             let problem = match directory.validate_checksum(file) {
                 Ok(true) => return None,
-                Ok(false) => "does not match its checksum".to_string(),
-                Err(e) => format!("cannot be read ({e})"),
+                Ok(false) => Damage::Checksum,
+                Err(e) => Damage::Unreadable(e),
             };
             Some((file.to_string_lossy().into_owned(), problem))
         })
         .collect();
     // The same file named however many are damaged, run after run.
-    problems.sort();
-    match problems.into_iter().next() {
+    let first = problems
+        .into_iter()
+        .min_by(|(a, a_problem), (b, b_problem)| {
+            (a, a_problem.to_string()).cmp(&(b, b_problem.to_string()))
+        });
+    match first {
         Some((file, problem)) => Err(damaged(dir, &file, problem)),
         None => Ok(()),
     }
@@ -334,12 +410,12 @@ fn system_error(kind: io::ErrorKind) -> Option<io::Error> {
 /// A file of the index that cannot be read: damage when it is gone, else the system's error.
 fn missing(dir: &Path, name: &str, error: std::io::Error) -> SearchError {
     match error.kind() {
-        std::io::ErrorKind::NotFound => damaged(dir, name, "is missing".to_string()),
+        std::io::ErrorKind::NotFound => damaged(dir, name, Damage::Missing),
         _ => FsError::new("reading", &dir.join(name), error).into(),
     }
 }
 
-fn damaged(dir: &Path, file: &str, problem: String) -> SearchError {
+fn damaged(dir: &Path, file: &str, problem: Damage) -> SearchError {
     SearchError::IndexDamaged {
         dir: dir.to_path_buf(),
         file: file.to_string(),
@@ -350,6 +426,7 @@ fn damaged(dir: &Path, file: &str, problem: String) -> SearchError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::Document;
 
     #[test]
     fn a_file_is_refused_unless_it_is_as_written() {
@@ -371,5 +448,75 @@ mod tests {
             .to_string();
         assert!(flipped.contains("does not match its checksum"), "{flipped}");
         assert!(files.check(dir, "helpbook-lexicon.tsv", b"").is_err());
+    }
+
+    #[test]
+    fn every_file_of_ours_has_a_format() {
+        for name in [
+            SETTINGS_FILE,
+            LEXICON_FILE,
+            HITS_FILE,
+            ADDED_HITS_FILE,
+            RANKING_FILE,
+        ] {
+            assert!(format_of(name) > 0, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_file_written_in_another_format_is_refused_with_rebuild() {
+        let dir = Path::new("build/index");
+        let mut files = FileList::new();
+        files.add(RANKING_FILE, b"weights");
+        if let Some(written) = files.files.get_mut(RANKING_FILE) {
+            written.format = 99;
+        }
+        let refused = files
+            .check(dir, RANKING_FILE, b"weights")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            refused,
+            "the search index in `build/index` was written by another version of helpbook (`helpbook-ranking.bin` in format 99, where this one reads index format 1); rebuild it with `helpbook build`"
+        );
+    }
+
+    /// An index whose list names another format for one of our files, on disk, as `serve`
+    /// and `helpbook search` open it.
+    #[test]
+    fn an_index_with_a_file_of_another_format_is_not_opened() {
+        let dir = tempfile::tempdir().expect("temp");
+        let document = Document {
+            url: "/returns/refund/".into(),
+            article_url: "/returns/refund/".into(),
+            lang: "en".into(),
+            title: "Refunds".into(),
+            text: "Money back within 30 days.".into(),
+            ..Document::default()
+        };
+        let settings = Settings {
+            languages: vec!["en".into()],
+            ..Settings::default()
+        };
+        let index = dir.path().join("index");
+        crate::search::write_index(Some(&index), &[document], &settings).expect("writes");
+        assert!(crate::search::Engine::open(&index).is_ok());
+        for file in [SETTINGS_FILE, LEXICON_FILE, HITS_FILE, RANKING_FILE] {
+            let list_path = index.join(FILES_LIST);
+            let text = std::fs::read_to_string(&list_path).expect("list");
+            let mut list: serde_json::Value = serde_json::from_str(&text).expect("json");
+            list["files"][file]["format"] = 7.into();
+            std::fs::write(&list_path, serde_json::to_vec(&list).expect("json")).expect("write");
+            let refused = match crate::search::Engine::open(&index) {
+                Ok(_) => panic!("{file} in format 7 is opened"),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                refused.ends_with("rebuild it with `helpbook build`")
+                    && refused.contains(&format!("`{file}` in format 7")),
+                "{refused}"
+            );
+            std::fs::write(&list_path, text).expect("write");
+        }
     }
 }

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
+use super::LayoutError;
 use crate::search::Document;
 use crate::search::caches::{RECENT_RECORDS, next_opening};
 use crate::search::text::analyze::{TextWord, text_words};
@@ -169,7 +170,7 @@ impl Recent {
 
 impl HitStore {
     /// Checks the header and the offsets table; says what is wrong otherwise.
-    pub fn open(bytes: OwnedBytes) -> Result<HitStore, String> {
+    pub fn open(bytes: OwnedBytes) -> Result<HitStore, LayoutError> {
         let count = HitStore::check(bytes.as_slice())?;
         Ok(HitStore {
             bytes,
@@ -186,15 +187,15 @@ impl HitStore {
     }
 
     /// The record count, once the header and the table's size are checked.
-    fn check(data: &[u8]) -> Result<usize, String> {
+    fn check(data: &[u8]) -> Result<usize, LayoutError> {
         if !data.starts_with(MAGIC) {
-            return Err("not a helpbook hits file".to_string());
+            return Err(LayoutError::NotOurs("hits"));
         }
-        let count = read_u32(data, MAGIC.len()).ok_or("cut short")? as usize;
+        let count = read_u32(data, MAGIC.len()).ok_or(LayoutError::CutShort)? as usize;
         let records_start = MAGIC.len() + 4 + (count + 1) * 8;
-        let last = read_u64(data, records_start - 8).ok_or("cut short")?;
+        let last = read_u64(data, records_start - 8).ok_or(LayoutError::CutShort)?;
         if records_start as u64 + last != data.len() as u64 {
-            return Err("its size does not match its table".to_string());
+            return Err(LayoutError::Size("table"));
         }
         Ok(count)
     }

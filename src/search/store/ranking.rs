@@ -20,6 +20,7 @@
 use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
+use super::LayoutError;
 use super::hits::{read_u32, read_u64};
 
 /// The file beside the index.
@@ -592,12 +593,12 @@ pub struct ArticleRanking {
 
 impl ArticleRanking {
     /// Checks the header and the tables' sizes; says what is wrong otherwise.
-    pub fn open(bytes: OwnedBytes) -> Result<ArticleRanking, String> {
+    pub fn open(bytes: OwnedBytes) -> Result<ArticleRanking, LayoutError> {
         let data = bytes.as_slice();
         if !data.starts_with(MAGIC) {
-            return Err(format!("`{RANKING_FILE}` is not a helpbook ranking file"));
+            return Err(LayoutError::NotOurs("ranking"));
         }
-        let short = || format!("`{RANKING_FILE}` is cut short");
+        let short = || LayoutError::CutShort;
         let articles = read_u32(data, MAGIC.len()).ok_or_else(short)? as usize;
         let words = read_u32(data, MAGIC.len() + 4).ok_or_else(short)? as usize;
         let mut scale = [0f32; PARTS];
@@ -615,7 +616,7 @@ impl ArticleRanking {
         let list_bytes = word_bytes + words_len;
         let lists_len = read_u64(data, word_bytes - 8).ok_or_else(short)?;
         if list_bytes as u64 + lists_len != data.len() as u64 {
-            return Err(format!("`{RANKING_FILE}`'s size does not match its tables"));
+            return Err(LayoutError::Size("tables"));
         }
         Ok(ArticleRanking {
             bytes,

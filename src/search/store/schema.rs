@@ -6,7 +6,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::search::SearchError;
+use crate::search::{OpenProblem, SearchError};
 
 /// The settings file beside the index.
 pub const SETTINGS_FILE: &str = "helpbook-search.json";
@@ -57,12 +57,10 @@ impl Fields {
     }
 
     pub fn from_schema(schema: &Schema) -> Result<Fields, SearchError> {
-        let field = |name: &str| {
+        let field = |name: &'static str| {
             schema.get_field(name).map_err(|_| SearchError::IndexOpen {
                 path: String::new(),
-                reason: format!(
-                    "the index has no `{name}` field; rebuild it with this version of helpbook"
-                ),
+                reason: OpenProblem::NoField(name),
             })
         };
         Ok(Fields {
