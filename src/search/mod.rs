@@ -23,8 +23,9 @@
 //!     │ answer/scoring   BM25 sums from OUR ranking file (store/ranking), top-k by bounds
 //!     ▼
 //!  best articles, each with its best topic
-//!     │ answer/engine    the anchor: the best topic's document (OUR ranking file), else the
-//!     │                  section TANTIVY scores best on the article's own documents
+//!     │ answer/engine/anchors  the anchor: the best topic's document (OUR ranking file),
+//!     │ answer/anchor          else the section TANTIVY scores best on the article's own
+//!     │                        documents
 //!     │ store/hits       each hit's record (title, URL, heading, text) from OUR hits file
 //!     │ answer/snippet   the snippet, with the query's words marked
 //!     ▼
@@ -32,8 +33,9 @@
 //! ```
 //!
 //! `answer/engine` drives the steps, and when the query as typed finds nothing tries its
-//! other readings (text/variants: the other keyboard layout, transliteration), the looser
-//! match (some words instead of most) and the other languages.
+//! other readings (`answer/engine/readings`, with text/variants: the other keyboard layout,
+//! transliteration), the looser match (some words instead of most) and the other languages.
+//! What a search is asked and answers is `answer/response`; `--explain`, `answer/explain`.
 //!
 //! Building runs the other way (`build/index`): each document is analysed once
 //! (text/analyze) and written into Tantivy and into our own files; preview replaces one

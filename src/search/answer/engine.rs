@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use tantivy::{Index, ReloadPolicy, Searcher};
 
+mod anchors;
 mod readings;
 
 use readings::set_reading;
@@ -24,8 +25,9 @@ use super::snippet::{Matcher, snippet};
 use crate::search::store::hits::{ADDED_HITS_FILE, HITS_FILE, HitStore};
 use crate::search::store::ranking::{ArticleRanking, RANKING_FILE};
 use crate::search::store::schema::{Fields, IndexStats};
-use crate::search::text::analyze::{Analyzer, fold, is_stop_word, words};
+use crate::search::text::analyze::{Analyzer, fold, words};
 use crate::search::text::lexicon::Lexicon;
+use crate::search::text::stop_words::is_stop_word;
 use crate::search::text::variants::{from_translit, other_layout};
 use crate::search::text::vocabulary::{SynonymGroup, Vocabulary};
 use crate::search::{OpenProblem, Popular, SearchError, Settings, normalize_query};
@@ -98,6 +100,8 @@ impl Engine {
 
     /// Wraps an index already open (the in-memory one `check` builds) with its lexicon,
     /// hits and ranking files.
+    // Over 100 lines: one pass from the opened files to a ready engine, each step using the
+    // ones before it, so it reads in the order the engine is put together.
     pub fn from_index(
         index: Index,
         settings: Settings,
@@ -259,6 +263,8 @@ impl Engine {
 
     /// Runs a search. The fallbacks (looser matching, other layout, transliteration, other
     /// languages) only run when the stricter reading found nothing.
+    // Over 100 lines: the loop over readings and languages that stops at the first answer;
+    // the fallbacks it calls are in `readings`.
     pub fn search(&self, request: &Request) -> Result<Response, SearchError> {
         let lang = self.language_of(request).to_string();
         let mut languages = vec![lang.clone()];
@@ -389,6 +395,8 @@ impl Engine {
     /// page needs, those that hold only some of them follow, best first (as Meilisearch's
     /// default `last` matching strategy does: "move from shopify" finds the one article that
     /// says "move" and "shopify", then the ones about Shopify).
+    // Over 100 lines: matching, scoring, learned boosts and the page, in that order; where each
+    // hit links is in `anchors`.
     fn run(
         &self,
         built: &Built,
@@ -489,66 +497,8 @@ impl Engine {
             .skip(request.offset)
             .take(request.limit)
             .collect();
-        // A hit links to its best topic's document (a question or heading, or the article's
-        // tags: its top); when no topic holds a word of the query, to the document whose text
-        // answers best.
-        let unplaced: Vec<u32> = page
-            .iter()
-            .filter(|found| found.topic.is_none())
-            .map(|found| found.article)
-            .collect();
-        let mut by_text = best_sections(
-            searcher,
-            self.ranking.id(),
-            &self.sections,
-            &self.hit_of,
-            &built.anchors,
-            &unplaced,
-            lists,
-        )?
-        .into_iter();
-        // A heading that answers a common word ("pay" in "Card, Apple Pay and Google Pay")
-        // gives way to the passage that holds the rarest ("paypal"); that word's postings are
-        // short, so the index tells at once which passages hold it.
-        let by_topic: Vec<(u32, Option<u32>)> = page
-            .iter()
-            .filter_map(|found| {
-                Some((
-                    found.article,
-                    self.ranking.document(found.article, found.topic?),
-                ))
-            })
-            .collect();
-        let mut moved = match rarest_typed(&built.typed, lists) {
-            Some(stem) => self.passages_holding(&by_topic, stem, lists)?,
-            None => vec![None; by_topic.len()],
-        }
-        .into_iter();
-        let mut records = Vec::with_capacity(page.len());
-        let mut anchors: Vec<&'static str> = Vec::with_capacity(page.len());
-        for found in &page {
-            let (record, anchor) = match found.topic {
-                Some(topic) => match moved.next().flatten() {
-                    Some(record) => (Some(record), "the passage that holds the rarest word typed"),
-                    None => (
-                        self.ranking.document(found.article, topic),
-                        "the heading, question or keywords that answer best",
-                    ),
-                },
-                None => match by_text.next().flatten() {
-                    Some(address) => (
-                        self.hit_of
-                            .get(address.segment_ord as usize)
-                            .and_then(|docs| docs.get(address.doc_id as usize))
-                            .copied(),
-                        "the section whose text answers best",
-                    ),
-                    None => (None, "the article's start"),
-                },
-            };
-            records.push(record);
-            anchors.push(anchor);
-        }
+        let (records, anchors): (Vec<Option<u32>>, Vec<&'static str>) =
+            self.anchors(&page, built, lists)?.into_iter().unzip();
         let mut hits = Vec::with_capacity(page.len());
         for ((found, record), anchor) in page.into_iter().zip(records).zip(anchors) {
             let Found {
@@ -634,69 +584,6 @@ impl Engine {
             lang: lang.to_string(),
             popular: Vec::new(),
         }
-    }
-
-    /// For each `(article, record)` (the document a hit would link to): when that document
-    /// does not hold `stem` but others of the article do, the record of the one where it
-    /// weighs most (in its heading 2.5 times, as anchors are chosen); else `None`. One pass
-    /// per segment over the documents of the articles that hold `stem` somewhere (the others
-    /// are not looked up in the index at all), as in [`best_sections`].
-    fn passages_holding(
-        &self,
-        hits: &[(u32, Option<u32>)],
-        stem: &str,
-        lists: &Lists<'_>,
-    ) -> Result<Vec<Option<u32>>, SearchError> {
-        let holders = lists.text(stem);
-        if hits.is_empty() {
-            return Ok(Vec::new());
-        }
-        let searcher = &self.searcher;
-        let opening = self.ranking.id();
-        let holds = [(self.fields.heading, 2.5), (self.fields.body, 1.0)]
-            .into_iter()
-            .map(|(field, boost)| anchor_weight(searcher, opening, field, stem, boost))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        // Per hit: whether its own document holds the stem, and the best that does.
-        let mut own_holds = vec![false; hits.len()];
-        let mut best: Vec<Option<(Ranked, u32)>> = vec![None; hits.len()];
-        for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-            let records = self.hit_of.get(ordinal);
-            let mut docs: Vec<(u32, u32)> = Vec::new();
-            let holding = hits
-                .iter()
-                .enumerate()
-                .filter(|(_, (article, _))| has(&holders.holders, *article));
-            for (n, (article, _)) in holding {
-                docs.extend(
-                    self.sections
-                        .of(ordinal, *article)
-                        .iter()
-                        .map(|&d| (d, n as u32)),
-                );
-            }
-            score_each(&holds, reader, docs, |doc, n, score| {
-                let record = records.and_then(|r| r.get(doc as usize)).copied();
-                let n = n as usize;
-                if score <= 0.0 || record.is_none() {
-                    return;
-                }
-                if record == hits[n].1 {
-                    own_holds[n] = true;
-                }
-                if let (Some(slot), Some(record)) = (best.get_mut(n), record)
-                    && let ranked = Ranked::new(score, record)
-                    && slot.is_none_or(|(current, _)| ranked > current)
-                {
-                    *slot = Some((ranked, record));
-                }
-            })?;
-        }
-        Ok(best
-            .into_iter()
-            .zip(own_holds)
-            .map(|(best, own)| best.filter(|_| !own).map(|(_, record)| record))
-            .collect())
     }
 }
 

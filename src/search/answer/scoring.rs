@@ -339,6 +339,8 @@ pub fn best_articles(
     })
 }
 
+// Over 100 lines: the top-k loop and its bounds, kept in one piece as the search's hottest
+// code (see bench/README.md).
 fn best_of(
     lists: &Lists<'_>,
     terms: &[(Part, String, f32)],

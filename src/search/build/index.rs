@@ -93,6 +93,8 @@ pub struct IndexKept {
 }
 
 /// Builds the index; with `keep`, returns each article's counted words too.
+// Over 100 lines: the build's steps in order, with the ones that run two by two on two
+// threads side by side (see bench/README.md).
 fn write(
     dir: Option<&Path>,
     documents: &[Document],

@@ -113,6 +113,13 @@ impl LiveIndex {
     /// Replaces the documents of the article they belong to (all of `documents` are one
     /// article's) and commits. `Ok(false)`, changing nothing, when the index has no such
     /// article: a new article needs a full build.
+    ///
+    /// The one place an article is replaced, in everything a search reads about it: the
+    /// lexicon's counts (typos, completions, "did you mean"), its records (appended to the
+    /// added-records file), its entries in the ranking file (matching and scores), the list
+    /// of files (their checksums and formats), then its documents in Tantivy (phrases,
+    /// filters, anchors), whose commit tells the server to open the index again; what
+    /// searches keep per thread is keyed by that opening (see `caches`).
     pub fn replace(&mut self, documents: Vec<Document>) -> Result<bool, SearchError> {
         let Some(&id) = documents
             .first()

@@ -5,5 +5,6 @@
 
 pub(super) mod analyze;
 pub(super) mod lexicon;
+pub(super) mod stop_words;
 pub(super) mod variants;
 pub(super) mod vocabulary;
