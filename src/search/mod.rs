@@ -5,42 +5,79 @@
 //! Every article is indexed as one document for the article (title, tags, description and
 //! intro) and one per `##` section or FAQ question, so a hit lands on the exact answer;
 //! results are grouped by article, best anchor first.
+//!
+//! # From shopper text to answer
+//!
+//! ```text
+//!  shopper text ("refnd polic", lang, section)
+//!     │ answer/query     parse: words, "phrases", -exclusions (nothing else is syntax);
+//!     │                  per word its stem, typo corrections and completions (text/lexicon),
+//!     │                  synonyms and phrasings (text/vocabulary), all through text/analyze
+//!     ▼
+//!  Built: clauses, phrases, exclusions, ranking stems, anchor stems
+//!     │ answer/matching  which articles match: bitsets of article ids (answer/bitset);
+//!     │                  word clauses from OUR ranking file, phrases and language/section
+//!     │                  filters from TANTIVY
+//!     ▼
+//!  matching articles (most words / some words)
+//!     │ answer/scoring   BM25 sums from OUR ranking file (store/ranking), top-k by bounds
+//!     ▼
+//!  best articles, each with its best topic
+//!     │ answer/engine/anchors  the anchor: the best topic's document (OUR ranking file),
+//!     │ answer/anchor          else the section TANTIVY scores best on the article's own
+//!     │                        documents
+//!     │ store/hits       each hit's record (title, URL, heading, text) from OUR hits file
+//!     │ answer/snippet   the snippet, with the query's words marked
+//!     ▼
+//!  Response: hits, total, suggestion (text/lexicon), popular articles, support contact
+//! ```
+//!
+//! `answer/engine` drives the steps, and when the query as typed finds nothing tries its
+//! other readings (`answer/engine/readings`, with text/variants: the other keyboard layout,
+//! transliteration), the looser match (some words instead of most) and the other languages.
+//! What a search is asked and answers is `answer/response`; `--explain`, `answer/explain`.
+//!
+//! Building runs the other way (`build/index`): each document is analysed once
+//! (text/analyze) and written into Tantivy and into our own files; preview replaces one
+//! article in a written index where it lies (`build/update`, [`LiveIndex`]).
+//!
+//! # What lives where
+//!
+//! | data | kept in | why |
+//! |---|---|---|
+//! | title, heading, text with positions; language, section, article id | Tantivy | phrases, filters, which section of a found article to link to, deleting and adding one article in place |
+//! | each word's BM25 weight per article, per part (title, text, best topic) | `helpbook-ranking.bin` (store/ranking) | an article's score is a few list sums, weighed at build time, instead of BM25 posting by posting over ~9 documents per article |
+//! | what a hit shows | `helpbook-hits.bin` (store/hits), `helpbook-hits-added.bin` after a preview update | one record decompressed per hit, where Tantivy's store decompresses a block |
+//! | every indexed word with its document count | `helpbook-lexicon.tsv` (text/lexicon reads it) | typo corrections, completions and "did you mean" |
+//! | languages, synonyms, popular articles, learned boosts, vocabulary switch, support | `helpbook-search.json` (the crate's [`Settings`]) | an index answers without `book.toml` |
+//! | each file above: its format, length and CRC-32 | `helpbook-index.json` (store/folder) | an index of another version, or damaged, is refused at opening |
+//! | the shopper vocabulary | in the binary (`text/vocabulary.toml`) | — |
+//!
+//! Why our own ranking files rather than Tantivy's scoring: <measured figures: see
+//! bench/README.md>.
+//!
+//! What searches keep between searches, per thread, for speed, is listed in one place with
+//! each cache's bound and what makes it stale: `caches`.
 
-mod analyze;
-mod engine;
-mod folder;
-mod hits;
-mod index;
-mod lexicon;
-mod matching;
-mod query;
-mod ranking;
-mod scoring;
-mod snippet;
-mod unsynced;
-mod update;
-mod variants;
-mod vocabulary;
+mod answer;
+mod build;
+mod caches;
+mod store;
+mod text;
 
-pub use engine::{Engine, Explanation, Hit, Quality, Request, Response, WordScore};
-pub use folder::INDEX_FORMAT;
-pub use index::{IndexKept, IndexStats, write_index, write_live_index};
-pub use lexicon::distance_within;
-pub use update::LiveIndex;
+pub use answer::engine::Engine;
+pub use answer::response::{Explanation, Hit, Quality, Request, Response, WordScore};
+pub use build::index::{IndexKept, write_index, write_live_index};
+pub use build::update::LiveIndex;
+pub use store::folder::INDEX_FORMAT;
+pub use store::schema::IndexStats;
+pub use text::lexicon::distance_within;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-
-/// A number no other opening of an index file in this process has had. What searches keep per
-/// thread (decoded lists, hit records) is keyed by it, so a new build never reads what an old
-/// one left.
-fn next_opening() -> u64 {
-    static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
 
 /// One searchable unit: an article's head or one of its sections / questions. What all of an
 /// article's documents share is counted, not copied: a 10,000-article help center has about
@@ -161,28 +198,57 @@ pub struct Popular {
 pub enum SearchError {
     /// The index folder is missing or unreadable: build first.
     #[error("cannot open the search index in `{path}`: {reason}")]
-    IndexOpen { path: String, reason: String },
+    IndexOpen {
+        path: String,
+        #[source]
+        reason: OpenProblem,
+    },
     /// A file of the index is missing or is not as the build wrote it (a disk error, a copy
     /// cut short, an edit): searching it could crash or answer wrongly, so it is rebuilt.
     #[error("the search index in `{}` is damaged: `{file}` {problem}; rebuild it with `helpbook build`", dir.display())]
     IndexDamaged {
         dir: PathBuf,
         file: String,
-        problem: String,
+        #[source]
+        problem: Damage,
     },
     /// Another version of helpbook, with another index format, wrote the index.
-    #[error("the search index in `{}` was written by another version of helpbook ({found}, where this one reads index format {}); rebuild it with `helpbook build`", dir.display(), folder::INDEX_FORMAT)]
-    IndexFormat { dir: PathBuf, found: String },
+    #[error("the search index in `{}` was written by another version of helpbook ({found}, where this one reads index format {}); rebuild it with `helpbook build`", dir.display(), store::folder::INDEX_FORMAT)]
+    IndexFormat { dir: PathBuf, found: FoundFormat },
     /// Writing the index failed: the disk is full or read-only. Names the file and the cause.
     #[error(transparent)]
     IndexWrite(#[from] crate::fs::FsError),
     /// A query failed inside Tantivy.
     #[error("search failed: {0}")]
-    Query(String),
+    Query(#[from] tantivy::TantivyError),
+    /// A found document's record is not in the hits file: the index and the hits file are
+    /// of two builds.
+    #[error(
+        "search failed: the record of a hit (article {article}) is missing from `{}`; run `helpbook build` again",
+        store::hits::HITS_FILE
+    )]
+    MissingRecord { article: u32 },
 }
 
-impl From<tantivy::TantivyError> for SearchError {
-    fn from(e: tantivy::TantivyError) -> Self {
-        SearchError::Query(e.to_string())
-    }
+/// Why an index cannot be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenProblem {
+    /// Nothing was built there.
+    #[error("there is no index there; run `helpbook build` first")]
+    NoIndex,
+    /// The schema lacks a field this version searches: another version wrote it.
+    #[error("the index has no `{0}` field; rebuild it with this version of helpbook")]
+    NoField(&'static str),
+    /// One of our binary files is not laid out as this version reads it.
+    #[error("`{file}`: {problem}; run `helpbook build` again")]
+    File {
+        file: &'static str,
+        #[source]
+        problem: store::LayoutError,
+    },
+    /// What a build kept for updates does not agree with itself.
+    #[error("{documents} articles' documents but {counted} articles counted: a bug in the build")]
+    Miscounted { documents: usize, counted: usize },
 }
+
+pub use store::folder::{Damage, FoundFormat};

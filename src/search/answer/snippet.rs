@@ -1,10 +1,10 @@
 //! Snippets: the passage of a hit with the most query words, as HTML with `<mark>` around
 //! each matched word and everything else escaped.
 
-use super::analyze::{
+use crate::markdown::{escape, escape_into};
+use crate::search::text::analyze::{
     Analyzer, Starts, TextWord, each_listed_word_starting, each_word_starting, fold, for_each_span,
 };
-use crate::markdown::{escape, escape_into};
 
 /// Longest snippet, in characters of text.
 const MAX_CHARS: usize = 180;
@@ -167,7 +167,7 @@ const LEAD: usize = 60;
 /// first letter); word boundaries are looked for again only around the chosen passage.
 ///
 /// `words` are the words of `text` when they were found before (see
-/// [`super::analyze::text_words`]); without them the text is read for the query's words.
+/// [`crate::search::text::analyze::text_words`]); without them the text is read for the query's words.
 pub fn snippet(text: &str, words: Option<&[TextWord]>, matcher: &Matcher) -> String {
     let mut matches: Vec<Span> = Vec::new();
     let mut phrase_words: Vec<PhraseWord> = Vec::new();
@@ -360,7 +360,7 @@ fn best_window(matches: &[Span], distinct: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::analyze::text_words;
+    use crate::search::text::analyze::text_words;
 
     /// The snippet, checked to be the same whether the text's words were found before or not.
     fn snippet(text: &str, matcher: &Matcher) -> String {

@@ -14,11 +14,12 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query};
 use tantivy::schema::Field;
 
-use super::analyze::{Analyzer, fold, is_stop_word, words};
-use super::index::Fields;
-use super::lexicon::{Lexicon, typos_allowed};
-use super::ranking::Part;
-use super::vocabulary::Vocabulary;
+use crate::search::store::ranking::Part;
+use crate::search::store::schema::Fields;
+use crate::search::text::analyze::{Analyzer, fold, words};
+use crate::search::text::lexicon::{Lexicon, typos_allowed};
+use crate::search::text::stop_words::is_stop_word;
+use crate::search::text::vocabulary::{SynonymGroup, Vocabulary};
 
 const TITLE: f32 = 4.0;
 const HEADING: f32 = 2.5;
@@ -149,9 +150,6 @@ fn add_words(text: &str, parsed: &mut Parsed) {
     }
 }
 
-/// A synonym group, each member as its words (lowercased).
-pub type SynonymGroup = Vec<Vec<String>>;
-
 /// The query for one language. Searching is split in three: which articles match (the
 /// clauses, phrases and exclusions; see `matching`); how well each answers (`ranking`, from
 /// the ranking file; see `scoring`); and where in a found article to link to (`anchors`,
@@ -215,6 +213,8 @@ pub struct Language<'a> {
 }
 
 /// Builds the query for one language. `None` when there is nothing to search for.
+// Over 100 lines: one pass over the query's words, each expanded (typos, completions,
+// synonyms, phrasings) into its clause, ranking terms and anchor terms at once.
 pub fn build(
     parsed: &Parsed,
     language: &Language<'_>,
@@ -630,74 +630,4 @@ fn phrase_query(phrase: &[String], analyzer: &Analyzer, fields: &Fields) -> Phra
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phrases_and_exclusions() {
-        let p = parse("\"money back\" refund -gift");
-        assert_eq!(
-            p.phrases,
-            vec![vec!["money".to_string(), "back".to_string()]]
-        );
-        assert_eq!(p.words, ["refund"]);
-        assert_eq!(p.excluded, ["gift"]);
-    }
-
-    #[test]
-    fn syntax_characters_are_plain_text() {
-        let p = parse("title:refund* (card) ~x \"unbalanced");
-        assert_eq!(p.words, ["title", "refund", "card", "x", "unbalanced"]);
-        assert!(p.phrases.is_empty());
-        assert!(p.excluded.is_empty());
-    }
-
-    #[test]
-    fn trailing_space_means_the_last_word_is_finished() {
-        assert!(parse("refu").last_is_prefix);
-        assert!(!parse("refund ").last_is_prefix);
-        assert!(!parse("\"money back\"").last_is_prefix);
-    }
-
-    #[test]
-    fn repeats_are_merged_and_a_long_query_is_capped() {
-        let p = parse(&"\"the to\" ".repeat(28));
-        assert_eq!(p.phrases, vec![vec!["the".to_string(), "to".to_string()]]);
-        assert!(!p.capped, "repeats are merged, nothing is left out");
-        let words: Vec<String> = (0..14).map(|n| format!("word{n}")).collect();
-        let p = parse(&format!("{} word0 -a -b -c -d -e -f -g", words.join(" ")));
-        assert_eq!(p.words.len(), MAX_WORDS);
-        assert_eq!(p.words[0], "word0");
-        assert_eq!(p.excluded.len(), MAX_EXCLUDED);
-        assert!(p.capped);
-        // The unfinished last word was left out: no other word is taken as unfinished.
-        let p = parse(&words.join(" "));
-        assert!(!p.last_is_prefix);
-        assert!(parse("refu").last_is_prefix);
-    }
-
-    #[test]
-    fn a_bound_first_part_leaves_the_known_second_part_standing_for_the_word() {
-        let lexicon = Lexicon::new(vec![("продление".into(), 3), ("самовывоз".into(), 2)]);
-        let found = |word: &str| -> Vec<(String, &str)> {
-            let folded = fold(word).into_owned();
-            let known = lexicon.contains(&folded);
-            expansions(word, &folded, known, &lexicon, false, 1)
-                .into_iter()
-                .map(|(w, _, how)| (w, how))
-                .collect()
-        };
-        assert!(found("автопродление").contains(&("продление".into(), "compound")));
-        // A word the help center has is searched as it is.
-        assert_eq!(found("самовывоз"), vec![("самовывоз".into(), "word")]);
-        // The rest must be a word of four letters or more.
-        assert!(!found("автопро").iter().any(|(_, how)| *how == "compound"));
-    }
-
-    #[test]
-    fn a_lone_dash_is_not_an_exclusion() {
-        let p = parse("a - b");
-        assert!(p.excluded.is_empty());
-        assert_eq!(p.words, ["a", "b"]);
-    }
-}
+mod tests;

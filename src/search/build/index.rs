@@ -5,114 +5,32 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use tantivy::directory::OwnedBytes;
-use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
-use super::analyze::{Analyzer, each_word, fold};
-use super::folder::FileList;
-use super::hits::{self, HITS_FILE};
-use super::ranking::{self, RANKING_FILE};
-use super::{Document, SearchError, Settings};
 use crate::fs::FsError;
-
-/// The settings file beside the index.
-pub const SETTINGS_FILE: &str = "helpbook-search.json";
-/// Every word of the index, unstemmed and folded, with its document count: `word\tcount` lines.
-pub const LEXICON_FILE: &str = "helpbook-lexicon.tsv";
-
-/// Every field of the index.
-///
-/// Which articles match and how well each answers is decided from the ranking file (see
-/// `ranking`), one entry per article; the Tantivy index holds every document's title, heading
-/// and text with positions, for phrases and for which section of a found article to link to.
-#[derive(Clone, Copy)]
-pub struct Fields {
-    /// The article's title, on its own document only.
-    pub title: Field,
-    /// A section's heading or question (empty on the article's own document).
-    pub heading: Field,
-    /// The document's own text: a section's, or the article's opening text.
-    pub body: Field,
-    /// The article's language and top-level section URL, on its own document only: what
-    /// searches are limited by.
-    pub filter_lang: Field,
-    pub filter_section: Field,
-    /// Groups a section's documents with their article (fast field).
-    pub article: Field,
-    /// The document's record in the hits file (fast field): what a hit shows.
-    pub hit: Field,
-}
-
-impl Fields {
-    pub fn schema() -> (Schema, Fields) {
-        let mut builder = Schema::builder();
-        let positions = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("whitespace")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let fields = Fields {
-            title: builder.add_text_field("title", positions.clone()),
-            heading: builder.add_text_field("heading", positions.clone()),
-            body: builder.add_text_field("body", positions),
-            filter_lang: builder.add_text_field("filter_lang", STRING),
-            filter_section: builder.add_text_field("filter_section", STRING),
-            article: builder.add_u64_field("article", INDEXED | FAST),
-            hit: builder.add_u64_field("hit", FAST),
-        };
-        (builder.build(), fields)
-    }
-
-    pub fn from_schema(schema: &Schema) -> Result<Fields, SearchError> {
-        let field = |name: &str| {
-            schema.get_field(name).map_err(|_| SearchError::IndexOpen {
-                path: String::new(),
-                reason: format!(
-                    "the index has no `{name}` field; rebuild it with this version of helpbook"
-                ),
-            })
-        };
-        Ok(Fields {
-            title: field("title")?,
-            heading: field("heading")?,
-            body: field("body")?,
-            filter_lang: field("filter_lang")?,
-            filter_section: field("filter_section")?,
-            article: field("article")?,
-            hit: field("hit")?,
-        })
-    }
-}
-
-/// What the engine needs besides the index itself.
-pub struct IndexStats {
-    /// Every indexed word (unstemmed, folded) with the number of documents holding it.
-    pub lexicon: Vec<(String, u64)>,
-    /// The hits file's bytes (see `hits`): in memory, or the written file mapped.
-    pub hits: OwnedBytes,
-    /// The records added since the build, when preview updated an article.
-    pub added_hits: Option<OwnedBytes>,
-    /// The ranking file's bytes (see `ranking`), the same way.
-    pub ranking: OwnedBytes,
-}
+use crate::search::store::folder::{FileList, io_cause, open_file};
+use crate::search::store::hits::{self, HITS_FILE};
+use crate::search::store::ranking::{self, RANKING_FILE};
+use crate::search::store::schema::{Fields, IndexStats, LEXICON_FILE, SETTINGS_FILE};
+use crate::search::text::analyze::{Analyzer, each_word, fold};
+use crate::search::{Document, SearchError, Settings};
 
 /// A failure to write `path`, a file of the index (disk full, read-only).
-pub(super) fn write_failed(path: &Path) -> impl FnOnce(io::Error) -> SearchError + '_ {
+pub(in crate::search) fn write_failed(path: &Path) -> impl FnOnce(io::Error) -> SearchError + '_ {
     move |e| FsError::new("writing", path, e).into()
 }
 
 /// A failure of Tantivy writing the index in `dir` (in memory when `None`), told by the
 /// system's error behind it and the file it names, when it names one.
-pub(super) fn tantivy_failed(dir: Option<&Path>) -> impl FnOnce(TantivyError) -> SearchError + '_ {
+pub(in crate::search) fn tantivy_failed(
+    dir: Option<&Path>,
+) -> impl FnOnce(TantivyError) -> SearchError + '_ {
     move |error| {
         let (file, cause) = io_cause(&error);
         let error = match (dir, file) {
@@ -124,68 +42,10 @@ pub(super) fn tantivy_failed(dir: Option<&Path>) -> impl FnOnce(TantivyError) ->
     }
 }
 
-/// The system's error inside a Tantivy error, and the file it was about when Tantivy says.
-/// Errors that are none of the system's are wrapped whole.
-pub(super) fn io_cause(error: &TantivyError) -> (Option<PathBuf>, io::Error) {
-    // Tantivy shares its errors (`Arc`): the copy keeps the kind and the system's code, also
-    // from under the errors that wrap it (a temporary file's, with its made-up name).
-    let copy = |e: &io::Error| {
-        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(e);
-        while let Some(error) = inner {
-            if let Some(code) = error
-                .downcast_ref::<io::Error>()
-                .and_then(io::Error::raw_os_error)
-            {
-                return io::Error::from_raw_os_error(code);
-            }
-            inner = match error.downcast_ref::<io::Error>() {
-                Some(io) => io.get_ref().map(|e| e as _),
-                None => error.source(),
-            };
-        }
-        system_error(e.kind()).unwrap_or_else(|| io::Error::new(e.kind(), e.to_string()))
-    };
-    match error {
-        TantivyError::IoError(e) => (None, copy(e)),
-        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath })
-        | TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
-            (Some(filepath.clone()), copy(io_error))
-        }
-        TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists(file)) => {
-            (Some(file.clone()), io::ErrorKind::AlreadyExists.into())
-        }
-        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(file)) => {
-            (Some(file.clone()), io::ErrorKind::NotFound.into())
-        }
-        TantivyError::OpenDirectoryError(OpenDirectoryError::IoError {
-            io_error,
-            directory_path,
-        }) => (Some(directory_path.clone()), copy(io_error)),
-        TantivyError::LockFailure(LockError::IoError(e), _) => (None, copy(e)),
-        other => (None, io::Error::other(other.clone())),
-    }
-}
-
-/// The system's error for the kinds a write of the index fails with, when a wrapper kept only
-/// the kind (Tantivy's temporary files name themselves instead of keeping the code).
-fn system_error(kind: io::ErrorKind) -> Option<io::Error> {
-    use rustix::io::Errno;
-    let errno = match kind {
-        io::ErrorKind::StorageFull => Errno::NOSPC,
-        io::ErrorKind::FileTooLarge => Errno::FBIG,
-        io::ErrorKind::QuotaExceeded => Errno::DQUOT,
-        io::ErrorKind::ReadOnlyFilesystem => Errno::ROFS,
-        io::ErrorKind::PermissionDenied => Errno::ACCESS,
-        io::ErrorKind::NotFound => Errno::NOENT,
-        _ => return None,
-    };
-    Some(io::Error::from_raw_os_error(errno.raw_os_error()))
-}
-
 /// Why the writer's indexing threads stopped. When one fails (a full disk), Tantivy stops
 /// them all and every later `add_document` says only "An index writer was killed"; the
 /// failure itself is what the thread returned, which the commit collects.
-pub(super) fn why_stopped(
+pub(in crate::search) fn why_stopped(
     writer: &mut IndexWriter<TantivyDocument>,
     said: TantivyError,
 ) -> TantivyError {
@@ -206,7 +66,7 @@ pub fn write_index(
 }
 
 /// [`write_index`] into `dir`, keeping what updating it article by article needs (see
-/// [`super::LiveIndex`]).
+/// [`crate::search::LiveIndex`]).
 pub fn write_live_index(
     dir: &Path,
     documents: Vec<Document>,
@@ -222,17 +82,19 @@ pub fn write_live_index(
     Ok((index, stats, kept))
 }
 
-/// What a build keeps of its index for [`super::LiveIndex`].
+/// What a build keeps of its index for [`crate::search::LiveIndex`].
 pub struct IndexKept {
     /// Every document, by its record number in the hits file.
-    pub(super) documents: Vec<Document>,
+    pub(in crate::search) documents: Vec<Document>,
     /// Each article's counted words, by article id.
-    pub(super) counted: Vec<ranking::Counted>,
-    pub(super) average_topic: f32,
-    pub(super) lexicon: Vec<(String, u64)>,
+    pub(in crate::search) counted: Vec<ranking::Counted>,
+    pub(in crate::search) average_topic: f32,
+    pub(in crate::search) lexicon: Vec<(String, u64)>,
 }
 
 /// Builds the index; with `keep`, returns each article's counted words too.
+// Over 100 lines: the build's steps in order, with the ones that run two by two on two
+// threads side by side (see bench/README.md).
 fn write(
     dir: Option<&Path>,
     documents: &[Document],
@@ -362,7 +224,7 @@ fn write(
                     let path = dir.join(RANKING_FILE);
                     crate::fs::write(&path, &ranking_bytes)?;
                     drop(ranking_bytes);
-                    hits::open_file(dir, RANKING_FILE).map_err(write_failed(&path))?
+                    open_file(dir, RANKING_FILE).map_err(write_failed(&path))?
                 }
                 None => OwnedBytes::new(ranking_bytes),
             };
@@ -418,7 +280,7 @@ fn lexicon_and_hits(
                 .and_then(|()| std::io::Write::flush(&mut out))
                 .map_err(write_failed(&path))?;
             // Mapped back rather than kept in memory beside the rendered site.
-            let hits = hits::open_file(dir, HITS_FILE).map_err(write_failed(&path))?;
+            let hits = open_file(dir, HITS_FILE).map_err(write_failed(&path))?;
             files.add(HITS_FILE, hits.as_slice());
             hits
         }
@@ -432,7 +294,9 @@ fn lexicon_and_hits(
 }
 
 /// The lexicon file's text: a word and the number of documents holding it per line.
-pub(super) fn lexicon_text<'a>(words: impl ExactSizeIterator<Item = (&'a str, u64)>) -> String {
+pub(in crate::search) fn lexicon_text<'a>(
+    words: impl ExactSizeIterator<Item = (&'a str, u64)>,
+) -> String {
     let mut text = String::with_capacity(words.len() * 12);
     for (word, count) in words {
         text.push_str(word);
@@ -445,7 +309,7 @@ pub(super) fn lexicon_text<'a>(words: impl ExactSizeIterator<Item = (&'a str, u6
 
 /// How many words an article's topic (its tags and description, a heading or a question) has
 /// on average.
-pub(super) fn average_topic(documents: &[Document]) -> f32 {
+pub(in crate::search) fn average_topic(documents: &[Document]) -> f32 {
     let (mut topics, mut words) = (0usize, 0usize);
     for doc in documents {
         let tags = if *doc.url == *doc.article_url {
@@ -464,20 +328,20 @@ pub(super) fn average_topic(documents: &[Document]) -> f32 {
 
 /// An article's words (stemmed, space-separated) by the part it is ranked on.
 #[derive(Default)]
-pub(super) struct ArticleWords {
-    pub(super) title: String,
+pub(in crate::search) struct ArticleWords {
+    pub(in crate::search) title: String,
     /// One topic per document: the article's own document's is its tags and description, a
     /// section's its heading or question (either may be empty).
-    pub(super) topics: Vec<String>,
+    pub(in crate::search) topics: Vec<String>,
     /// Each document's number (its record in the hits file), in the order of `topics`.
-    pub(super) documents: Vec<u32>,
+    pub(in crate::search) documents: Vec<u32>,
     /// Every word, title and topics included.
-    pub(super) text: String,
+    pub(in crate::search) text: String,
 }
 
 /// The Tantivy document. Its stemmed words are also added to its article's `words`, and
 /// `seen` is called with each folded word of its text.
-pub(super) fn to_tantivy(
+pub(in crate::search) fn to_tantivy(
     doc: &Document,
     fields: &Fields,
     article: u64,

@@ -7,8 +7,9 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use tantivy::Score;
 
-use super::matching::{for_each_set, has, set};
-use super::ranking::{ArticleRanking, PARTS, Part};
+use super::bitset::{for_each_set, has, set};
+use crate::search::caches::{RECENT_BYTES, WORTH_KEEPING};
+use crate::search::store::ranking::{ArticleRanking, PARTS, Part};
 
 /// The ranking file's lists as one search reads them: each word's list is decoded once,
 /// though matching (which articles hold it) and scoring (how much) both need it, however
@@ -27,7 +28,7 @@ pub struct WordList {
     /// How many articles the list has.
     entries: usize,
     /// For a long best-topics list, where each block of articles' entries start in the topics
-    /// list (see [`super::ranking::Topics::starts`]); empty for the others.
+    /// list (see [`crate::search::store::ranking::Topics::starts`]); empty for the others.
     topic_starts: Vec<u32>,
     /// Each article's BM25 weight of the word (in its title, its whole text, or its best
     /// topic).
@@ -229,14 +230,9 @@ impl WordList {
 }
 
 thread_local! {
+    /// The long lists decoded most recently (bound and staleness: see `caches`).
     static RECENT: RefCell<Recent> = RefCell::default();
 }
-
-/// Bytes of decoded lists kept per thread across searches.
-const RECENT_BYTES: usize = 8 << 20;
-
-/// Lists shorter than this (entries) decode faster than they are worth keeping.
-const WORTH_KEEPING: usize = 256;
 
 /// The decoded text lists of the long lists searched most recently on this thread. Common
 /// words (`order`, `delivery`, `заказ`) come back in most searches, and decoding their
@@ -305,7 +301,7 @@ impl Recent {
 
 thread_local! {
     /// Each article's score parts, reused from search to search: allocating them afresh
-    /// cost more than filling them.
+    /// cost more than filling them. See `caches`.
     static SUMS: RefCell<Sums> = RefCell::default();
 }
 
@@ -343,6 +339,8 @@ pub fn best_articles(
     })
 }
 
+// Over 100 lines: the top-k loop and its bounds, kept in one piece as the search's hottest
+// code (see bench/README.md).
 fn best_of(
     lists: &Lists<'_>,
     terms: &[(Part, String, f32)],

@@ -15,15 +15,15 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::folder::FileList;
-use super::hits::{self, ADDED_HITS_FILE};
 use super::index::{
-    ArticleWords, Fields, IndexKept, LEXICON_FILE, lexicon_text, tantivy_failed, to_tantivy,
-    why_stopped, write_failed,
+    ArticleWords, IndexKept, lexicon_text, tantivy_failed, to_tantivy, why_stopped, write_failed,
 };
-use super::ranking::{self, ArticleRanking, RANKING_FILE};
 use super::unsynced::Unsynced;
-use super::{Document, SearchError};
+use crate::search::store::folder::{FileList, open_file};
+use crate::search::store::hits::{self, ADDED_HITS_FILE};
+use crate::search::store::ranking::{self, ArticleRanking, RANKING_FILE};
+use crate::search::store::schema::{Fields, LEXICON_FILE};
+use crate::search::{Damage, Document, OpenProblem, SearchError};
 
 /// A written index (a build's `index/` folder), open for updates.
 pub struct LiveIndex {
@@ -83,11 +83,10 @@ impl LiveIndex {
         if documents.len() != kept.counted.len() {
             return Err(SearchError::IndexOpen {
                 path: dir.display().to_string(),
-                reason: format!(
-                    "{} articles' documents but {} articles counted: a bug in the build",
-                    documents.len(),
-                    kept.counted.len()
-                ),
+                reason: OpenProblem::Miscounted {
+                    documents: documents.len(),
+                    counted: kept.counted.len(),
+                },
             });
         }
         let averages = ranking::averages(&kept.counted);
@@ -114,6 +113,13 @@ impl LiveIndex {
     /// Replaces the documents of the article they belong to (all of `documents` are one
     /// article's) and commits. `Ok(false)`, changing nothing, when the index has no such
     /// article: a new article needs a full build.
+    ///
+    /// The one place an article is replaced, in everything a search reads about it: the
+    /// lexicon's counts (typos, completions, "did you mean"), its records (appended to the
+    /// added-records file), its entries in the ranking file (matching and scores), the list
+    /// of files (their checksums and formats), then its documents in Tantivy (phrases,
+    /// filters, anchors), whose commit tells the server to open the index again; what
+    /// searches keep per thread is keyed by that opening (see `caches`).
     pub fn replace(&mut self, documents: Vec<Document>) -> Result<bool, SearchError> {
         let Some(&id) = documents
             .first()
@@ -168,13 +174,13 @@ impl LiveIndex {
             .map_err(write_failed(&self.dir.join(ADDED_HITS_FILE)))?;
         self.replace_file(ADDED_HITS_FILE, added.get_ref())?;
         let ranking_path = self.dir.join(RANKING_FILE);
-        let old_ranking = hits::open_file(&self.dir, RANKING_FILE)
+        let old_ranking = open_file(&self.dir, RANKING_FILE)
             .map_err(|e| SearchError::from(crate::fs::FsError::new("reading", &ranking_path, e)))
             .and_then(|bytes| {
                 ArticleRanking::open(bytes).map_err(|problem| SearchError::IndexDamaged {
                     dir: self.dir.clone(),
                     file: RANKING_FILE.to_string(),
-                    problem,
+                    problem: Damage::Layout(problem),
                 })
             })?;
         let new_ranking = ranking::replace_article(
@@ -370,5 +376,40 @@ mod tests {
         let mut unknown = article(9, "is new");
         unknown.truncate(1);
         assert!(!live.replace(unknown).expect("no error"));
+    }
+
+    /// Every way a search reaches an article's words: as typed, with a typo, and as the start
+    /// of the word still being typed. Each reads another of the structures an update
+    /// replaces (the ranking file's lists, the lexicon, the added records and Tantivy's
+    /// documents for the anchor), so one left stale shows here.
+    #[test]
+    fn a_replaced_article_is_found_by_its_new_words_and_not_its_old_ones_every_way() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut live = live_index(dir.path());
+        let found = |query: &str| -> Vec<String> {
+            search(dir.path(), query)
+                .hits
+                .iter()
+                .map(|h| h.url.to_string())
+                .collect()
+        };
+        let old = ["tallinn", "tallin warehouse", "talli"];
+        for query in old {
+            assert_eq!(
+                found(query),
+                ["/shipping/article-2/#when"],
+                "before: {query}"
+            );
+        }
+        assert!(
+            live.replace(article(2, "leaves the depot in Riga on Mondays"))
+                .expect("updates")
+        );
+        for query in ["mondays", "mondys", "monda", "depot riga"] {
+            assert_eq!(found(query), ["/shipping/article-2/#when"], "new: {query}");
+        }
+        for query in old {
+            assert!(found(query).is_empty(), "old: {query}");
+        }
     }
 }

@@ -17,8 +17,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tantivy::directory::OwnedBytes;
 
-use super::Document;
-use super::analyze::{TextWord, text_words};
+use super::LayoutError;
+use crate::search::Document;
+use crate::search::caches::{RECENT_RECORDS, next_opening};
+use crate::search::text::analyze::{TextWord, text_words};
 
 /// The file beside the index.
 pub const HITS_FILE: &str = "helpbook-hits.bin";
@@ -124,17 +126,6 @@ fn record(doc: &Document) -> Vec<u8> {
     lz4_flex::compress_prepend_size(&raw)
 }
 
-/// A file of the index in `dir` (the hits or the ranking file), memory-mapped.
-pub fn open_file(dir: &std::path::Path, name: &str) -> std::io::Result<OwnedBytes> {
-    use tantivy::directory::{Directory, MmapDirectory};
-    let system_error = |e: tantivy::TantivyError| super::index::io_cause(&e).1;
-    let directory = MmapDirectory::open(dir).map_err(|e| system_error(e.into()))?;
-    directory
-        .open_read(std::path::Path::new(name))
-        .map_err(|e| system_error(e.into()))?
-        .read_bytes()
-}
-
 /// The records of an index, read from the memory-mapped file (or memory, for `check`).
 pub struct HitStore {
     bytes: OwnedBytes,
@@ -146,12 +137,9 @@ pub struct HitStore {
 }
 
 thread_local! {
+    /// The records read most recently (bound and staleness: see `caches`).
     static RECENT: RefCell<Recent> = RefCell::default();
 }
-
-/// Records kept per thread: the articles shoppers ask about most are found by search after
-/// search, and each record read again is decompressed, checked and copied again.
-const RECENT_RECORDS: usize = 2048;
 
 /// The records read most recently on this thread, in two generations: a record found in the
 /// older one moves to the newer; when the newer holds half of RECENT_RECORDS it becomes the
@@ -182,12 +170,12 @@ impl Recent {
 
 impl HitStore {
     /// Checks the header and the offsets table; says what is wrong otherwise.
-    pub fn open(bytes: OwnedBytes) -> Result<HitStore, String> {
+    pub fn open(bytes: OwnedBytes) -> Result<HitStore, LayoutError> {
         let count = HitStore::check(bytes.as_slice())?;
         Ok(HitStore {
             bytes,
             count,
-            id: super::next_opening(),
+            id: next_opening(),
             added: None,
         })
     }
@@ -199,15 +187,15 @@ impl HitStore {
     }
 
     /// The record count, once the header and the table's size are checked.
-    fn check(data: &[u8]) -> Result<usize, String> {
+    fn check(data: &[u8]) -> Result<usize, LayoutError> {
         if !data.starts_with(MAGIC) {
-            return Err("not a helpbook hits file".to_string());
+            return Err(LayoutError::NotOurs("hits"));
         }
-        let count = read_u32(data, MAGIC.len()).ok_or("cut short")? as usize;
+        let count = read_u32(data, MAGIC.len()).ok_or(LayoutError::CutShort)? as usize;
         let records_start = MAGIC.len() + 4 + (count + 1) * 8;
-        let last = read_u64(data, records_start - 8).ok_or("cut short")?;
+        let last = read_u64(data, records_start - 8).ok_or(LayoutError::CutShort)?;
         if records_start as u64 + last != data.len() as u64 {
-            return Err("its size does not match its table".to_string());
+            return Err(LayoutError::Size("table"));
         }
         Ok(count)
     }
@@ -257,12 +245,12 @@ impl HitStore {
 }
 
 /// The little-endian u32 at `at`, when the bytes are there (also for the ranking file).
-pub(super) fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+pub(in crate::search) fn read_u32(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
 /// The little-endian u64 at `at`, when the bytes are there.
-pub(super) fn read_u64(data: &[u8], at: usize) -> Option<u64> {
+pub(in crate::search) fn read_u64(data: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?))
 }
 
