@@ -92,7 +92,7 @@ pub struct LiveParts {
     pub site: Site,
     pub theme: Theme,
     pub render: render::LiveRender,
-    pub index: search::IndexKept,
+    pub index: search::LiveIndexParts,
 }
 
 fn build(

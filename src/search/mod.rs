@@ -67,7 +67,7 @@ mod text;
 
 pub use answer::engine::Engine;
 pub use answer::response::{Explanation, Hit, Quality, Request, Response, WordScore};
-pub use build::index::{IndexKept, write_index, write_live_index};
+pub use build::index::{LiveIndexParts, write_index, write_live_index};
 pub use build::update::LiveIndex;
 pub use store::folder::INDEX_FORMAT;
 pub use store::schema::IndexStats;

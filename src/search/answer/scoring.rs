@@ -241,12 +241,12 @@ thread_local! {
 #[derive(Default)]
 struct Recent {
     /// By part, then stem.
-    lists: [FxHashMap<String, Kept>; PARTS],
+    lists: [FxHashMap<String, RecentList>; PARTS],
     bytes: usize,
     clock: u64,
 }
 
-struct Kept {
+struct RecentList {
     ranking: u64,
     list: Rc<WordList>,
     used: u64,
@@ -290,7 +290,7 @@ impl Recent {
         self.clock += 1;
         self.lists[part as usize].insert(
             stem.to_string(),
-            Kept {
+            RecentList {
                 ranking,
                 list,
                 used: self.clock,

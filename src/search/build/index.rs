@@ -71,9 +71,9 @@ pub fn write_live_index(
     dir: &Path,
     documents: Vec<Document>,
     settings: &Settings,
-) -> Result<(Index, IndexStats, IndexKept), SearchError> {
+) -> Result<(Index, IndexStats, LiveIndexParts), SearchError> {
     let (index, stats, counted) = write(Some(dir), &documents, settings, true)?;
-    let kept = IndexKept {
+    let kept = LiveIndexParts {
         counted: counted.unwrap_or_default(),
         average_topic: average_topic(&documents),
         lexicon: stats.lexicon.clone(),
@@ -83,7 +83,7 @@ pub fn write_live_index(
 }
 
 /// What a build keeps of its index for [`crate::search::LiveIndex`].
-pub struct IndexKept {
+pub struct LiveIndexParts {
     /// Every document, by its record number in the hits file.
     pub(in crate::search) documents: Vec<Document>,
     /// Each article's counted words, by article id.

@@ -16,7 +16,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::index::{
-    ArticleWords, IndexKept, lexicon_text, tantivy_failed, to_tantivy, why_stopped, write_failed,
+    ArticleWords, LiveIndexParts, lexicon_text, tantivy_failed, to_tantivy, why_stopped,
+    write_failed,
 };
 use super::unsynced::Unsynced;
 use crate::search::store::folder::{FileList, open_file};
@@ -56,7 +57,7 @@ struct Article {
 
 impl LiveIndex {
     /// Opens the index that `kept` was kept from, now in `dir`, for updates.
-    pub fn open(kept: IndexKept, dir: &Path) -> Result<LiveIndex, SearchError> {
+    pub fn open(kept: LiveIndexParts, dir: &Path) -> Result<LiveIndex, SearchError> {
         let directory = Unsynced::open(dir).map_err(|e| tantivy_failed(Some(dir))(e.into()))?;
         let index = Index::open(directory).map_err(tantivy_failed(Some(dir)))?;
         let fields = Fields::from_schema(&index.schema())?;
