@@ -73,6 +73,17 @@ pub use store::folder::INDEX_FORMAT;
 pub use store::schema::IndexStats;
 pub use text::lexicon::distance_within;
 
+/// The pieces a search is made of, for `examples/tantivy_native.rs`, which answers the same
+/// queries with Tantivy's own ranking to measure against [`Engine`]: the analyzers, the
+/// lexicon's typo and prefix look-ups, and the hit records. Not for the product's use.
+#[doc(hidden)]
+pub mod parts {
+    pub use super::analyze::{Analyzer, fold, is_stop_word, words};
+    pub use super::hits::{HITS_FILE, HitStore, open_file};
+    pub use super::index::LEXICON_FILE;
+    pub use super::lexicon::{Lexicon, typos_allowed};
+}
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
