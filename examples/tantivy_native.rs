@@ -594,6 +594,7 @@ fn answers(shared: &Shared, hits: &HitStore, n: usize) -> Result<[Vec<String>; 3
 
 fn open_hits(index: &Path) -> Result<HitStore, String> {
     HitStore::open(open_file(index, HITS_FILE).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())
 }
 
 /// How often each Tantivy answer agrees with ours.

@@ -156,7 +156,7 @@ pub fn render(body: &str, options: RenderOptions<'_>, resolver: &dyn Resolve) ->
     }
     collect_html_ids(&events, &mut out.anchors);
     // Before any HTML of our own joins the events: all there is now is the writer's.
-    let clean = match raw_html::check(&events, &mut out.problems) {
+    let clean = match raw_html::check(&mut events, &mut out.problems) {
         raw_html::Verdict::Keep => false,
         raw_html::Verdict::Clean => true,
         raw_html::Verdict::TooDeep => {

@@ -36,10 +36,17 @@ pub enum Verdict {
 
 /// Reports what the cleaning will remove from the raw HTML among `events` (an HTML block's
 /// lines read together, inline HTML tag by tag), and says what the page needs.
-pub fn check(events: &[Spanned<'_>], problems: &mut Vec<Problem>) -> Verdict {
+///
+/// A `<script>`, `<style>` or other element whose content is raw text, left open where the
+/// writer's HTML ends, is closed there: otherwise it would swallow the Markdown after it, and
+/// the cleaning would remove the rest of the article with it (its headings still in the table
+/// of contents and the search index).
+pub fn check(events: &mut Vec<Spanned<'_>>, problems: &mut Vec<Problem>) -> Verdict {
     let mut verdict = Verdict::Keep;
     let mut depth = 0;
     let mut i = 0;
+    // Where a closing tag goes (after the event at this index), and which.
+    let mut closers: Vec<(usize, String)> = Vec::new();
     while i < events.len() {
         let run = match events[i].0 {
             Event::Html(_) => {
@@ -58,18 +65,36 @@ pub fn check(events: &[Spanned<'_>], problems: &mut Vec<Problem>) -> Verdict {
                 continue;
             }
         };
-        match check_run(run, &mut depth, problems) {
+        let (run_verdict, left_open) = check_run(run, &mut depth, problems);
+        match run_verdict {
             Verdict::Keep => {}
             Verdict::Clean => verdict = Verdict::Clean,
             Verdict::TooDeep => return Verdict::TooDeep,
         }
+        if let Some(name) = left_open {
+            closers.push((i - 1, format!("</{name}>")));
+        }
+    }
+    for (after, closer) in closers.into_iter().rev() {
+        let (event, range) = &events[after];
+        let end = range.end..range.end;
+        let closer = match event {
+            Event::InlineHtml(_) => Event::InlineHtml(closer.into()),
+            _ => Event::Html(closer.into()),
+        };
+        events.insert(after + 1, (closer, end));
     }
     verdict
 }
 
 /// One stretch of raw HTML: its events' texts joined, tokenized as a browser would. `depth`
 /// is how many of the writer's elements are open, carried from stretch to stretch.
-fn check_run(run: &[Spanned<'_>], depth: &mut usize, problems: &mut Vec<Problem>) -> Verdict {
+/// Also returns the raw-text element (`script`, `style`, …) the stretch leaves open, if any.
+fn check_run(
+    run: &[Spanned<'_>],
+    depth: &mut usize,
+    problems: &mut Vec<Problem>,
+) -> (Verdict, Option<String>) {
     let mut text = String::new();
     // Where each event's text starts, in `text` and in the body.
     let mut starts: Vec<(usize, usize)> = Vec::with_capacity(run.len());
@@ -79,9 +104,9 @@ fn check_run(run: &[Spanned<'_>], depth: &mut usize, problems: &mut Vec<Problem>
             text.push_str(html);
         }
     }
-    let (tags, only_comments) = read(&text);
+    let (tags, only_comments, left_open) = read(&text);
     if only_comments {
-        return Verdict::Keep;
+        return (Verdict::Keep, None);
     }
     let mut places = Places::new(&text);
     for (line, tag) in tags {
@@ -105,12 +130,12 @@ fn check_run(run: &[Spanned<'_>], depth: &mut usize, problems: &mut Vec<Problem>
                     message: format!("HTML elements nested more than {MAX_DEPTH} deep"),
                     help: "close each tag you open (`<div>` … `</div>`); the page's HTML is left out until then".into(),
                 });
-                return Verdict::TooDeep;
+                return (Verdict::TooDeep, None);
             }
         }
         report(&tag, offset, problems);
     }
-    Verdict::Clean
+    (Verdict::Clean, left_open)
 }
 
 /// Elements the parser closes when another of their kind (or of their table part) begins:
@@ -124,20 +149,26 @@ const CLOSED_BY_NEXT: &[&str] = &[
 /// whether `text` is nothing but comments and blanks (`<!-- keywords: … -->`), which need no
 /// cleaning. Where a comment ends is the tokenizer's call, not a search for `-->`: browsers
 /// also end one at `--!>`.
-fn read(text: &str) -> (Vec<(usize, Tag)>, bool) {
+fn read(text: &str) -> (Vec<(usize, Tag)>, bool, Option<String>) {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(text));
     let tokenizer = Tokenizer::new(StartTags::default(), TokenizerOpts::default());
     let _ = tokenizer.feed(&input);
     tokenizer.end();
     let sink = tokenizer.sink;
-    (sink.tags.into_inner(), !sink.more_than_comments.get())
+    (
+        sink.tags.into_inner(),
+        !sink.more_than_comments.get(),
+        sink.raw_text_in.into_inner(),
+    )
 }
 
 #[derive(Default)]
 struct StartTags {
     tags: RefCell<Vec<(usize, Tag)>>,
     more_than_comments: Cell<bool>,
+    /// The element whose raw text the tokenizer is reading, until its end tag.
+    raw_text_in: RefCell<Option<String>>,
 }
 
 impl TokenSink for StartTags {
@@ -159,6 +190,10 @@ impl TokenSink for StartTags {
         };
         self.more_than_comments.set(true);
         if tag.kind != TagKind::StartTag {
+            let mut raw_text_in = self.raw_text_in.borrow_mut();
+            if raw_text_in.as_deref() == Some(&*tag.name) {
+                *raw_text_in = None;
+            }
             let line = usize::try_from(line).unwrap_or(usize::MAX);
             self.tags.borrow_mut().push((line, tag));
             return TokenSinkResult::Continue;
@@ -174,6 +209,9 @@ impl TokenSink for StartTags {
             "plaintext" => TokenSinkResult::Plaintext,
             _ => TokenSinkResult::Continue,
         };
+        if !matches!(next, TokenSinkResult::Continue) {
+            *self.raw_text_in.borrow_mut() = Some(tag.name.to_string());
+        }
         let line = usize::try_from(line).unwrap_or(usize::MAX);
         self.tags.borrow_mut().push((line, tag));
         next
@@ -381,11 +419,11 @@ mod tests {
     use super::*;
 
     fn warnings(body: &str) -> Vec<(usize, String)> {
-        let events: Vec<Spanned<'_>> = Parser::new_ext(body, Options::ENABLE_TABLES)
+        let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, Options::ENABLE_TABLES)
             .into_offset_iter()
             .collect();
         let mut problems = Vec::new();
-        check(&events, &mut problems);
+        check(&mut events, &mut problems);
         problems
             .into_iter()
             .map(|p| (p.offset, p.message))
@@ -453,9 +491,10 @@ mod tests {
             ),
             vec![]
         );
-        let events: Vec<Spanned<'_>> = Parser::new("<!-- note -->\n").into_offset_iter().collect();
+        let mut events: Vec<Spanned<'_>> =
+            Parser::new("<!-- note -->\n").into_offset_iter().collect();
         assert_eq!(
-            check(&events, &mut Vec::new()),
+            check(&mut events, &mut Vec::new()),
             Verdict::Keep,
             "comments need no cleaning"
         );
@@ -464,10 +503,10 @@ mod tests {
     #[test]
     fn a_comment_ends_where_a_browser_ends_it() {
         let body = "<!-- a --!> <script>alert(1)</script> -->\n";
-        let events: Vec<Spanned<'_>> = Parser::new(body).into_offset_iter().collect();
+        let mut events: Vec<Spanned<'_>> = Parser::new(body).into_offset_iter().collect();
         let mut problems = Vec::new();
         assert_eq!(
-            check(&events, &mut problems),
+            check(&mut events, &mut problems),
             Verdict::Clean,
             "the script is outside the comment"
         );
@@ -488,15 +527,15 @@ mod tests {
     #[test]
     fn html_nested_too_deep_is_an_error_where_it_goes_over() {
         let body = format!("{}\n\n{}\n", "<div>".repeat(MAX_DEPTH), "<br>x<div>");
-        let events: Vec<Spanned<'_>> = Parser::new(&body).into_offset_iter().collect();
+        let mut events: Vec<Spanned<'_>> = Parser::new(&body).into_offset_iter().collect();
         let mut problems = Vec::new();
-        assert_eq!(check(&events, &mut problems), Verdict::TooDeep);
+        assert_eq!(check(&mut events, &mut problems), Verdict::TooDeep);
         let error = problems.last().unwrap();
         assert_eq!(error.severity, Severity::Error);
         assert_eq!(error.offset, body.rfind("<div>").unwrap());
         // Paragraphs and list items left open close each other: they do not nest.
         let open = format!("{}{}\n", "<p>a".repeat(1_000), "<li>b".repeat(1_000));
-        let events: Vec<Spanned<'_>> = Parser::new(&open).into_offset_iter().collect();
-        assert_eq!(check(&events, &mut Vec::new()), Verdict::Clean);
+        let mut events: Vec<Spanned<'_>> = Parser::new(&open).into_offset_iter().collect();
+        assert_eq!(check(&mut events, &mut Vec::new()), Verdict::Clean);
     }
 }

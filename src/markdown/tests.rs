@@ -343,6 +343,36 @@ fn raw_html_split_across_markdown_is_cleaned_as_one_page() {
 }
 
 #[test]
+fn a_script_left_open_takes_only_its_own_line_with_it() {
+    // Left open, a browser's parser (and the cleaning's) would read the rest of the article as
+    // the script's text; the headings after it would be in the table of contents and the
+    // search index but not on the page. The same for a style left open inside a list. (A
+    // block that starts with `<script` runs to its `</script>` in Markdown itself.)
+    for (open, kind) in [
+        ("Paste <script src=\"x.js\"> in the page.", "script"),
+        ("- <style>p { color: red }", "style"),
+    ] {
+        let r = render_kind(
+            &format!("{open}\n\n## Refunds\n\nWithin **14 days**.\n"),
+            Kind::Article,
+        );
+        assert!(
+            r.html.contains("<h2 id=\"refunds\">")
+                && r.html.contains("Within <strong>14 days</strong>."),
+            "{kind}: {}",
+            r.html
+        );
+        assert!(!r.html.contains(kind), "{kind} removed: {}", r.html);
+        let messages: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [format!("HTML tag `<{kind}>` removed with its content")],
+            "{kind}"
+        );
+    }
+}
+
+#[test]
 fn faq_answers_with_raw_html_are_cleaned_each_on_its_own() {
     let r = render_kind(
         "## Can I pay later?\n\nYes, <b>within 14 days<img src=x onerror=alert(1)>.\n\n## Cash?\n\nNo.\n",
