@@ -30,6 +30,18 @@ pub struct Theme {
     strings: BTreeMap<String, Map<String, Value>>,
     /// Where each template came from, for error messages: `themes/shop/templates/article.html`.
     origins: BTreeMap<String, String>,
+    /// Each template's text, for placing problems the parsed template has no position for.
+    sources: BTreeMap<String, String>,
+}
+
+/// One template of a loaded theme, parsed.
+pub struct ThemeTemplate<'a> {
+    /// Its name: `article.html`, `partials/support.html`.
+    pub name: &'a str,
+    /// Where it came from: `themes/shop/templates/article.html`.
+    pub origin: &'a str,
+    pub text: &'a str,
+    pub parsed: &'a tera::Template,
 }
 
 /// Where a file of [`Theme::static_files`] comes from.
@@ -72,6 +84,7 @@ impl Theme {
         let mut problems = Vec::new();
         let mut templates = Vec::new();
         let mut origins = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         let mut strings = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         let mut static_origins = BTreeMap::new();
@@ -81,6 +94,7 @@ impl Theme {
                     Ok(text) => {
                         templates.push((name.to_string(), text.to_string()));
                         origins.insert(name.to_string(), file.origin.clone());
+                        sources.insert(name.to_string(), text.to_string());
                     }
                     Err(_) => problems.push(
                         Diagnostic::error(&file.origin, "the template is not UTF-8 text")
@@ -174,7 +188,25 @@ impl Theme {
             js_url,
             strings,
             origins,
+            sources,
         })
+    }
+
+    /// Every template, parsed, by name.
+    pub fn templates(&self) -> impl Iterator<Item = ThemeTemplate<'_>> {
+        self.sources.iter().filter_map(|(name, text)| {
+            Some(ThemeTemplate {
+                name,
+                origin: self.origins.get(name)?,
+                text,
+                parsed: self.tera.templates.get(name)?,
+            })
+        })
+    }
+
+    /// Template `name`, parsed.
+    pub fn template(&self, name: &str) -> Option<&tera::Template> {
+        self.tera.templates.get(name)
     }
 
     /// UI strings in `lang`, with the English (then any) table filling gaps.

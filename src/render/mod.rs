@@ -2,10 +2,15 @@
 //! sitemap, robots.txt, alias redirects; and the link and anchor checks that need every
 //! page rendered. Pages go to a [`PageSink`]; this module never writes to disk itself.
 
+mod check;
 mod context;
+mod contract;
+#[cfg(test)]
+mod contract_doc;
 mod jsonld;
 mod links;
 mod outputs;
+mod pages;
 mod sitemap;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -20,6 +25,7 @@ use crate::markdown::{self, PageRef, PlainText, RenderOptions, Rendered};
 use crate::theme::Theme;
 use outputs::Writer;
 
+pub use check::check_theme;
 pub use context::search_page_variables;
 pub use links::encode;
 
@@ -102,7 +108,7 @@ pub fn render_site<Taken: Send, R: Send>(
         .collect();
     let known_urls = known_urls(site, theme, &published);
     let listings = Listings::new(site, &published);
-    let pages = context::pages(config, site, &published, &listings);
+    let pages = pages::pages(config, site, &published, &listings);
     let plan = outputs::plan(input, &pages, &published, &listings, diagnostics);
 
     let mut rendered: Vec<Option<Rendered>> = (0..site.articles.len())
@@ -136,7 +142,7 @@ pub fn render_site<Taken: Send, R: Send>(
 
     report_problems(site, &rendered, &section_bodies, diagnostics);
 
-    let summaries = context::summaries(site, &published, &rendered);
+    let summaries = pages::summaries(site, &published, &rendered);
     let plain: Vec<Option<PlainText>> = rendered
         .iter_mut()
         .map(|r| r.as_mut().map(Rendered::take_plain_text))
@@ -152,7 +158,7 @@ pub fn render_site<Taken: Send, R: Send>(
             then(taken)
         });
         let model = context::Model::new(input, &rendered, &section_bodies, &summaries, &listings);
-        let written: Vec<&context::Page> = (pages.iter().enumerate())
+        let written: Vec<&pages::Page> = (pages.iter().enumerate())
             .filter(|(i, _)| plan.writes(Writer::Page(*i)))
             .map(|(_, page)| page)
             .collect();
@@ -276,7 +282,7 @@ pub struct Kept {
     /// Each article's rendering (its plain text given to search), by article id.
     rendered: Vec<Option<Rendered>>,
     section_bodies: Vec<Option<Rendered>>,
-    summaries: Vec<serde_json::Value>,
+    summaries: Vec<Option<contract::ArticleSummary>>,
     /// Each article's related articles, as its page lists them.
     related: Vec<Vec<usize>>,
     listings: Listings,
@@ -322,7 +328,7 @@ impl Kept {
             return None;
         }
         let mut rendered = render_article(site, id, &self.published, &self.known_urls);
-        let summary = context::summarize(site, id, &rendered);
+        let summary = pages::summarize(site, id, &rendered);
         let plain = rendered.take_plain_text();
         self.rendered[id] = Some(rendered);
         // Every article's links are checked again: another one may point at a heading of
@@ -331,17 +337,17 @@ impl Kept {
         if diagnostics.has_errors() {
             return None;
         }
-        let mut pages = vec![context::Page::Article(id)];
+        let mut pages = vec![pages::Page::Article(id)];
         // What listings show of it (description, date): its lists and the sitemap change too.
-        let listed_changed = summary != self.summaries[id];
+        let listed_changed = self.summaries[id].as_ref() != Some(&summary);
         if listed_changed {
-            self.summaries[id] = summary;
+            self.summaries[id] = Some(summary);
             let article = &site.articles[id];
             pages.extend(
                 [article.dir.as_str(), ""]
                     .iter()
                     .filter_map(|dir| site.section_id(dir, &article.lang))
-                    .map(context::Page::Section),
+                    .map(pages::Page::Section),
             );
             pages.extend(
                 article
@@ -349,7 +355,7 @@ impl Kept {
                     .iter()
                     .map(|tag| slugify(tag))
                     .filter(|slug| !slug.is_empty())
-                    .map(|slug| context::Page::Tag {
+                    .map(|slug| pages::Page::Tag {
                         lang: article.lang.clone(),
                         slug,
                     }),
@@ -357,7 +363,7 @@ impl Kept {
             pages.extend(
                 (0..self.related.len())
                     .filter(|&other| self.related[other].contains(&id))
-                    .map(context::Page::Article),
+                    .map(pages::Page::Article),
             );
         }
         let model = context::Model::new(
