@@ -12,6 +12,7 @@ use super::contract::{
     LanguageVars, Link, NotFoundPage, RedirectPage, SearchPage, SectionCard, SectionPage,
     SectionVars, SiteVars, Subsection, TagCount, TagLink, TagPage, TagVars, TagsPage, TocVars,
 };
+use super::ids::{ArticleId, PerArticle, PerSection, SectionId};
 use super::pages::{Page, canonical, home_url, output_path, page_url, search_url};
 use super::{Input, Listings, jsonld};
 use crate::config::{Config, language_name};
@@ -24,14 +25,14 @@ pub struct Model<'a> {
     config: &'a Config,
     site: &'a Site,
     theme: &'a Theme,
-    rendered: &'a [Option<Rendered>],
-    section_bodies: &'a [Option<Rendered>],
+    rendered: PerArticle<'a, Option<Rendered>>,
+    section_bodies: PerSection<'a, Option<Rendered>>,
     listings: &'a Listings,
     /// Per language, the variables every page in it gets alike: built once.
     languages: HashMap<String, LanguageVars>,
     /// Each published article as the listings show it (`None` for the others): made once,
     /// since an article appears on its section, tag, related-article and home lists.
-    summaries: &'a [Option<ArticleSummary>],
+    summaries: PerArticle<'a, Option<ArticleSummary>>,
 }
 
 const RELATED: usize = 5;
@@ -64,11 +65,11 @@ impl<'a> Model<'a> {
             config,
             site,
             theme,
-            rendered,
-            section_bodies,
+            rendered: PerArticle(rendered),
+            section_bodies: PerSection(section_bodies),
             listings,
             languages,
-            summaries,
+            summaries: PerArticle(summaries),
         }
     }
 
@@ -152,20 +153,20 @@ impl<'a> Model<'a> {
     }
 
     /// How lists show the articles `ids` (all published: lists hold no others).
-    fn listed(&self, ids: impl IntoIterator<Item = usize>) -> Vec<&ArticleSummary> {
+    fn listed(&self, ids: impl IntoIterator<Item = ArticleId>) -> Vec<&ArticleSummary> {
         ids.into_iter()
             .filter_map(|id| self.summaries[id].as_ref())
             .collect()
     }
 
     /// The front matter description, or the start of the article's text.
-    fn description_of(&self, id: usize) -> &str {
+    fn description_of(&self, id: ArticleId) -> &str {
         self.summaries[id]
             .as_ref()
             .map_or("", |s| s.description.as_str())
     }
 
-    fn article(&self, id: usize) -> serde_json::Result<tera::Context> {
+    fn article(&self, id: ArticleId) -> serde_json::Result<tera::Context> {
         let article = &self.site.articles[id];
         let rendered = self.rendered[id].as_ref();
         let mut common = self.common(
@@ -247,9 +248,9 @@ impl<'a> Model<'a> {
     }
 
     /// Up to five articles in the same language sharing tags (2 points each) or the folder (1).
-    pub fn related(&self, id: usize) -> Vec<usize> {
+    pub fn related(&self, id: ArticleId) -> Vec<ArticleId> {
         let article = &self.site.articles[id];
-        let mut scores: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut scores: FxHashMap<ArticleId, usize> = FxHashMap::default();
         for tag in &article.tags {
             let key = (article.lang.clone(), crate::content::slugify(tag));
             if let Some((_, ids)) = self.listings.by_tag.get(&key) {
@@ -268,10 +269,10 @@ impl<'a> Model<'a> {
             }
         }
         scores.remove(&id);
-        let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
+        let mut ranked: Vec<(ArticleId, usize)> = scores.into_iter().collect();
         // Only the first few are shown: pick them, then order just those (ranks are unique).
-        let key = |&(other, score): &(usize, usize)| {
-            (std::cmp::Reverse(score), self.listings.rank[other])
+        let key = |&(other, score): &(ArticleId, usize)| {
+            (std::cmp::Reverse(score), self.listings.rank(other))
         };
         if ranked.len() > RELATED {
             ranked.select_nth_unstable_by_key(RELATED - 1, key);
@@ -281,7 +282,7 @@ impl<'a> Model<'a> {
         ranked.into_iter().map(|(id, _)| id).collect()
     }
 
-    fn section_articles(&self, dir: &str, lang: &str) -> &[usize] {
+    fn section_articles(&self, dir: &str, lang: &str) -> &[ArticleId] {
         self.listings
             .by_dir
             .get(&(dir.to_string(), lang.to_string()))
@@ -305,7 +306,7 @@ impl<'a> Model<'a> {
     }
 
     /// The first articles of a section, looking into subsections when it has none of its own.
-    fn first_articles(&self, section: &Section, n: usize) -> Vec<usize> {
+    fn first_articles(&self, section: &Section, n: usize) -> Vec<ArticleId> {
         let own = self.section_articles(&section.dir, &section.lang);
         if !own.is_empty() {
             return own.iter().take(n).copied().collect();
@@ -317,7 +318,7 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn section(&self, id: usize) -> (&'static str, serde_json::Result<tera::Context>) {
+    fn section(&self, id: SectionId) -> (&'static str, serde_json::Result<tera::Context>) {
         let section = &self.site.sections[id];
         let body = self.section_bodies[id]
             .as_ref()
@@ -435,7 +436,7 @@ impl<'a> Model<'a> {
         context(&NotFoundPage { common })
     }
 
-    fn redirect(&self, from: &str, article: usize) -> serde_json::Result<tera::Context> {
+    fn redirect(&self, from: &str, article: ArticleId) -> serde_json::Result<tera::Context> {
         let target = &self.site.articles[article];
         let mut common = self.common(&target.lang, from, &target.title, "");
         common.canonical = self.canonical_of(&target.url);

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::contract::ArticleSummary;
+use super::ids::{ArticleId, SectionId};
 use super::listings::Listings;
 use super::{Input, PageSink, bodies, context, pages, problems, sitemap};
 use crate::content::slugify;
@@ -19,7 +20,7 @@ pub struct Kept {
     pub(super) section_bodies: Vec<Option<Rendered>>,
     pub(super) summaries: Vec<Option<ArticleSummary>>,
     /// Each article's related articles, as its page lists them.
-    pub(super) related: Vec<Vec<usize>>,
+    pub(super) related: Vec<Vec<ArticleId>>,
     pub(super) listings: Listings,
 }
 
@@ -72,7 +73,7 @@ impl Kept {
         if diagnostics.has_errors() {
             return None;
         }
-        let mut pages = vec![pages::Page::Article(id)];
+        let mut pages = vec![pages::Page::Article(ArticleId(id))];
         // What listings show of it (description, date): its lists and the sitemap change too.
         let listed_changed = self.summaries[id].as_ref() != Some(&summary);
         if listed_changed {
@@ -82,7 +83,7 @@ impl Kept {
                 [article.dir.as_str(), ""]
                     .iter()
                     .filter_map(|dir| site.section_id(dir, &article.lang))
-                    .map(pages::Page::Section),
+                    .map(|section| pages::Page::Section(SectionId(section))),
             );
             pages.extend(
                 article
@@ -97,8 +98,8 @@ impl Kept {
             );
             pages.extend(
                 (0..self.related.len())
-                    .filter(|&other| self.related[other].contains(&id))
-                    .map(pages::Page::Article),
+                    .filter(|&other| self.related[other].contains(&ArticleId(id)))
+                    .map(|other| pages::Page::Article(ArticleId(other))),
             );
         }
         let model = context::Model::new(

@@ -3,32 +3,39 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::ids::ArticleId;
 use crate::content::{Site, slugify};
 
 /// Articles grouped for listings; built once, shared by every page (and kept by preview,
 /// whose updates never change an article's place in them).
 pub(crate) struct Listings {
     /// (dir, lang) -> article ids directly in that folder, in display order.
-    pub by_dir: HashMap<(String, String), Vec<usize>>,
+    pub by_dir: HashMap<(String, String), Vec<ArticleId>>,
     /// (lang, tag slug) -> (tag name, article ids).
-    pub by_tag: BTreeMap<(String, String), (String, Vec<usize>)>,
+    pub by_tag: BTreeMap<(String, String), (String, Vec<ArticleId>)>,
     /// translation_key -> article ids in every language.
-    pub by_key: HashMap<String, Vec<usize>>,
+    pub by_key: HashMap<String, Vec<ArticleId>>,
     /// Each article's place in display order (weight, then title): a cheap sort key.
-    pub rank: Vec<usize>,
+    rank: Vec<usize>,
     /// (dir, lang) -> published articles in the folder and below it.
     pub counts: HashMap<(String, String), usize>,
 }
 
 impl Listings {
+    /// Article `id`'s place in display order.
+    pub fn rank(&self, id: ArticleId) -> usize {
+        self.rank[id.0]
+    }
+
     pub fn new(site: &Site, published: &[bool]) -> Listings {
-        let mut by_dir: HashMap<(String, String), Vec<usize>> = HashMap::new();
-        let mut by_tag: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-        for (id, article) in site.articles.iter().enumerate() {
-            if !published[id] {
+        let mut by_dir: HashMap<(String, String), Vec<ArticleId>> = HashMap::new();
+        let mut by_tag: BTreeMap<(String, String), (String, Vec<ArticleId>)> = BTreeMap::new();
+        let mut by_key: HashMap<String, Vec<ArticleId>> = HashMap::new();
+        for (i, article) in site.articles.iter().enumerate() {
+            if !published[i] {
                 continue;
             }
+            let id = ArticleId(i);
             by_dir
                 .entry((article.dir.clone(), article.lang.clone()))
                 .or_default()
@@ -61,7 +68,7 @@ impl Listings {
         for (position, &id) in by_order.iter().enumerate() {
             rank[id] = position;
         }
-        let order = |ids: &mut Vec<usize>| ids.sort_unstable_by_key(|&id| rank[id]);
+        let order = |ids: &mut Vec<ArticleId>| ids.sort_unstable_by_key(|&id| rank[id.0]);
         by_dir.values_mut().for_each(order);
         by_tag.values_mut().for_each(|(_, ids)| order(ids));
         let mut counts: HashMap<(String, String), usize> = HashMap::new();

@@ -8,6 +8,7 @@ mod context;
 mod contract;
 #[cfg(test)]
 mod contract_doc;
+mod ids;
 mod jsonld;
 mod kept;
 mod links;
@@ -181,7 +182,7 @@ struct Written<'a> {
 }
 
 /// The renderings and, with `keep`, each article's related articles: what [`Kept`] needs.
-type KeptRenderings = (Arc<Vec<Option<Rendered>>>, Vec<Vec<usize>>);
+type KeptRenderings = (Arc<Vec<Option<Rendered>>>, Vec<Vec<ids::ArticleId>>);
 
 /// Renders and writes the pages while `alongside` runs on a thread of its own; returns how
 /// many pages were written, what `alongside` gave and, with `keep`, what [`Kept`] needs.
@@ -230,7 +231,7 @@ fn write_pages<Taken: Send, R: Send>(
                 .into_par_iter()
                 .map(|id| {
                     if made.published[id] {
-                        model.related(id)
+                        model.related(ids::ArticleId(id))
                     } else {
                         Vec::new()
                     }

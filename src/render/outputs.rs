@@ -219,7 +219,7 @@ impl Claims<'_, '_> {
         match writer {
             Writer::Page(i) => match &self.pages[i] {
                 Page::Article(id) => Some((site.articles[*id].source.path.clone(), 1)),
-                Page::Redirect { from, article } => Some(alias_line(*article, from)),
+                Page::Redirect { from, article } => Some(alias_line(article.0, from)),
                 Page::Section(id) if !site.sections[*id].dir.is_empty() => {
                     let section = &site.sections[*id];
                     Some(match &section.source {

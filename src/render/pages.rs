@@ -4,6 +4,7 @@ use rayon::prelude::*;
 
 use super::Listings;
 use super::contract::ArticleSummary;
+use super::ids::{ArticleId, SectionId};
 use crate::config::Config;
 use crate::content::Site;
 use crate::markdown::Rendered;
@@ -11,9 +12,9 @@ use crate::markdown::Rendered;
 /// One output page.
 #[derive(Debug, Clone)]
 pub enum Page {
-    Article(usize),
+    Article(ArticleId),
     /// A section's listing; the root section of a language is its home page.
-    Section(usize),
+    Section(SectionId),
     Tag {
         lang: String,
         slug: String,
@@ -30,7 +31,7 @@ pub enum Page {
     /// An alias: an old URL that sends the reader to the article.
     Redirect {
         from: String,
-        article: usize,
+        article: ArticleId,
     },
 }
 
@@ -41,10 +42,10 @@ pub fn pages(config: &Config, site: &Site, published: &[bool], listings: &Listin
     let mut pages: Vec<Page> = Vec::new();
     for (id, article) in site.articles.iter().enumerate() {
         if published[id] {
-            pages.push(Page::Article(id));
+            pages.push(Page::Article(ArticleId(id)));
             pages.extend(article.aliases.iter().map(|from| Page::Redirect {
                 from: from.clone(),
-                article: id,
+                article: ArticleId(id),
             }));
         }
     }
@@ -60,7 +61,7 @@ pub fn pages(config: &Config, site: &Site, published: &[bool], listings: &Listin
             || count(&section.dir, &section.lang) > 0
             || section.source.is_some()
         {
-            pages.push(Page::Section(id));
+            pages.push(Page::Section(SectionId(id)));
         }
     }
     for (lang, slug) in listings.by_tag.keys() {
