@@ -105,30 +105,11 @@ impl Theme {
                 .strip_prefix("strings/")
                 .and_then(|p| p.strip_suffix(".toml"))
             {
-                let text = String::from_utf8_lossy(&file.bytes);
-                match toml::from_str::<toml::Table>(&text) {
-                    Ok(table) => {
-                        let map = table
-                            .into_iter()
-                            .map(|(k, v)| {
-                                (
-                                    k,
-                                    Value::String(
-                                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                                    ),
-                                )
-                            })
-                            .collect();
+                match parse_strings(file) {
+                    Ok(map) => {
                         strings.insert(lang.to_string(), map);
                     }
-                    Err(e) => problems.push(
-                        Diagnostic::error(
-                            &file.origin,
-                            format!("UI strings: {}", e.message().trim()),
-                        )
-                        .at(&text, e.span().map_or(0, |s| s.start))
-                        .with_help("write one `key = \"text\"` per line"),
-                    ),
+                    Err(problem) => problems.push(problem),
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
                 static_files.insert(name.to_string(), file.bytes.clone());
@@ -143,27 +124,7 @@ impl Theme {
         if let Err(e) = tera.add_raw_templates(templates) {
             problems.push(template_diagnostic(&e, &origins));
         }
-        for required in [
-            "base.html",
-            "index.html",
-            "section.html",
-            "article.html",
-            "tag.html",
-            "tags.html",
-            "search.html",
-            "404.html",
-            "redirect.html",
-        ] {
-            if !origins.contains_key(required) {
-                problems.push(
-                    Diagnostic::error(
-                        format!("themes/{}/templates", config.theme),
-                        format!("the theme has no `{required}` template"),
-                    )
-                    .with_help("copy it from the default theme"),
-                );
-            }
-        }
+        problems.extend(missing_templates(config, &origins));
         let site_static = config.root.join("static");
         if site_static.is_dir() {
             let mut own = BTreeMap::new();
@@ -241,6 +202,50 @@ impl Theme {
             .map_err(|e| template_diagnostic(&e, &self.origins))?;
         Ok(out)
     }
+}
+
+/// A `strings/<lang>.toml` file: UI strings by key.
+fn parse_strings(file: &ThemeFile) -> Result<Map<String, Value>, Diagnostic> {
+    let text = String::from_utf8_lossy(&file.bytes);
+    let table = toml::from_str::<toml::Table>(&text).map_err(|e| {
+        Diagnostic::error(&file.origin, format!("UI strings: {}", e.message().trim()))
+            .at(&text, e.span().map_or(0, |s| s.start))
+            .with_help("write one `key = \"text\"` per line")
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            (k, Value::String(text))
+        })
+        .collect())
+}
+
+/// The pages' templates the theme lacks.
+fn missing_templates<'a>(
+    config: &'a Config,
+    origins: &'a BTreeMap<String, String>,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    [
+        "base.html",
+        "index.html",
+        "section.html",
+        "article.html",
+        "tag.html",
+        "tags.html",
+        "search.html",
+        "404.html",
+        "redirect.html",
+    ]
+    .into_iter()
+    .filter(|required| !origins.contains_key(*required))
+    .map(|required| {
+        Diagnostic::error(
+            format!("themes/{}/templates", config.theme),
+            format!("the theme has no `{required}` template"),
+        )
+        .with_help("copy it from the default theme")
+    })
 }
 
 /// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever. A static file

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::config::Support;
 
 /// `site`: the same on every page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct SiteVars {
     pub title: String,
     pub description: String,
@@ -20,14 +20,14 @@ pub struct SiteVars {
 }
 
 /// The fingerprinted stylesheet and script: `/style.3f2a9c1e0b.css`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Assets {
     pub css: String,
     pub js: String,
 }
 
 /// The variables every page in one language gets alike: made once per language.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct LanguageVars {
     pub site: SiteVars,
     pub lang: String,
@@ -61,7 +61,7 @@ pub struct Common<'a> {
 }
 
 /// A language menu or translation entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct LanguageLink {
     pub code: String,
     pub name: String,
@@ -69,14 +69,14 @@ pub struct LanguageLink {
 }
 
 /// A breadcrumb, or the section an article is in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Link {
     pub title: String,
     pub url: String,
 }
 
 /// An article as lists show it (section, tag, home and related lists).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ArticleSummary {
     pub title: String,
     pub url: String,
@@ -100,7 +100,7 @@ pub struct HomePage<'a> {
 }
 
 /// A top-level section on the home page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct SectionCard<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -119,7 +119,7 @@ pub struct SectionPage<'a> {
     pub section: SectionVars<'a>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct SectionVars<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -130,7 +130,7 @@ pub struct SectionVars<'a> {
     pub articles: Vec<&'a ArticleSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct Subsection<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -169,21 +169,21 @@ pub struct ArticleVars<'a> {
     pub extra: &'a Map<String, Value>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct FaqVars<'a> {
     pub id: &'a str,
     pub question: &'a str,
     pub answer_html: &'a str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct TocVars<'a> {
     pub level: u8,
     pub id: &'a str,
     pub title: &'a str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct TagLink {
     pub name: String,
     pub url: String,
@@ -197,7 +197,7 @@ pub struct TagPage<'a> {
     pub tag: TagVars<'a>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct TagVars<'a> {
     pub name: &'a str,
     pub url: &'a str,
@@ -212,7 +212,7 @@ pub struct TagsPage<'a> {
     pub tags: Vec<TagCount<'a>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct TagCount<'a> {
     pub name: &'a str,
     pub url: String,
@@ -249,7 +249,7 @@ pub struct SearchPage<'a> {
     pub busy: Option<bool>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct SearchResult {
     pub title: String,
     pub url: String,
@@ -261,7 +261,7 @@ pub struct SearchResult {
     pub heading: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 pub struct PopularLink {
     pub title: String,
     pub url: String,
@@ -291,67 +291,40 @@ pub const OPEN: &[&str] = &["t", "article.extra"];
 pub fn samples() -> Vec<(&'static str, Value)> {
     let language = LanguageVars {
         site: SiteVars {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            assets: Assets {
-                css: String::new(),
-                js: String::new(),
-            },
             support: Some(Support::default()),
+            ..SiteVars::default()
         },
-        lang: String::new(),
-        lang_home: String::new(),
-        search_url: String::new(),
-        languages: vec![language_link()],
-        t: Map::new(),
+        languages: vec![LanguageLink::default()],
+        ..LanguageVars::default()
     };
     let common = || Common {
         language: &language,
-        translations: vec![language_link()],
+        translations: vec![LanguageLink::default()],
         page_url: String::new(),
         canonical: String::new(),
         page_title: String::new(),
         page_description: String::new(),
-        breadcrumbs: vec![link()],
+        breadcrumbs: vec![Link::default()],
         build_mode: "build",
     };
-    let summary = ArticleSummary {
-        title: String::new(),
-        url: String::new(),
-        description: String::new(),
-        kind: "article",
-        updated: String::new(),
-        draft: false,
-        section_title: String::new(),
-    };
+    let summary = ArticleSummary::default();
+    let listed = || vec![&summary];
     let extra = Map::new();
     let home = HomePage {
         common: common(),
         sections: vec![SectionCard {
-            title: "",
-            description: "",
-            url: "",
-            count: 0,
-            articles: vec![&summary],
+            articles: listed(),
+            ..SectionCard::default()
         }],
-        popular: vec![&summary],
+        popular: listed(),
         intro_html: "",
     };
     let section = SectionPage {
         common: common(),
         section: SectionVars {
-            title: "",
-            description: "",
-            url: "",
-            html: "",
-            subsections: vec![Subsection {
-                title: "",
-                description: "",
-                url: "",
-                count: 0,
-            }],
-            articles: vec![&summary],
+            subsections: vec![Subsection::default()],
+            articles: listed(),
+            ..SectionVars::default()
         },
     };
     let article = ArticlePage {
@@ -363,24 +336,13 @@ pub fn samples() -> Vec<(&'static str, Value)> {
             url: "",
             draft: false,
             html: "",
-            faq: vec![FaqVars {
-                id: "",
-                question: "",
-                answer_html: "",
-            }],
-            toc: vec![TocVars {
-                level: 2,
-                id: "",
-                title: "",
-            }],
-            tags: vec![TagLink {
-                name: String::new(),
-                url: String::new(),
-            }],
+            faq: vec![FaqVars::default()],
+            toc: vec![TocVars::default()],
+            tags: vec![TagLink::default()],
             date: "",
             updated: "",
-            section: Some(link()),
-            related: vec![&summary],
+            section: Some(Link::default()),
+            related: listed(),
             jsonld: String::new(),
             extra: &extra,
         },
@@ -388,44 +350,27 @@ pub fn samples() -> Vec<(&'static str, Value)> {
     let tag = TagPage {
         common: common(),
         tag: TagVars {
-            name: "",
-            url: "",
-            articles: vec![&summary],
+            articles: listed(),
+            ..TagVars::default()
         },
     };
     let tags = TagsPage {
         common: common(),
-        tags: vec![TagCount {
-            name: "",
-            url: String::new(),
-            count: 0,
-        }],
+        tags: vec![TagCount::default()],
     };
     let search = SearchPage {
         common: common(),
         query: String::new(),
-        results: vec![SearchResult {
-            title: String::new(),
-            url: String::new(),
-            section: String::new(),
-            snippet: String::new(),
-            kind: String::new(),
-            heading: String::new(),
-        }],
+        results: vec![SearchResult::default()],
         total: 0,
         suggestion: String::new(),
-        popular: Some(vec![PopularLink {
-            title: String::new(),
-            url: String::new(),
-            section: String::new(),
-        }]),
+        popular: Some(vec![PopularLink::default()]),
         searched_as: Some(String::new()),
         results_language: Some(String::new()),
         support_first: Some(false),
         no_exact_answer: Some(false),
         busy: Some(false),
     };
-    let not_found = NotFoundPage { common: common() };
     let redirect = RedirectPage {
         common: common(),
         redirect_to: "",
@@ -437,24 +382,9 @@ pub fn samples() -> Vec<(&'static str, Value)> {
         ("tag.html", value(&tag)),
         ("tags.html", value(&tags)),
         ("search.html", value(&search)),
-        ("404.html", value(&not_found)),
+        ("404.html", value(&NotFoundPage { common: common() })),
         ("redirect.html", value(&redirect)),
     ]
-}
-
-fn language_link() -> LanguageLink {
-    LanguageLink {
-        code: String::new(),
-        name: String::new(),
-        url: String::new(),
-    }
-}
-
-fn link() -> Link {
-    Link {
-        title: String::new(),
-        url: String::new(),
-    }
 }
 
 /// A context as Tera gets it.
