@@ -119,7 +119,17 @@ fn build(
         }
     };
     let site = content::load(&config, &diagnostics);
-    let theme = match Theme::load(&config) {
+    // A template using a variable its pages do not get stops the build before any page is
+    // rendered, with the template's line.
+    let theme = match Theme::load(&config).and_then(|theme| {
+        let problems = render::check_theme(&theme);
+        if problems.iter().any(Diagnostic::is_error) {
+            Err(problems)
+        } else {
+            diagnostics.extend(problems);
+            Ok(theme)
+        }
+    }) {
         Ok(theme) => theme,
         Err(problems) => {
             diagnostics.extend(problems);

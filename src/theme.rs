@@ -30,6 +30,18 @@ pub struct Theme {
     strings: BTreeMap<String, Map<String, Value>>,
     /// Where each template came from, for error messages: `themes/shop/templates/article.html`.
     origins: BTreeMap<String, String>,
+    /// Each template's text, for placing problems the parsed template has no position for.
+    sources: BTreeMap<String, String>,
+}
+
+/// One template of a loaded theme, parsed.
+pub struct ThemeTemplate<'a> {
+    /// Its name: `article.html`, `partials/support.html`.
+    pub name: &'a str,
+    /// Where it came from: `themes/shop/templates/article.html`.
+    pub origin: &'a str,
+    pub text: &'a str,
+    pub parsed: &'a tera::Template,
 }
 
 /// Where a file of [`Theme::static_files`] comes from.
@@ -59,12 +71,11 @@ impl Theme {
         collect_embedded(&DEFAULT_THEME, &mut files);
         // A theme's `strings/ru.toml` is laid over the built-in one key by key, so a theme
         // written before a key was added still has its words.
-        let built_in_strings: BTreeMap<String, toml::Table> = files
+        let built_in_strings: BTreeMap<String, Map<String, Value>> = files
             .iter()
             .filter_map(|(path, file)| {
                 let lang = path.strip_prefix("strings/")?.strip_suffix(".toml")?;
-                let table = toml::from_str(std::str::from_utf8(&file.bytes).ok()?).ok()?;
-                Some((lang.to_string(), table))
+                Some((lang.to_string(), parse_strings(file).ok()?))
             })
             .collect();
         let theme_dir = config.root.join("themes").join(&config.theme);
@@ -82,6 +93,7 @@ impl Theme {
         let mut problems = Vec::new();
         let mut templates = Vec::new();
         let mut origins = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         let mut strings = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         let mut static_origins = BTreeMap::new();
@@ -91,6 +103,7 @@ impl Theme {
                     Ok(text) => {
                         templates.push((name.to_string(), text.to_string()));
                         origins.insert(name.to_string(), file.origin.clone());
+                        sources.insert(name.to_string(), text.to_string());
                     }
                     Err(_) => problems.push(
                         Diagnostic::error(&file.origin, "the template is not UTF-8 text")
@@ -101,32 +114,13 @@ impl Theme {
                 .strip_prefix("strings/")
                 .and_then(|p| p.strip_suffix(".toml"))
             {
-                let text = String::from_utf8_lossy(&file.bytes);
-                match toml::from_str::<toml::Table>(&text) {
+                match parse_strings(file) {
                     Ok(own) => {
-                        let mut table = built_in_strings.get(lang).cloned().unwrap_or_default();
-                        table.extend(own);
-                        let map = table
-                            .into_iter()
-                            .map(|(k, v)| {
-                                (
-                                    k,
-                                    Value::String(
-                                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                                    ),
-                                )
-                            })
-                            .collect();
+                        let mut map = built_in_strings.get(lang).cloned().unwrap_or_default();
+                        map.extend(own);
                         strings.insert(lang.to_string(), map);
                     }
-                    Err(e) => problems.push(
-                        Diagnostic::error(
-                            &file.origin,
-                            format!("UI strings: {}", e.message().trim()),
-                        )
-                        .at(&text, e.span().map_or(0, |s| s.start))
-                        .with_help("write one `key = \"text\"` per line"),
-                    ),
+                    Err(problem) => problems.push(problem),
                 }
             } else if let Some(name) = path.strip_prefix("static/") {
                 static_files.insert(name.to_string(), file.bytes.clone());
@@ -141,27 +135,7 @@ impl Theme {
         if let Err(e) = tera.add_raw_templates(templates) {
             problems.push(template_diagnostic(&e, &origins));
         }
-        for required in [
-            "base.html",
-            "index.html",
-            "section.html",
-            "article.html",
-            "tag.html",
-            "tags.html",
-            "search.html",
-            "404.html",
-            "redirect.html",
-        ] {
-            if !origins.contains_key(required) {
-                problems.push(
-                    Diagnostic::error(
-                        format!("themes/{}/templates", config.theme),
-                        format!("the theme has no `{required}` template"),
-                    )
-                    .with_help("copy it from the default theme"),
-                );
-            }
-        }
+        problems.extend(missing_templates(config, &origins));
         let site_static = config.root.join("static");
         if site_static.is_dir() {
             let mut own = BTreeMap::new();
@@ -186,7 +160,25 @@ impl Theme {
             js_url,
             strings,
             origins,
+            sources,
         })
+    }
+
+    /// Every template, parsed, by name.
+    pub fn templates(&self) -> impl Iterator<Item = ThemeTemplate<'_>> {
+        self.sources.iter().filter_map(|(name, text)| {
+            Some(ThemeTemplate {
+                name,
+                origin: self.origins.get(name)?,
+                text,
+                parsed: self.tera.templates.get(name)?,
+            })
+        })
+    }
+
+    /// Template `name`, parsed.
+    pub fn template(&self, name: &str) -> Option<&tera::Template> {
+        self.tera.templates.get(name)
     }
 
     /// UI strings in `lang`, with the English (then any) table filling gaps.
@@ -221,6 +213,50 @@ impl Theme {
             .map_err(|e| template_diagnostic(&e, &self.origins))?;
         Ok(out)
     }
+}
+
+/// A `strings/<lang>.toml` file: UI strings by key.
+fn parse_strings(file: &ThemeFile) -> Result<Map<String, Value>, Diagnostic> {
+    let text = String::from_utf8_lossy(&file.bytes);
+    let table = toml::from_str::<toml::Table>(&text).map_err(|e| {
+        Diagnostic::error(&file.origin, format!("UI strings: {}", e.message().trim()))
+            .at(&text, e.span().map_or(0, |s| s.start))
+            .with_help("write one `key = \"text\"` per line")
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            (k, Value::String(text))
+        })
+        .collect())
+}
+
+/// The pages' templates the theme lacks.
+fn missing_templates<'a>(
+    config: &'a Config,
+    origins: &'a BTreeMap<String, String>,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    [
+        "base.html",
+        "index.html",
+        "section.html",
+        "article.html",
+        "tag.html",
+        "tags.html",
+        "search.html",
+        "404.html",
+        "redirect.html",
+    ]
+    .into_iter()
+    .filter(|required| !origins.contains_key(*required))
+    .map(|required| {
+        Diagnostic::error(
+            format!("themes/{}/templates", config.theme),
+            format!("the theme has no `{required}` template"),
+        )
+        .with_help("copy it from the default theme")
+    })
 }
 
 /// `style.css` -> `style.3f2a9c1e0b.css`, so browsers may cache it forever. A static file

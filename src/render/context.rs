@@ -1,12 +1,19 @@
-//! The list of pages to render and the Tera context of each (the theme contract in
-//! README.md, "Theming", documents every variable).
+//! The Tera context of each page, built as the types of [`super::contract`] (README.md,
+//! "Theming", lists the same variables).
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
+use super::contract::{
+    ArticlePage, ArticleSummary, ArticleVars, Assets, Common, FaqVars, HomePage, LanguageLink,
+    LanguageVars, Link, NotFoundPage, RedirectPage, SearchPage, SectionCard, SectionPage,
+    SectionVars, SiteVars, Subsection, TagCount, TagLink, TagPage, TagVars, TagsPage, TocVars,
+};
+use super::ids::{ArticleId, PerArticle, PerSection, SectionId};
+use super::pages::{Page, canonical, home_url, output_path, page_url, search_url};
 use super::{Input, Listings, jsonld};
 use crate::config::{Config, language_name};
 use crate::content::{Article, Section, Site};
@@ -14,46 +21,18 @@ use crate::diag::Diagnostic;
 use crate::markdown::Rendered;
 use crate::theme::Theme;
 
-/// One output page.
-#[derive(Debug, Clone)]
-pub enum Page {
-    Article(usize),
-    /// A section's listing; the root section of a language is its home page.
-    Section(usize),
-    Tag {
-        lang: String,
-        slug: String,
-    },
-    Tags {
-        lang: String,
-    },
-    Search {
-        lang: String,
-    },
-    NotFound {
-        lang: String,
-    },
-    /// An alias: an old URL that sends the reader to the article.
-    Redirect {
-        from: String,
-        article: usize,
-    },
-}
-
 pub struct Model<'a> {
     config: &'a Config,
     site: &'a Site,
     theme: &'a Theme,
-    rendered: &'a [Option<Rendered>],
-    section_bodies: &'a [Option<Rendered>],
+    rendered: PerArticle<'a, Option<Rendered>>,
+    section_bodies: PerSection<'a, Option<Rendered>>,
     listings: &'a Listings,
-    strings: HashMap<String, Value>,
-    /// Per language, the variables every page in it gets (`page_variables`), the page's own
-    /// (URL, title, description) still to be set: built once, cloned per page.
-    bases: HashMap<String, Map<String, Value>>,
-    /// Each published article as the listings show it (`Null` for the others): made once,
+    /// Per language, the variables every page in it gets alike: built once.
+    languages: HashMap<String, LanguageVars>,
+    /// Each published article as the listings show it (`None` for the others): made once,
     /// since an article appears on its section, tag, related-article and home lists.
-    summaries: &'a [Value],
+    summaries: PerArticle<'a, Option<ArticleSummary>>,
 }
 
 const RELATED: usize = 5;
@@ -63,7 +42,7 @@ impl<'a> Model<'a> {
         input: Input<'a>,
         rendered: &'a [Option<Rendered>],
         section_bodies: &'a [Option<Rendered>],
-        summaries: &'a [Value],
+        summaries: &'a [Option<ArticleSummary>],
         listings: &'a Listings,
     ) -> Model<'a> {
         let Input {
@@ -71,31 +50,26 @@ impl<'a> Model<'a> {
             site,
             theme,
         } = input;
-        let strings: HashMap<String, Value> = config
-            .languages
-            .iter()
-            .map(|lang| (lang.clone(), Value::Object(theme.strings(lang))))
-            .collect();
-        let bases = config
-            .languages
-            .iter()
-            .map(|lang| {
-                (
-                    lang.clone(),
-                    language_variables(config, theme, &strings, lang),
-                )
-            })
-            .collect();
+        // Every language a page may be in: the configured ones, and any content has.
+        let langs = (config.languages.iter())
+            .chain(site.articles.iter().map(|a| &a.lang))
+            .chain(site.sections.iter().map(|s| &s.lang));
+        let mut languages = HashMap::new();
+        for lang in langs {
+            if !languages.contains_key(lang) {
+                let t = theme.strings(lang);
+                languages.insert(lang.clone(), language_vars(config, theme, t, lang));
+            }
+        }
         Model {
             config,
             site,
             theme,
-            rendered,
-            section_bodies,
+            rendered: PerArticle(rendered),
+            section_bodies: PerSection(section_bodies),
             listings,
-            strings,
-            bases,
-            summaries,
+            languages,
+            summaries: PerArticle(summaries),
         }
     }
 
@@ -103,16 +77,16 @@ impl<'a> Model<'a> {
     pub fn render(&self, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
         let url = page_url(self.config, self.site, page);
         let (template, context) = match page {
-            Page::Article(id) => self.article(*id),
+            Page::Article(id) => ("article.html", self.article(*id)),
             Page::Section(id) => self.section(*id),
-            Page::Tag { lang, slug } => self.tag(lang, slug, &url),
-            Page::Tags { lang } => self.tags(lang, &url),
-            Page::Search { lang } => self.search(lang),
-            Page::NotFound { lang } => self.not_found(lang, &url),
-            Page::Redirect { from, article } => self.redirect(from, *article),
+            Page::Tag { lang, slug } => ("tag.html", self.tag(lang, slug, &url)),
+            Page::Tags { lang } => ("tags.html", self.tags(lang, &url)),
+            Page::Search { lang } => ("search.html", self.search(lang)),
+            Page::NotFound { lang } => ("404.html", self.not_found(lang, &url)),
+            Page::Redirect { from, article } => ("redirect.html", self.redirect(from, *article)),
         };
-        let context = tera::Context::from_value(context)
-            .map_err(|e| Diagnostic::error(template, e.to_string()))?;
+        let context = context
+            .map_err(|e| Diagnostic::error(format!("templates/{template}"), e.to_string()))?;
         // The theme's markup around the article's own HTML is some 10 to 20 KB.
         let body = match page {
             Page::Article(id) => self.rendered[*id].as_ref().map_or(0, |r| {
@@ -126,14 +100,17 @@ impl<'a> Model<'a> {
         Ok((output_path(&url), html))
     }
 
+    fn language(&self, lang: &str) -> &LanguageVars {
+        // `new` made one for every language a page can be in.
+        self.languages
+            .get(lang)
+            .or_else(|| self.languages.values().next())
+            .expect("a site has at least one language")
+    }
+
     /// A UI string of the theme in `lang`, or `fallback` when the theme has none.
     fn ui(&self, lang: &str, key: &str, fallback: &str) -> String {
-        self.strings
-            .get(lang)
-            .and_then(|t| t.get(key))
-            .and_then(Value::as_str)
-            .unwrap_or(fallback)
-            .to_string()
+        ui(&self.language(lang).t, key, fallback)
     }
 
     fn count(&self, dir: &str, lang: &str) -> usize {
@@ -144,33 +121,20 @@ impl<'a> Model<'a> {
             .unwrap_or(0)
     }
 
-    fn home_url(&self, lang: &str) -> String {
-        home_url(self.config, lang)
+    /// The variables every template gets, for the page at `url`.
+    fn common(&self, lang: &str, url: &str, title: &str, description: &str) -> Common<'_> {
+        common(self.config, self.language(lang), url, title, description)
     }
 
-    fn canonical(&self, url: &str) -> String {
-        canonical(self.config, url)
-    }
-
-    /// Variables every template gets.
-    fn base(&self, lang: &str, url: &str, title: &str, description: &str) -> Map<String, Value> {
-        let mut map =
-            self.bases.get(lang).cloned().unwrap_or_else(|| {
-                language_variables(self.config, self.theme, &self.strings, lang)
-            });
-        set_page_fields(&mut map, self.config, url, title, description);
-        map
-    }
-
-    fn breadcrumbs(&self, dir: Option<&str>, lang: &str) -> Value {
+    fn breadcrumbs(&self, dir: Option<&str>, lang: &str) -> Vec<Link> {
         let mut crumbs = Vec::new();
         let mut current = dir.map(str::to_string);
         while let Some(d) = current {
             if let Some(section) = self.site.section(&d, lang) {
-                crumbs.push(object([
-                    ("title", section.title.as_str().into()),
-                    ("url", section.url.as_str().into()),
-                ]));
+                crumbs.push(Link {
+                    title: section.title.clone(),
+                    url: section.url.clone(),
+                });
             }
             current = if d.is_empty() {
                 None
@@ -181,125 +145,98 @@ impl<'a> Model<'a> {
                 )
             };
         }
-        if let Some(Value::Object(home)) = crumbs.last_mut() {
-            home.insert("title".into(), self.ui(lang, "home", "Home").into());
+        if let Some(home) = crumbs.last_mut() {
+            home.title = self.ui(lang, "home", "Home");
         }
         crumbs.reverse();
-        Value::Array(crumbs)
+        crumbs
     }
 
-    fn article_summary(&self, id: usize) -> Value {
-        self.summaries[id].clone()
+    /// How lists show the articles `ids` (all published: lists hold no others).
+    fn listed(&self, ids: impl IntoIterator<Item = ArticleId>) -> Vec<&ArticleSummary> {
+        ids.into_iter()
+            .filter_map(|id| self.summaries[id].as_ref())
+            .collect()
     }
 
     /// The front matter description, or the start of the article's text.
-    fn description_of(&self, id: usize) -> &str {
+    fn description_of(&self, id: ArticleId) -> &str {
         self.summaries[id]
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+            .as_ref()
+            .map_or("", |s| s.description.as_str())
     }
 
-    fn article(&self, id: usize) -> (&'static str, Value) {
+    fn article(&self, id: ArticleId) -> serde_json::Result<tera::Context> {
         let article = &self.site.articles[id];
         let rendered = self.rendered[id].as_ref();
-        let mut map = self.base(
+        let mut common = self.common(
             &article.lang,
             &article.url,
             &article.title,
             self.description_of(id),
         );
-        map.insert("translations".into(), self.translations_of(article));
-        map.insert(
-            "breadcrumbs".into(),
-            self.breadcrumbs(Some(&article.dir), &article.lang),
-        );
+        common.translations = self.translations_of(article);
+        common.breadcrumbs = self.breadcrumbs(Some(&article.dir), &article.lang);
         let section = self
             .site
             .section(&article.dir, &article.lang)
-            .filter(|s| !s.dir.is_empty());
-        let canonical = self.canonical(&article.url);
-        let tags: Vec<Value> = article
-            .tags
-            .iter()
-            .map(|t| {
-                let url = super::tag_url(&self.home_url(&article.lang), t);
-                object([("name", t.as_str().into()), ("url", url.into())])
+            .filter(|s| !s.dir.is_empty())
+            .map(|s| Link {
+                title: s.title.clone(),
+                url: s.url.clone(),
+            });
+        let home = home_url(self.config, &article.lang);
+        let tags = (article.tags.iter())
+            .map(|t| TagLink {
+                name: t.clone(),
+                url: super::tag_url(&home, t),
             })
             .collect();
-        let faq: Vec<Value> = rendered
-            .map(|r| {
-                r.faq
-                    .iter()
-                    .map(|f| {
-                        object([
-                            ("id", f.id.as_str().into()),
-                            ("question", f.question.as_str().into()),
-                            ("answer_html", f.answer_html.as_str().into()),
-                        ])
-                    })
-                    .collect()
+        let faq = (rendered.map_or(&[][..], |r| &r.faq).iter())
+            .map(|f| FaqVars {
+                id: &f.id,
+                question: &f.question,
+                answer_html: &f.answer_html,
             })
-            .unwrap_or_default();
-        let toc: Vec<Value> = rendered
-            .map(|r| {
-                r.toc
-                    .iter()
-                    .map(|t| {
-                        object([
-                            ("level", t.level.into()),
-                            ("id", t.id.as_str().into()),
-                            ("title", t.title.as_str().into()),
-                        ])
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let related: Vec<Value> = self
-            .related(id)
-            .into_iter()
-            .map(|r| self.article_summary(r))
             .collect();
-        map.insert(
-            "article".into(),
-            object([
-                ("title", article.title.as_str().into()),
-                ("description", article.description.as_str().into()),
-                ("kind", article.kind.as_str().into()),
-                ("url", article.url.as_str().into()),
-                ("draft", article.draft.into()),
-                ("html", rendered.map_or("", |r| r.html.as_str()).into()),
-                ("faq", faq.into()),
-                ("toc", toc.into()),
-                ("tags", tags.into()),
-                ("date", article.date.as_deref().unwrap_or("").into()),
-                ("updated", article.last_updated().unwrap_or("").into()),
-                (
-                    "section",
-                    section.map_or(Value::Null, |s| {
-                        object([
-                            ("title", s.title.as_str().into()),
-                            ("url", s.url.as_str().into()),
-                        ])
-                    }),
-                ),
-                ("related", related.into()),
-                (
-                    "jsonld",
-                    rendered
-                        .map(|r| jsonld::for_article(article, r, &canonical))
-                        .unwrap_or_default()
-                        .into(),
-                ),
-                ("extra", Value::Object(article.extra.clone())),
-            ]),
-        );
-        ("article.html", Value::Object(map))
+        let toc = (rendered.map_or(&[][..], |r| &r.toc).iter())
+            .map(|t| TocVars {
+                level: t.level,
+                id: &t.id,
+                title: &t.title,
+            })
+            .collect();
+        let jsonld = rendered
+            .map(|r| jsonld::for_article(article, r, &self.canonical_of(&article.url)))
+            .unwrap_or_default();
+        context(&ArticlePage {
+            common,
+            article: ArticleVars {
+                title: &article.title,
+                description: &article.description,
+                kind: article.kind.as_str(),
+                url: &article.url,
+                draft: article.draft,
+                html: rendered.map_or("", |r| r.html.as_str()),
+                faq,
+                toc,
+                tags,
+                date: article.date.as_deref().unwrap_or(""),
+                updated: article.last_updated().unwrap_or(""),
+                section,
+                related: self.listed(self.related(id)),
+                jsonld,
+                extra: &article.extra,
+            },
+        })
     }
 
-    fn translations_of(&self, article: &Article) -> Value {
-        let others: Vec<Value> = self
-            .listings
+    fn canonical_of(&self, url: &str) -> String {
+        canonical(self.config, url)
+    }
+
+    fn translations_of(&self, article: &Article) -> Vec<LanguageLink> {
+        self.listings
             .by_key
             .get(&article.translation_key)
             .into_iter()
@@ -307,14 +244,13 @@ impl<'a> Model<'a> {
             .map(|&id| &self.site.articles[id])
             .filter(|other| other.lang != article.lang)
             .map(|other| language_link(&other.lang, &other.url))
-            .collect();
-        Value::Array(others)
+            .collect()
     }
 
     /// Up to five articles in the same language sharing tags (2 points each) or the folder (1).
-    pub fn related(&self, id: usize) -> Vec<usize> {
+    pub fn related(&self, id: ArticleId) -> Vec<ArticleId> {
         let article = &self.site.articles[id];
-        let mut scores: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut scores: FxHashMap<ArticleId, usize> = FxHashMap::default();
         for tag in &article.tags {
             let key = (article.lang.clone(), crate::content::slugify(tag));
             if let Some((_, ids)) = self.listings.by_tag.get(&key) {
@@ -333,10 +269,10 @@ impl<'a> Model<'a> {
             }
         }
         scores.remove(&id);
-        let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
+        let mut ranked: Vec<(ArticleId, usize)> = scores.into_iter().collect();
         // Only the first few are shown: pick them, then order just those (ranks are unique).
-        let key = |&(other, score): &(usize, usize)| {
-            (std::cmp::Reverse(score), self.listings.rank[other])
+        let key = |&(other, score): &(ArticleId, usize)| {
+            (std::cmp::Reverse(score), self.listings.rank(other))
         };
         if ranked.len() > RELATED {
             ranked.select_nth_unstable_by_key(RELATED - 1, key);
@@ -346,7 +282,7 @@ impl<'a> Model<'a> {
         ranked.into_iter().map(|(id, _)| id).collect()
     }
 
-    fn section_articles(&self, dir: &str, lang: &str) -> &[usize] {
+    fn section_articles(&self, dir: &str, lang: &str) -> &[ArticleId] {
         self.listings
             .by_dir
             .get(&(dir.to_string(), lang.to_string()))
@@ -370,7 +306,7 @@ impl<'a> Model<'a> {
     }
 
     /// The first articles of a section, looking into subsections when it has none of its own.
-    fn first_articles(&self, section: &Section, n: usize) -> Vec<usize> {
+    fn first_articles(&self, section: &Section, n: usize) -> Vec<ArticleId> {
         let own = self.section_articles(&section.dir, &section.lang);
         if !own.is_empty() {
             return own.iter().take(n).copied().collect();
@@ -382,7 +318,7 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn section(&self, id: usize) -> (&'static str, Value) {
+    fn section(&self, id: SectionId) -> (&'static str, serde_json::Result<tera::Context>) {
         let section = &self.site.sections[id];
         let body = self.section_bodies[id]
             .as_ref()
@@ -392,454 +328,241 @@ impl<'a> Model<'a> {
         } else {
             section.title.as_str()
         };
-        let mut map = self.base(&section.lang, &section.url, title, &section.description);
-        map.insert("translations".into(), self.section_translations(section));
+        let mut common = self.common(&section.lang, &section.url, title, &section.description);
+        common.translations = self.section_translations(section);
         let subsections: Vec<&Section> = self.subsections(section);
         if section.dir.is_empty() {
-            let cards: Vec<Value> = subsections
-                .iter()
-                .map(|s| {
-                    let articles: Vec<Value> = self
-                        .first_articles(s, 5)
-                        .into_iter()
-                        .map(|a| self.article_summary(a))
-                        .collect();
-                    object([
-                        ("title", s.title.as_str().into()),
-                        ("description", s.description.as_str().into()),
-                        ("url", s.url.as_str().into()),
-                        ("count", self.count(&s.dir, &s.lang).into()),
-                        ("articles", articles.into()),
-                    ])
+            let sections = (subsections.iter())
+                .map(|s| SectionCard {
+                    title: &s.title,
+                    description: &s.description,
+                    url: &s.url,
+                    count: self.count(&s.dir, &s.lang),
+                    articles: self.listed(self.first_articles(s, 5)),
                 })
                 .collect();
-            let popular: Vec<Value> = subsections
-                .iter()
+            let popular = (subsections.iter())
                 .filter_map(|s| self.first_articles(s, 1).first().copied())
                 .chain(self.section_articles("", &section.lang).iter().copied())
-                .take(6)
-                .map(|a| self.article_summary(a))
-                .collect();
-            map.insert("sections".into(), Value::Array(cards));
-            map.insert("popular".into(), Value::Array(popular));
-            map.insert("intro_html".into(), json!(body));
-            return ("index.html", Value::Object(map));
+                .take(6);
+            let home = HomePage {
+                common,
+                sections,
+                popular: self.listed(popular),
+                intro_html: body,
+            };
+            return ("index.html", context(&home));
         }
-        map.insert(
-            "breadcrumbs".into(),
-            self.breadcrumbs(section.parent_dir.as_deref(), &section.lang),
-        );
-        let subs: Vec<Value> = subsections
-            .iter()
-            .map(|s| json!({ "title": s.title, "description": s.description, "url": s.url, "count": self.count(&s.dir, &s.lang) }))
+        common.breadcrumbs = self.breadcrumbs(section.parent_dir.as_deref(), &section.lang);
+        let subsections = (subsections.iter())
+            .map(|s| Subsection {
+                title: &s.title,
+                description: &s.description,
+                url: &s.url,
+                count: self.count(&s.dir, &s.lang),
+            })
             .collect();
-        let articles: Vec<Value> = self
-            .section_articles(&section.dir, &section.lang)
-            .iter()
-            .map(|&a| self.article_summary(a))
-            .collect();
-        map.insert(
-            "section".into(),
-            object([
-                ("title", section.title.as_str().into()),
-                ("description", section.description.as_str().into()),
-                ("url", section.url.as_str().into()),
-                ("html", body.into()),
-                ("subsections", subs.into()),
-                ("articles", articles.into()),
-            ]),
-        );
-        ("section.html", Value::Object(map))
+        let articles = (self.section_articles(&section.dir, &section.lang).iter()).copied();
+        let page = SectionPage {
+            common,
+            section: SectionVars {
+                title: &section.title,
+                description: &section.description,
+                url: &section.url,
+                html: body,
+                subsections,
+                articles: self.listed(articles),
+            },
+        };
+        ("section.html", context(&page))
     }
 
-    fn section_translations(&self, section: &Section) -> Value {
-        let others: Vec<Value> = self
-            .config
+    fn section_translations(&self, section: &Section) -> Vec<LanguageLink> {
+        self.config
             .languages
             .iter()
             .filter(|lang| **lang != section.lang)
             .filter_map(|lang| self.site.section(&section.dir, lang))
             .filter(|s| s.dir.is_empty() || self.count(&s.dir, &s.lang) > 0 || s.source.is_some())
             .map(|s| language_link(&s.lang, &s.url))
-            .collect();
-        Value::Array(others)
+            .collect()
     }
 
-    fn tag(&self, lang: &str, slug: &str, url: &str) -> (&'static str, Value) {
+    fn tag(&self, lang: &str, slug: &str, url: &str) -> serde_json::Result<tera::Context> {
         let (name, ids) = self
             .listings
             .by_tag
             .get(&(lang.to_string(), slug.to_string()))
             .map_or(("", &[][..]), |(n, ids)| (n.as_str(), ids.as_slice()));
-        let mut map = self.base(lang, url, name, "");
-        let mut crumbs = self.breadcrumbs(Some(""), lang);
-        if let Value::Array(items) = &mut crumbs {
-            let all_tags = json!(self.ui(lang, "all_tags", "Tags"));
-            items
-                .push(json!({ "title": all_tags, "url": format!("{}tags/", self.home_url(lang)) }));
-        }
-        map.insert("breadcrumbs".into(), crumbs);
-        let articles: Vec<Value> = ids.iter().map(|&a| self.article_summary(a)).collect();
-        map.insert(
-            "tag".into(),
-            object([
-                ("name", name.into()),
-                ("url", url.into()),
-                ("articles", articles.into()),
-            ]),
-        );
-        ("tag.html", Value::Object(map))
-    }
-
-    fn tags(&self, lang: &str, url: &str) -> (&'static str, Value) {
-        let title = self.ui(lang, "all_tags", "Tags");
-        let mut map = self.base(lang, url, &title, "");
-        map.insert("breadcrumbs".into(), self.breadcrumbs(Some(""), lang));
-        let tags: Vec<Value> = self
-            .listings
-            .by_tag
-            .iter()
-            .filter(|((l, _), _)| l == lang)
-            .map(|((_, slug), (name, ids))| json!({ "name": name, "url": format!("{url}{slug}/"), "count": ids.len() }))
-            .collect();
-        map.insert("tags".into(), Value::Array(tags));
-        ("tags.html", Value::Object(map))
-    }
-
-    fn search(&self, lang: &str) -> (&'static str, Value) {
-        let t = self.strings.get(lang).cloned().unwrap_or_else(|| json!({}));
-        let map = search_page_variables(self.config, self.theme, t, lang);
-        ("search.html", Value::Object(map))
-    }
-
-    fn not_found(&self, lang: &str, url: &str) -> (&'static str, Value) {
-        let title = self.ui(lang, "not_found_title", "Page not found");
-        let mut map = self.base(lang, url, &title, "");
-        map.insert("canonical".into(), json!(""));
-        ("404.html", Value::Object(map))
-    }
-
-    fn redirect(&self, from: &str, article: usize) -> (&'static str, Value) {
-        let target = &self.site.articles[article];
-        let mut map = self.base(&target.lang, from, &target.title, "");
-        map.insert("canonical".into(), json!(self.canonical(&target.url)));
-        map.insert("redirect_to".into(), json!(target.url));
-        ("redirect.html", Value::Object(map))
-    }
-}
-
-/// Every page of the site, in a stable order: each published article and its aliases' redirect
-/// pages, the sections that have something to show (a language's root section is its home
-/// page), then per language its tag pages, list of tags, search page and not-found page.
-pub fn pages(config: &Config, site: &Site, published: &[bool], listings: &Listings) -> Vec<Page> {
-    let mut pages: Vec<Page> = Vec::new();
-    for (id, article) in site.articles.iter().enumerate() {
-        if published[id] {
-            pages.push(Page::Article(id));
-            pages.extend(article.aliases.iter().map(|from| Page::Redirect {
-                from: from.clone(),
-                article: id,
-            }));
-        }
-    }
-    let count = |dir: &str, lang: &str| {
-        listings
-            .counts
-            .get(&(dir.to_string(), lang.to_string()))
-            .copied()
-            .unwrap_or(0)
-    };
-    for (id, section) in site.sections.iter().enumerate() {
-        if section.dir.is_empty()
-            || count(&section.dir, &section.lang) > 0
-            || section.source.is_some()
-        {
-            pages.push(Page::Section(id));
-        }
-    }
-    for (lang, slug) in listings.by_tag.keys() {
-        pages.push(Page::Tag {
-            lang: lang.clone(),
-            slug: slug.clone(),
+        let mut common = self.common(lang, url, name, "");
+        common.breadcrumbs = self.breadcrumbs(Some(""), lang);
+        common.breadcrumbs.push(Link {
+            title: self.ui(lang, "all_tags", "Tags"),
+            url: format!("{}tags/", home_url(self.config, lang)),
         });
-    }
-    for lang in &config.languages {
-        pages.push(Page::Tags { lang: lang.clone() });
-        pages.push(Page::Search { lang: lang.clone() });
-        pages.push(Page::NotFound { lang: lang.clone() });
-    }
-    pages
-}
-
-/// A page's URL, which decides the file it is written to (see [`output_path`]).
-pub fn page_url(config: &Config, site: &Site, page: &Page) -> String {
-    match page {
-        Page::Article(id) => site.articles[*id].url.clone(),
-        Page::Section(id) => site.sections[*id].url.clone(),
-        Page::Tag { lang, slug } => format!("{}tags/{slug}/", home_url(config, lang)),
-        Page::Tags { lang } => format!("{}tags/", home_url(config, lang)),
-        Page::Search { lang } => search_url(config, lang),
-        Page::NotFound { lang } => format!("{}404.html", home_url(config, lang)),
-        Page::Redirect { from, .. } => from.clone(),
-    }
-}
-
-fn search_url(config: &Config, lang: &str) -> String {
-    format!("{}search/", home_url(config, lang))
-}
-
-/// What [`page_variables`] needs to know about one page.
-struct PageInfo<'a> {
-    config: &'a Config,
-    theme: &'a Theme,
-    /// The page language's UI strings.
-    t: Value,
-    lang: &'a str,
-    url: &'a str,
-    title: &'a str,
-    description: &'a str,
-}
-
-fn home_url(config: &Config, lang: &str) -> String {
-    format!("{}/", config.lang_prefix(lang))
-}
-
-fn canonical(config: &Config, url: &str) -> String {
-    if config.base_url.is_empty() {
-        String::new()
-    } else {
-        format!("{}{}", config.base_url, super::encode(url))
-    }
-}
-
-/// Each published article as the listings show it (`Null` for the others), for
-/// [`Model::new`]: made while the renderings still have their plain text, for descriptions.
-pub fn summaries(site: &Site, published: &[bool], rendered: &[Option<Rendered>]) -> Vec<Value> {
-    (0..site.articles.len())
-        .into_par_iter()
-        .map(|id| match &rendered[id] {
-            Some(rendered) if published[id] => summarize(site, id, rendered),
-            _ => Value::Null,
+        context(&TagPage {
+            common,
+            tag: TagVars {
+                name,
+                url,
+                articles: self.listed(ids.iter().copied()),
+            },
         })
-        .collect()
+    }
+
+    fn tags(&self, lang: &str, url: &str) -> serde_json::Result<tera::Context> {
+        let title = self.ui(lang, "all_tags", "Tags");
+        let mut common = self.common(lang, url, &title, "");
+        common.breadcrumbs = self.breadcrumbs(Some(""), lang);
+        let tags = (self.listings.by_tag.iter())
+            .filter(|((l, _), _)| l == lang)
+            .map(|((_, slug), (name, ids))| TagCount {
+                name,
+                url: format!("{url}{slug}/"),
+                count: ids.len(),
+            })
+            .collect();
+        context(&TagsPage { common, tags })
+    }
+
+    fn search(&self, lang: &str) -> serde_json::Result<tera::Context> {
+        context(&search_page(self.config, self.language(lang)))
+    }
+
+    fn not_found(&self, lang: &str, url: &str) -> serde_json::Result<tera::Context> {
+        let title = self.ui(lang, "not_found_title", "Page not found");
+        let mut common = self.common(lang, url, &title, "");
+        common.canonical = String::new();
+        context(&NotFoundPage { common })
+    }
+
+    fn redirect(&self, from: &str, article: ArticleId) -> serde_json::Result<tera::Context> {
+        let target = &self.site.articles[article];
+        let mut common = self.common(&target.lang, from, &target.title, "");
+        common.canonical = self.canonical_of(&target.url);
+        context(&RedirectPage {
+            common,
+            redirect_to: &target.url,
+        })
+    }
 }
 
-pub fn summarize(site: &Site, id: usize, rendered: &Rendered) -> Value {
-    let article = &site.articles[id];
-    let section_title = site
-        .section(&article.dir, &article.lang)
-        .map_or("", |s| s.title.as_str());
-    let description = if article.description.is_empty() {
-        excerpt(&rendered.text, 160)
-    } else {
-        article.description.clone()
-    };
-    object([
-        ("title", article.title.as_str().into()),
-        ("url", article.url.as_str().into()),
-        ("description", description.into()),
-        ("kind", article.kind.as_str().into()),
-        ("updated", article.last_updated().unwrap_or("").into()),
-        ("draft", article.draft.into()),
-        ("section_title", section_title.into()),
-    ])
+/// A page's context as Tera takes it.
+fn context(page: &impl Serialize) -> serde_json::Result<tera::Context> {
+    tera::Context::from_value(serde_json::to_value(page)?).map_err(serde_error)
 }
 
-/// A JSON object from (key, value) pairs, moving the values in (`json!` would copy each one
-/// through serde, whole listings included).
-fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+/// Tera says a context that is not an object is an error; ours are structs.
+fn serde_error(error: tera::Error) -> serde_json::Error {
+    serde::ser::Error::custom(error)
+}
+
+fn ui(t: &Map<String, Value>, key: &str, fallback: &str) -> String {
+    t.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or(fallback)
+        .to_string()
 }
 
 /// A language switcher entry.
-fn language_link(code: &str, url: &str) -> Value {
-    object([
-        ("code", code.into()),
-        ("name", language_name(code).into()),
-        ("url", url.into()),
-    ])
+fn language_link(code: &str, url: &str) -> LanguageLink {
+    LanguageLink {
+        code: code.to_string(),
+        name: language_name(code).to_string(),
+        url: url.to_string(),
+    }
 }
 
-/// `site`: the same on every page.
-fn site_variables(config: &Config, theme: &Theme) -> Value {
-    json!({
-        "title": config.title,
-        "description": config.description,
-        "base_url": config.base_url,
-        "assets": { "css": theme.css_url, "js": theme.js_url },
-        "support": config.support,
-    })
-}
-
-/// The variables every page in `lang` gets, its own (URL, title, description) still to be set.
-fn language_variables(
+/// The variables every page in `lang` gets alike; `t` is its UI strings.
+fn language_vars(
     config: &Config,
     theme: &Theme,
-    strings: &HashMap<String, Value>,
+    t: Map<String, Value>,
     lang: &str,
-) -> Map<String, Value> {
-    let t = strings.get(lang).cloned().unwrap_or_else(|| json!({}));
-    page_variables(PageInfo {
-        config,
-        theme,
+) -> LanguageVars {
+    LanguageVars {
+        site: SiteVars {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            assets: Assets {
+                css: theme.css_url.clone(),
+                js: theme.js_url.clone(),
+            },
+            support: config.support.clone(),
+        },
+        lang: lang.to_string(),
+        lang_home: home_url(config, lang),
+        search_url: search_url(config, lang),
+        languages: (config.languages.iter())
+            .map(|code| language_link(code, &home_url(config, code)))
+            .collect(),
         t,
-        lang,
-        url: "",
-        title: "",
-        description: "",
-    })
+    }
 }
 
-/// The variables every template gets (README.md, "Theming").
-fn page_variables(page: PageInfo<'_>) -> Map<String, Value> {
-    let PageInfo {
-        config,
-        theme,
-        t,
-        lang,
-        url,
-        title,
-        description,
-    } = page;
-    let languages: Vec<Value> = config
-        .languages
-        .iter()
-        .map(|code| language_link(code, &home_url(config, code)))
-        .collect();
-    let mut map = Map::new();
-    map.insert("site".into(), site_variables(config, theme));
-    map.insert("lang".into(), json!(lang));
-    map.insert("lang_home".into(), json!(home_url(config, lang)));
-    map.insert("search_url".into(), json!(search_url(config, lang)));
-    map.insert("languages".into(), Value::Array(languages));
-    map.insert("translations".into(), json!([]));
-    map.insert("t".into(), t);
-    map.insert("breadcrumbs".into(), json!([]));
-    map.insert("build_mode".into(), json!("build"));
-    set_page_fields(&mut map, config, url, title, description);
-    map
-}
-
-/// The variables of [`page_variables`] that are the page's own: its URL, canonical URL, title
-/// and description (the help center's when the page has none).
-fn set_page_fields(
-    map: &mut Map<String, Value>,
+/// The variables every template gets (README.md, "Theming"): the page's own are its URL,
+/// canonical URL, title and description (the help center's when the page has none).
+fn common<'a>(
     config: &Config,
+    language: &'a LanguageVars,
     url: &str,
     title: &str,
     description: &str,
-) {
-    let page_title = if title.is_empty() {
-        &config.title
-    } else {
-        title
-    };
-    let page_description = if description.is_empty() {
-        &config.description
-    } else {
-        description
-    };
-    map.insert("page_url".into(), json!(url));
-    map.insert("canonical".into(), json!(canonical(config, url)));
-    map.insert("page_title".into(), json!(page_title));
-    map.insert("page_description".into(), json!(page_description));
+) -> Common<'a> {
+    let or =
+        |own: &str, help_center: &str| if own.is_empty() { help_center } else { own }.to_string();
+    Common {
+        language,
+        translations: Vec::new(),
+        page_url: url.to_string(),
+        canonical: canonical(config, url),
+        page_title: or(title, &config.title),
+        page_description: or(description, &config.description),
+        breadcrumbs: Vec::new(),
+        build_mode: "build",
+    }
 }
 
-/// The search page's variables with no results yet: what the build writes to `/search/`, and
-/// what `serve` adds its results to.
+/// The search page with no results yet: what the build writes to `/search/`.
+fn search_page<'a>(config: &Config, language: &'a LanguageVars) -> SearchPage<'a> {
+    let title = ui(&language.t, "search_results", "Search");
+    let mut common = common(config, language, &language.search_url, &title, "");
+    common.breadcrumbs = vec![Link {
+        title: ui(&language.t, "home", "Home"),
+        url: language.lang_home.clone(),
+    }];
+    SearchPage {
+        common,
+        query: String::new(),
+        results: Vec::new(),
+        total: 0,
+        suggestion: String::new(),
+        popular: None,
+        searched_as: None,
+        results_language: None,
+        support_first: None,
+        no_exact_answer: None,
+        busy: None,
+    }
+}
+
+/// The search page's variables with no results yet, as a map: what `serve` adds its results
+/// to (`t` is the page language's UI strings).
 pub fn search_page_variables(
     config: &Config,
     theme: &Theme,
     t: Value,
     lang: &str,
 ) -> Map<String, Value> {
-    let home = home_url(config, lang);
-    let url = search_url(config, lang);
-    let ui = |key: &str, fallback: &str| {
-        t.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or(fallback)
-            .to_string()
+    let t = match t {
+        Value::Object(t) => t,
+        _ => Map::new(),
     };
-    let title = ui("search_results", "Search");
-    let crumbs = json!([{ "title": ui("home", "Home"), "url": home }]);
-    let mut map = page_variables(PageInfo {
-        config,
-        theme,
-        t,
-        lang,
-        url: &url,
-        title: &title,
-        description: "",
-    });
-    map.insert("breadcrumbs".into(), crumbs);
-    map.insert("query".into(), json!(""));
-    map.insert("results".into(), json!([]));
-    map.insert("total".into(), json!(0));
-    map.insert("suggestion".into(), json!(""));
-    map
-}
-
-/// `/returns/refund-policy/` -> `returns/refund-policy/index.html`; `/404.html` stays a file.
-pub fn output_path(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".to_string()
-    } else if trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else if trimmed.ends_with(".html") {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed}/index.html")
-    }
-}
-
-/// The first `max` characters of `text` cut at a word, with an ellipsis when cut.
-fn excerpt(text: &str, max: usize) -> String {
-    // Only the start of the text matters: stop joining words once past `max` characters.
-    let mut flat = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        if chars > 0 {
-            flat.push(' ');
-            chars += 1;
-        }
-        flat.push_str(word);
-        chars += word.chars().count();
-        if chars > max {
-            break;
-        }
-    }
-    if chars <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_paths() {
-        assert_eq!(output_path("/"), "index.html");
-        assert_eq!(output_path("/ru/"), "ru/index.html");
-        assert_eq!(
-            output_path("/returns/refund-policy/"),
-            "returns/refund-policy/index.html"
-        );
-        assert_eq!(output_path("/404.html"), "404.html");
-        assert_eq!(output_path("/help/old-page.html"), "help/old-page.html");
-    }
-
-    #[test]
-    fn excerpts_cut_at_words() {
-        assert_eq!(excerpt("short text", 160), "short text");
-        assert_eq!(excerpt("one two three four", 10), "one two…");
-        assert_eq!(excerpt("  one\n two   three ", 13), "one two three");
-        assert_eq!(excerpt("one two three", 12), "one two…");
-        assert_eq!(excerpt("один, два три", 9), "один…");
+    let language = language_vars(config, theme, t, lang);
+    match serde_json::to_value(search_page(config, &language)) {
+        Ok(Value::Object(map)) => map,
+        // A struct of strings, numbers and string-keyed maps always serializes to an object.
+        _ => Map::new(),
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::context::{self, Page};
+use super::pages::{self, Page};
 use super::{Input, Listings, sitemap};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::theme::StaticOrigin;
@@ -14,7 +14,7 @@ use crate::theme::StaticOrigin;
 /// What writes a file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Writer<'a> {
-    /// A page, by its place in the list of pages ([`context::pages`]).
+    /// A page, by its place in the list of pages ([`pages::pages`]).
     Page(usize),
     /// An article that is not built this time (a draft), by id: its URL is kept for when it is.
     Unbuilt(usize),
@@ -116,13 +116,13 @@ fn claims<'a>(input: Input<'a>, pages: &[Page], published: &[bool]) -> Vec<Claim
         theme,
     } = input;
     let at = |url: String, writer| Claim {
-        file: context::output_path(&url),
+        file: pages::output_path(&url),
         url,
         writer,
     };
     let mut list = Vec::with_capacity(pages.len() + theme.static_files.len() + site.assets.len());
     for (i, page) in pages.iter().enumerate() {
-        list.push(at(context::page_url(config, site, page), Writer::Page(i)));
+        list.push(at(pages::page_url(config, site, page), Writer::Page(i)));
     }
     for (id, article) in site.articles.iter().enumerate() {
         if !published[id] {
@@ -219,7 +219,7 @@ impl Claims<'_, '_> {
         match writer {
             Writer::Page(i) => match &self.pages[i] {
                 Page::Article(id) => Some((site.articles[*id].source.path.clone(), 1)),
-                Page::Redirect { from, article } => Some(alias_line(*article, from)),
+                Page::Redirect { from, article } => Some(alias_line(article.0, from)),
                 Page::Section(id) if !site.sections[*id].dir.is_empty() => {
                     let section = &site.sections[*id];
                     Some(match &section.source {

@@ -460,3 +460,67 @@ fn file_names_that_cannot_be_part_of_a_url() {
         ],
     );
 }
+
+/// A help center using theme `shop`, whose `article.html` is `template`.
+fn shop_theme(template: &str) -> HelpCenter {
+    let hc = HelpCenter::minimal();
+    hc.write(
+        "book.toml",
+        "[book]\ntitle = \"Test Help\"\n\n[theme]\nname = \"shop\"\n",
+    );
+    hc.write("themes/shop/templates/article.html", template);
+    hc
+}
+
+#[test]
+fn a_theme_using_an_unknown_variable_is_stopped_at_its_line() {
+    let template = "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ article.title }}</h1>\n    {{ pag.title }}\n{% endblock content %}\n";
+    for run in [shop_theme(template).check(), shop_theme(template).build()] {
+        let stderr = run.failure().stderr;
+        assert_reports(
+            &stderr,
+            "themes/shop/templates/article.html:4:8: error: unknown variable `pag.title`\n  help: did you mean `page_title`?",
+        );
+    }
+}
+
+#[test]
+fn a_loop_variable_knows_its_items_fields() {
+    let stderr = shop_theme(
+        "{% extends \"base.html\" %}{% block content %}\n{% for h in article.toc %}{{ h.titel }}{% endfor %}\n{{ article.extra.anything }}{% endblock content %}",
+    )
+    .check()
+    .failure()
+    .stderr;
+    assert_reports(
+        &stderr,
+        "themes/shop/templates/article.html:2:30: error: unknown variable `h.titel`\n  help: did you mean `h.title`?",
+    );
+    assert!(!stderr.contains("extra"), "{stderr}");
+}
+
+#[test]
+fn a_variable_of_another_template_is_unknown_in_this_one() {
+    let stderr = shop_theme(
+        "{% extends \"base.html\" %}{% block content %}{{ section.title }}{% endblock content %}",
+    )
+    .check()
+    .failure()
+    .stderr;
+    assert_reports(
+        &stderr,
+        "themes/shop/templates/article.html:1:48: error: unknown variable `section.title`",
+    );
+}
+
+#[test]
+fn a_block_base_html_does_not_have_is_a_warning() {
+    let hc = shop_theme(
+        "{% extends \"base.html\" %}{% block contnet %}<p>lost</p>{% endblock contnet %}",
+    );
+    let run = hc.build().success();
+    assert_reports(
+        &run.stderr,
+        "themes/shop/templates/article.html:1:29: warning: block `contnet` is not in `base.html`: nothing shows it\n  help: did you mean `content`?",
+    );
+}
