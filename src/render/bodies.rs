@@ -1,6 +1,6 @@
 //! Every article's and section's Markdown, rendered, with the URLs a link may point at.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -17,9 +17,25 @@ pub fn render_all(
     published: &[bool],
     known_urls: &HashSet<String>,
 ) -> (Vec<Option<Rendered>>, Vec<Option<Rendered>>) {
+    // The theme's words once per language, not once per page: its string tables are merged
+    // maps that every look-up would otherwise build again.
+    let mut words: HashMap<&str, markdown::Labels> = HashMap::new();
+    for lang in site
+        .articles
+        .iter()
+        .map(|a| &a.lang)
+        .chain(site.sections.iter().map(|s| &s.lang))
+    {
+        words
+            .entry(lang.as_str())
+            .or_insert_with(|| labels(theme, lang));
+    }
     let rendered = (0..site.articles.len())
         .into_par_iter()
-        .map(|id| published[id].then(|| render_article(site, theme, id, published, known_urls)))
+        .map(|id| {
+            let labels = &words[site.articles[id].lang.as_str()];
+            published[id].then(|| render_article(site, labels, id, published, known_urls))
+        })
         .collect();
     let section_bodies = site
         .sections
@@ -39,7 +55,7 @@ pub fn render_all(
             let options = RenderOptions {
                 kind: Kind::Article,
                 title: &section.title,
-                labels: &labels(theme, &section.lang),
+                labels: &words[section.lang.as_str()],
                 mdx: from.ends_with(".mdx"),
             };
             Some(markdown::render(source.body(), options, &resolver))
@@ -48,10 +64,10 @@ pub fn render_all(
     (rendered, section_bodies)
 }
 
-/// Article `id`'s Markdown, rendered.
+/// Article `id`'s Markdown, rendered, with `labels` in its language.
 pub fn render_article(
     site: &Site,
-    theme: &Theme,
+    labels: &markdown::Labels,
     id: usize,
     published: &[bool],
     known_urls: &HashSet<String>,
@@ -68,14 +84,14 @@ pub fn render_article(
     let options = RenderOptions {
         kind: article.kind,
         title: &article.title,
-        labels: &labels(theme, &article.lang),
+        labels,
         mdx: article.content_path.ends_with(".mdx"),
     };
     markdown::render(article.source.body(), options, &resolver)
 }
 
 /// The theme's words for what Markdown writes itself, in `lang`.
-fn labels(theme: &Theme, lang: &str) -> markdown::Labels {
+pub fn labels(theme: &Theme, lang: &str) -> markdown::Labels {
     let strings = theme.strings(lang);
     markdown::Labels::from_strings(|key| strings.get(key).and_then(|v| v.as_str()))
 }

@@ -67,8 +67,13 @@ impl LiveRender {
         if !self.is_published(id) {
             return None;
         }
-        let mut rendered =
-            bodies::render_article(site, theme, id, &self.published, &self.known_urls);
+        let mut rendered = bodies::render_article(
+            site,
+            &bodies::labels(theme, &site.articles[id].lang),
+            id,
+            &self.published,
+            &self.known_urls,
+        );
         let summary = pages::summarize(site, id, &rendered);
         let plain = rendered.take_plain_text();
         self.rendered[id] = Some(rendered);
