@@ -55,7 +55,8 @@ fn near_known(key: &str) -> Option<&'static str> {
     })
 }
 
-const KNOWN: &[&str] = &[
+/// Every key front matter may have (DESIGN.md's content model); any other is an error.
+pub const KNOWN: &[&str] = &[
     "title",
     "description",
     "kind",

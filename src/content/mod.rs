@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::fs;
 
-pub use frontmatter::iso_date;
+pub use frontmatter::{KNOWN as FRONT_MATTER_KEYS, iso_date};
 pub use paths::{percent_decode, resolve_relative};
 pub use slug::{AnchorSet, anchor_slug, slugify};
 

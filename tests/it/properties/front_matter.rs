@@ -17,21 +17,8 @@ use serde_json::{Map, Value};
 /// The article every case rewrites, as problems name it.
 const FILE: &str = "content/returns/item.md";
 
-/// The keys front matter knows (DESIGN.md's content model).
-const KNOWN: &[&str] = &[
-    "title",
-    "description",
-    "kind",
-    "tags",
-    "keywords",
-    "weight",
-    "draft",
-    "date",
-    "updated",
-    "aliases",
-    "lang",
-    "translation_key",
-];
+/// The keys front matter knows: the crate's own list, so a key added there is generated here.
+const KNOWN: &[&str] = helpbook::content::FRONT_MATTER_KEYS;
 
 /// A help center in a temp folder (English, Russian and Estonian) whose one article each case
 /// rewrites.
